@@ -1,0 +1,525 @@
+//! Drives a whole site through the page pass in parallel; `build` writes the output folder whole or not at all, `check` writes nothing.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use similar::TextDiff;
+use walkdir::WalkDir;
+
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{Diagnostic, ExitCode, Location, Rule};
+use crate::page::{self, Context};
+use crate::render::Tables;
+
+/// What a run does with its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the output folder when every check passes.
+    Build,
+    /// Run every check and write nothing; compare with the output folder if it exists.
+    Check,
+}
+
+/// Where a run reads and writes.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The catalogue file.
+    pub catalogue: PathBuf,
+    /// The site folder.
+    pub site: PathBuf,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Build or check.
+    pub mode: Mode,
+}
+
+/// Counts for the summary line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Sites in the catalogue.
+    pub sites: usize,
+    /// HTML pages read.
+    pub pages: usize,
+    /// All files read, pages included.
+    pub files: usize,
+    /// Visible cookie tables found.
+    pub tables: usize,
+    /// Cookie entries in the catalogue.
+    pub cookies: usize,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every finding, sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts.
+    pub summary: Summary,
+    /// What the findings add up to.
+    pub exit: ExitCode,
+    /// Whether the output folder was replaced.
+    pub wrote: bool,
+}
+
+impl Outcome {
+    fn failed(diagnostics: Vec<Diagnostic>, summary: Summary) -> Outcome {
+        let mut diagnostics = diagnostics;
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let exit = ExitCode::of(&diagnostics);
+        Outcome {
+            diagnostics,
+            summary,
+            exit,
+            wrote: false,
+        }
+    }
+}
+
+/// What one file contributed.
+#[derive(Default)]
+struct FileResult {
+    findings: Vec<Diagnostic>,
+    site: Option<usize>,
+    page: bool,
+    cookie_tables: usize,
+    covered: Vec<usize>,
+}
+
+/// Runs a build or a check.
+pub fn run(options: &Options) -> Outcome {
+    let catalogue = match Catalogue::load(&options.catalogue) {
+        Ok(c) => c,
+        Err(errors) => return Outcome::failed(errors, Summary::default()),
+    };
+    let mut summary = Summary {
+        sites: catalogue.sites.len(),
+        cookies: catalogue.cookies.len(),
+        ..Summary::default()
+    };
+    let tables = match Tables::render(&catalogue) {
+        Ok(t) => t,
+        Err(errors) => return Outcome::failed(errors, summary),
+    };
+    let layout = match Layout::new(options) {
+        Ok(l) => l,
+        Err(e) => return Outcome::failed(vec![e], summary),
+    };
+    let (entries, mut diagnostics) = layout.walk();
+    let staging = match options.mode {
+        Mode::Build => match layout.prepare_staging(&entries) {
+            Ok(dir) => Some(dir),
+            Err(e) => return Outcome::failed(vec![e], summary),
+        },
+        Mode::Check => None,
+    };
+    let compare_with =
+        (options.mode == Mode::Check && layout.out.is_dir()).then_some(layout.out.as_path());
+    let ctx = Context {
+        catalogue: &catalogue,
+        tables: &tables,
+        report_stale_markers: options.mode == Mode::Check,
+    };
+
+    let results: Vec<FileResult> = entries
+        .par_iter()
+        .filter(|e| !e.is_dir)
+        .map(|entry| layout.file(&ctx, entry, staging.as_deref(), compare_with))
+        .collect();
+
+    let mut covered = vec![BTreeSet::new(); catalogue.sites.len()];
+    let mut policy_pages = vec![0usize; catalogue.sites.len()];
+    for r in results {
+        summary.files += 1;
+        summary.pages += usize::from(r.page);
+        summary.tables += r.cookie_tables;
+        if let Some(site) = r.site {
+            covered[site].extend(r.covered);
+            policy_pages[site] += usize::from(r.cookie_tables > 0);
+        }
+        diagnostics.extend(r.findings);
+    }
+    diagnostics.extend(coverage(
+        &catalogue,
+        &covered,
+        &policy_pages,
+        &layout.site_display,
+    ));
+    if let Some(out) = compare_with {
+        diagnostics.extend(layout.extra_outputs(out, &entries));
+    }
+
+    let mut outcome = Outcome::failed(diagnostics, summary);
+    if let Some(staging) = staging {
+        if outcome.exit == ExitCode::Clean {
+            match swap(&staging, &layout.out) {
+                Ok(()) => outcome.wrote = true,
+                Err(e) => {
+                    let _ = fs::remove_dir_all(&staging);
+                    outcome.diagnostics.push(io_error(
+                        &layout.out,
+                        "cannot replace the output folder",
+                        &e,
+                    ));
+                    outcome.exit = ExitCode::BadInput;
+                }
+            }
+        } else {
+            let _ = fs::remove_dir_all(&staging);
+        }
+    }
+    outcome
+}
+
+/// A file or folder of the site.
+struct Entry {
+    /// Path on disk.
+    path: PathBuf,
+    /// `/`-separated path relative to the site folder.
+    rel: String,
+    is_dir: bool,
+}
+
+/// The folders of a run and how paths are shown.
+struct Layout {
+    site: PathBuf,
+    out: PathBuf,
+    site_display: String,
+    out_display: String,
+    /// Canonical folders never read as site content: the output and its staging siblings.
+    skip: Vec<PathBuf>,
+}
+
+impl Layout {
+    fn new(options: &Options) -> Result<Layout, Diagnostic> {
+        let site = &options.site;
+        if !site.is_dir() {
+            return Err(Diagnostic::error(
+                Rule::Io,
+                None,
+                format!("site folder {} does not exist", site.display()),
+            )
+            .with_help("pass the folder of built pages with --site"));
+        }
+        let canonical_site = site
+            .canonicalize()
+            .map_err(|e| io_error(site, "cannot resolve the site folder", &e))?;
+        let out = &options.out;
+        let canonical_out = absolute(out);
+        if canonical_site.starts_with(&canonical_out) {
+            return Err(Diagnostic::error(
+                Rule::Io,
+                None,
+                format!("the output folder {} holds the site folder {}; building would replace the site", out.display(), site.display()),
+            )
+            .with_help("choose an output folder outside the site, such as dist/"));
+        }
+        let parent = canonical_out
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let name = canonical_out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(Layout {
+            site: site.clone(),
+            out: out.clone(),
+            site_display: slash(site),
+            out_display: slash(out),
+            skip: vec![
+                canonical_out,
+                parent.join(format!(".{name}.staging")),
+                parent.join(format!(".{name}.old")),
+            ],
+        })
+    }
+
+    fn walk(&self) -> (Vec<Entry>, Vec<Diagnostic>) {
+        let mut entries = Vec::new();
+        let mut errors = Vec::new();
+        let walker = WalkDir::new(&self.site)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        let skip = |e: &walkdir::DirEntry| {
+            e.file_type().is_dir()
+                && e.path().canonicalize().is_ok_and(|p| {
+                    self.skip.iter().any(|s| {
+                        p == *s
+                            || p.to_string_lossy()
+                                .starts_with(&*format!("{}-", s.display()))
+                    })
+                })
+        };
+        for item in walker.filter_entry(|e| !skip(e)) {
+            match item {
+                Ok(e) if e.depth() == 0 => {}
+                Ok(e) => {
+                    let rel = e
+                        .path()
+                        .strip_prefix(&self.site)
+                        .map(slash)
+                        .unwrap_or_default();
+                    entries.push(Entry {
+                        path: e.path().to_path_buf(),
+                        rel,
+                        is_dir: e.file_type().is_dir(),
+                    });
+                }
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    errors.push(
+                        Diagnostic::error(Rule::Io, None, format!("cannot read {path}: {e}"))
+                            .with_help("fix the file's permissions or remove it"),
+                    );
+                }
+            }
+        }
+        (entries, errors)
+    }
+
+    fn prepare_staging(&self, entries: &[Entry]) -> Result<PathBuf, Diagnostic> {
+        let staging = PathBuf::from(format!("{}-{}", self.skip[1].display(), std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging)
+                .map_err(|e| io_error(&staging, "cannot clear an old staging folder", &e))?;
+        }
+        fs::create_dir_all(&staging)
+            .map_err(|e| io_error(&staging, "cannot create the staging folder", &e))?;
+        for entry in entries.iter().filter(|e| e.is_dir) {
+            let dir = staging.join(&entry.rel);
+            if let Err(e) = fs::create_dir_all(&dir) {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(io_error(&dir, "cannot create folder", &e));
+            }
+        }
+        Ok(staging)
+    }
+
+    fn file(
+        &self,
+        ctx: &Context,
+        entry: &Entry,
+        staging: Option<&Path>,
+        compare_with: Option<&Path>,
+    ) -> FileResult {
+        let display = format!("{}/{}", self.site_display, entry.rel);
+        let is_page = is_html(&entry.path);
+        if !is_page && compare_with.is_none() {
+            // Non-HTML files are never opened: the kernel copies them.
+            let mut result = FileResult::default();
+            if let Some(staging) = staging
+                && let Err(e) = fs::copy(&entry.path, staging.join(&entry.rel))
+            {
+                result
+                    .findings
+                    .push(io_error(&entry.path, "cannot copy", &e));
+            }
+            return result;
+        }
+        let input = match fs::read(&entry.path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return FileResult {
+                    findings: vec![io_error(&entry.path, "cannot read", &e)],
+                    ..FileResult::default()
+                };
+            }
+        };
+        let mut result = FileResult {
+            page: is_page,
+            ..FileResult::default()
+        };
+        let output = if is_page {
+            let page = page::process(ctx, &entry.rel, &display, &input, 64 * 1024);
+            result.findings = page.findings;
+            result.site = page.site;
+            result.cookie_tables = page.cookie_tables;
+            result.covered = page.covered;
+            page.output
+        } else {
+            None
+        };
+        let bytes = output.as_deref().unwrap_or(&input);
+        if let Some(staging) = staging
+            && let Err(e) = fs::write(staging.join(&entry.rel), bytes)
+        {
+            result
+                .findings
+                .push(io_error(&staging.join(&entry.rel), "cannot write", &e));
+        }
+        if let Some(out) = compare_with {
+            result.findings.extend(self.compare(out, entry, bytes));
+        }
+        result
+    }
+
+    /// In check mode: does the output folder hold what a build would write?
+    fn compare(&self, out: &Path, entry: &Entry, wanted: &[u8]) -> Option<Diagnostic> {
+        let path = out.join(&entry.rel);
+        let display = format!("{}/{}", self.out_display, entry.rel);
+        let help =
+            "run `cargo xtask build` (or `cookie-ledger build`) to bring the output up to date";
+        match fs::read(&path) {
+            Ok(actual) if actual == wanted => None,
+            Ok(actual) => {
+                let (wanted_text, actual_text) = (
+                    String::from_utf8_lossy(wanted),
+                    String::from_utf8_lossy(&actual),
+                );
+                let diff = TextDiff::from_lines(wanted_text.as_ref(), actual_text.as_ref());
+                let first = diff
+                    .ops()
+                    .iter()
+                    .find(|op| op.tag() != similar::DiffTag::Equal)
+                    .map_or(0, |op| op.new_range().start);
+                let mut unified = diff.unified_diff();
+                let text = unified
+                    .context_radius(2)
+                    .header("what the build writes", &display)
+                    .to_string();
+                let location = Location::new(display.clone(), (first + 1, 1));
+                Some(
+                    Diagnostic::error(
+                        Rule::StaleOutput,
+                        Some(location),
+                        "the output differs from what a build writes now",
+                    )
+                    .with_help(help)
+                    .with_diff(text),
+                )
+            }
+            Err(_) => Some(
+                Diagnostic::error(
+                    Rule::StaleOutput,
+                    None,
+                    format!("{display} is missing from the output"),
+                )
+                .with_help(help),
+            ),
+        }
+    }
+
+    /// In check mode: files in the output folder that the site no longer has.
+    fn extra_outputs(&self, out: &Path, entries: &[Entry]) -> Vec<Diagnostic> {
+        let known: HashSet<&str> = entries.iter().map(|e| e.rel.as_str()).collect();
+        WalkDir::new(out)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.depth() > 0)
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(out).map(slash).ok()?;
+                (!known.contains(rel.as_str())).then(|| {
+                    Diagnostic::error(
+                        Rule::StaleOutput,
+                        None,
+                        format!("{}/{rel} is in the output but not in the site", self.out_display),
+                    )
+                    .with_help("run `cargo xtask build` (or `cookie-ledger build`) to bring the output up to date")
+                })
+            })
+            .collect()
+    }
+}
+
+/// Sites without a policy page, and cookies no policy page of their site lists.
+fn coverage(
+    catalogue: &Catalogue,
+    covered: &[BTreeSet<usize>],
+    policy_pages: &[usize],
+    site_display: &str,
+) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (s, site) in catalogue.sites.iter().enumerate() {
+        let folder = if site.dir.is_empty() {
+            site_display.to_owned()
+        } else {
+            format!("{site_display}/{}", site.dir)
+        };
+        if policy_pages[s] == 0 {
+            let d = Diagnostic::error(
+                Rule::NoPolicyPage,
+                Some(site.location.clone()),
+                format!(
+                    "site `{}` has no page with a cookie table under {folder}/",
+                    site.id
+                ),
+            );
+            findings.push(d.with_help(format!("add a policy page to {folder}/ with a marker such as <div data-cookie-table=\"necessary\"></div>")));
+            continue;
+        }
+        for (c, cookie) in catalogue.cookies.iter().enumerate() {
+            if cookie.sites.contains(&s) && !covered[s].contains(&c) {
+                let category = &catalogue.categories[cookie.category].id;
+                let d = Diagnostic::error(
+                    Rule::UncoveredCookie,
+                    Some(cookie.location.clone()),
+                    format!(
+                        "cookie `{}` appears on none of site `{}`'s policy pages",
+                        cookie.names.join(", "),
+                        site.id
+                    ),
+                );
+                findings.push(d.with_help(format!("add <div data-cookie-table=\"{category}\"></div> to a policy page under {folder}/")));
+            }
+        }
+    }
+    findings
+}
+
+/// Replaces `out` with `staging`; `out` is never half-written.
+fn swap(staging: &Path, out: &Path) -> io::Result<()> {
+    if out.exists() {
+        let old = PathBuf::from(format!("{}.old-{}", staging.display(), std::process::id()));
+        fs::rename(out, &old)?;
+        if let Err(e) = fs::rename(staging, out) {
+            let _ = fs::rename(&old, out);
+            return Err(e);
+        }
+        fs::remove_dir_all(&old)
+    } else {
+        fs::rename(staging, out)
+    }
+}
+
+fn is_html(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+fn slash(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.trim_end_matches('/').to_owned()
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    // The output may not exist yet: resolve its parent and keep its name.
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+fn io_error(path: &Path, what: &str, e: &io::Error) -> Diagnostic {
+    Diagnostic::error(Rule::Io, None, format!("{what} {}: {e}", path.display()))
+        .with_help("check the path and its permissions")
+}

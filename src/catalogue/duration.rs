@@ -1,0 +1,158 @@
+//! Cookie lifetimes: parsed from catalogue text such as "13 months", rendered per language.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::labels::Words;
+
+/// A unit of a cookie's lifetime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Minutes.
+    Minute,
+    /// Hours.
+    Hour,
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months.
+    Month,
+    /// Years.
+    Year,
+}
+
+const UNIT_NAMES: [(Unit, &str, &str); 6] = [
+    (Unit::Minute, "minute", "minutes"),
+    (Unit::Hour, "hour", "hours"),
+    (Unit::Day, "day", "days"),
+    (Unit::Week, "week", "weeks"),
+    (Unit::Month, "month", "months"),
+    (Unit::Year, "year", "years"),
+];
+
+/// How long a cookie lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Duration {
+    /// Deleted when the browser session ends.
+    Session,
+    /// A length of time; `up_to` when the length is a maximum (csrftoken "up to 12 months").
+    Length {
+        /// How many units.
+        amount: u32,
+        /// Which unit.
+        unit: Unit,
+        /// Whether the length is a maximum rather than exact.
+        up_to: bool,
+    },
+}
+
+/// Why a duration could not be parsed; the message says what is accepted.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DurationError(String);
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}; write \"session\" or a length such as \"13 months\", \"30 minutes\" or \"up to 12 months\" (units: minutes, hours, days, weeks, months, years)",
+            self.0
+        )
+    }
+}
+
+impl FromStr for Duration {
+    type Err = DurationError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let lowered = text.trim().to_ascii_lowercase();
+        if lowered == "session" {
+            return Ok(Duration::Session);
+        }
+        let (up_to, rest) = match lowered.strip_prefix("up to ") {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, lowered.as_str()),
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(amount), Some(unit), None) = (words.next(), words.next(), words.next()) else {
+            return Err(DurationError(format!("`{text}` is not a duration")));
+        };
+        let amount: u32 = amount
+            .parse()
+            .map_err(|_| DurationError(format!("`{amount}` in `{text}` is not a whole number")))?;
+        if amount == 0 {
+            return Err(DurationError(format!("`{text}` is zero long")));
+        }
+        let unit = UNIT_NAMES
+            .iter()
+            .find(|(_, one, many)| unit == *one || unit == *many)
+            .map(|(u, _, _)| *u)
+            .ok_or_else(|| DurationError(format!("`{unit}` in `{text}` is not a unit")))?;
+        Ok(Duration::Length {
+            amount,
+            unit,
+            up_to,
+        })
+    }
+}
+
+impl Duration {
+    /// The duration in the words of one language: "2 weeks", "Jusqu'à 12 mois".
+    pub fn render(&self, words: &Words) -> String {
+        match *self {
+            Duration::Session => words.session.to_owned(),
+            Duration::Length {
+                amount,
+                unit,
+                up_to,
+            } => {
+                let (one, many) = words.units[unit as usize];
+                let noun = if amount == 1 { one } else { many };
+                if up_to {
+                    format!("{} {amount} {noun}", words.up_to)
+                } else {
+                    format!("{amount} {noun}")
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labels::words;
+
+    #[test]
+    fn parses_and_renders_in_each_language() {
+        let en = words("en").unwrap();
+        let fr = words("fr").unwrap();
+        let cases = [
+            ("session", "Session", "Session"),
+            ("2 weeks", "2 weeks", "2 semaines"),
+            ("up to 12 months", "Up to 12 months", "Jusqu'à 12 mois"),
+            ("1 year", "1 year", "1 an"),
+            ("30 Minutes", "30 minutes", "30 minutes"),
+        ];
+        for (text, english, french) in cases {
+            let d: Duration = text.parse().unwrap();
+            assert_eq!(d.render(en), english);
+            assert_eq!(d.render(fr), french);
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_duration() {
+        for text in [
+            "",
+            "forever",
+            "13",
+            "13 moons",
+            "-1 days",
+            "0 days",
+            "2 weeks ago",
+        ] {
+            assert!(text.parse::<Duration>().is_err(), "{text}");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The catalogue: every cookie declared once, checked, and resolved into table rows per site and language.
+
+mod duration;
+mod raw;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use duration::{Duration, Unit};
+pub use raw::{Party, SetBy};
+
+use crate::diagnostic::{Diagnostic, Location, Rule};
+use crate::labels::{self, Column};
+
+/// A text in every language that uses it, keyed by language code.
+pub type Texts = BTreeMap<String, String>;
+
+/// A validated catalogue; every reference in it resolves.
+#[derive(Debug)]
+pub struct Catalogue {
+    /// The catalogue's path as the user gave it, for messages.
+    pub path: String,
+    /// Sites in declaration order.
+    pub sites: Vec<Site>,
+    /// Categories sorted by id.
+    pub categories: Vec<Category>,
+    /// Cookies (table rows) in declaration order.
+    pub cookies: Vec<Cookie>,
+}
+
+/// One portal.
+#[derive(Debug)]
+pub struct Site {
+    /// Short id.
+    pub id: String,
+    /// Public address.
+    pub url: String,
+    /// Folder under the site root, `/`-separated, without leading or trailing `/`; empty for the root.
+    pub dir: String,
+    /// Languages, default first.
+    pub languages: Vec<String>,
+    /// A table template of its own: (file path for messages, source).
+    pub template: Option<(String, String)>,
+    /// Where the site is declared.
+    pub location: Location,
+}
+
+/// One category of cookies.
+#[derive(Debug)]
+pub struct Category {
+    /// Id used by markers and cookies.
+    pub id: String,
+    /// Caption per language.
+    pub title: Texts,
+    /// Description per language.
+    pub description: Texts,
+    /// Whether consent is required.
+    pub consent: bool,
+}
+
+/// One row of the tables: a cookie or a group of cookies that serve together.
+#[derive(Debug)]
+pub struct Cookie {
+    /// Names or patterns.
+    pub names: Vec<String>,
+    /// Provider.
+    pub provider: String,
+    /// Function and location per language.
+    pub function: Texts,
+    /// Purpose per language.
+    pub purpose: Texts,
+    /// Lifetime.
+    pub duration: Duration,
+    /// Index into [`Catalogue::categories`].
+    pub category: usize,
+    /// First or third party.
+    pub party: Party,
+    /// What sets it.
+    pub set_by: SetBy,
+    /// Indices into [`Catalogue::sites`] of the sites that use it.
+    pub sites: Vec<usize>,
+    /// What differs on some sites, keyed by site index.
+    pub overrides: BTreeMap<usize, Override>,
+    /// Where the cookie is declared.
+    pub location: Location,
+}
+
+/// What one site says differently about a cookie.
+#[derive(Debug, Default)]
+pub struct Override {
+    /// Provider on that site.
+    pub provider: Option<String>,
+    /// Function texts on that site (languages given replace the shared ones).
+    pub function: Texts,
+    /// Purpose texts on that site (languages given replace the shared ones).
+    pub purpose: Texts,
+    /// Lifetime on that site.
+    pub duration: Option<Duration>,
+}
+
+/// What the catalogue says one row of a table must say, in one language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Index into [`Catalogue::cookies`].
+    pub cookie: usize,
+    /// Names, as declared.
+    pub names: Vec<String>,
+    /// Provider.
+    pub provider: String,
+    /// Function and location.
+    pub function: String,
+    /// Purpose.
+    pub purpose: String,
+    /// Lifetime in the row's language.
+    pub duration: String,
+}
+
+impl Row {
+    /// The text a visitor should read in `column`.
+    pub fn cell(&self, column: Column) -> String {
+        match column {
+            Column::Provider => self.provider.clone(),
+            Column::Function => self.function.clone(),
+            Column::Names => self.names.join(", "),
+            Column::Purpose => self.purpose.clone(),
+            Column::Duration => self.duration.clone(),
+        }
+    }
+}
+
+impl Catalogue {
+    /// Reads, parses and validates the catalogue at `path`, and the site templates it names.
+    ///
+    /// Errors come back all at once, each with its line and column.
+    pub fn load(path: &Path) -> Result<Catalogue, Vec<Diagnostic>> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![
+                Diagnostic::error(Rule::Io, None, format!("cannot read {display}: {e}"))
+                    .with_help("pass the catalogue's path with --catalogue"),
+            ]
+        })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Catalogue::parse(&text, &display, &base)
+    }
+
+    /// Parses and validates catalogue `text`; `base` is the folder templates are relative to.
+    pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Diagnostic>> {
+        validate::parse(text, display, base)
+    }
+
+    /// The category with id `id`.
+    pub fn category(&self, id: &str) -> Option<usize> {
+        self.categories.iter().position(|c| c.id == id)
+    }
+
+    /// The site whose folder holds `page` (a `/`-separated path relative to the site root); the deepest folder wins.
+    pub fn site_of(&self, page: &str) -> Option<usize> {
+        self.sites
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.dir.is_empty()
+                    || page
+                        .strip_prefix(s.dir.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .max_by_key(|(_, s)| s.dir.len())
+            .map(|(i, _)| i)
+    }
+
+    /// The language of `site` that `requested` names ("fr-BE" finds "fr"), or the site's default when none is requested.
+    pub fn language_of(&self, site: usize, requested: Option<&str>) -> Option<&str> {
+        let languages = &self.sites[site].languages;
+        let Some(requested) = requested.map(str::trim).filter(|r| !r.is_empty()) else {
+            return languages.first().map(String::as_str);
+        };
+        let primary = requested.split(['-', '_']).next().unwrap_or(requested);
+        languages
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(requested))
+            .or_else(|| languages.iter().find(|l| l.eq_ignore_ascii_case(primary)))
+            .map(String::as_str)
+    }
+
+    /// The rows `site` must show in `lang`: of one category, or of all when `category` is `None`.
+    ///
+    /// `lang` must be one of the site's languages (validation guarantees every text exists then).
+    pub fn rows(&self, site: usize, category: Option<usize>, lang: &str) -> Vec<Row> {
+        let words = labels::words(lang).expect("site languages are validated");
+        self.cookies
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.sites.contains(&site))
+            .filter(|(_, c)| category.is_none_or(|k| c.category == k))
+            .map(|(i, c)| {
+                let local = c.overrides.get(&site);
+                let text = |shared: &Texts, local: Option<&Texts>| {
+                    local
+                        .and_then(|t| t.get(lang))
+                        .or_else(|| shared.get(lang))
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                Row {
+                    cookie: i,
+                    names: c.names.clone(),
+                    provider: local
+                        .and_then(|o| o.provider.clone())
+                        .unwrap_or_else(|| c.provider.clone()),
+                    function: text(&c.function, local.map(|o| &o.function)),
+                    purpose: text(&c.purpose, local.map(|o| &o.purpose)),
+                    duration: local
+                        .and_then(|o| o.duration)
+                        .unwrap_or(c.duration)
+                        .render(words),
+                }
+            })
+            .collect()
+    }
+}

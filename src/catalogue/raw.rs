@@ -1,0 +1,115 @@
+//! The catalogue exactly as written in TOML, with the span of every value for error messages.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A text in several languages: `purpose = { en = "...", fr = "..." }`.
+pub type RawText = Spanned<BTreeMap<Spanned<String>, Spanned<String>>>;
+
+/// The whole file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCatalogue {
+    /// `[[site]]` tables.
+    #[serde(default)]
+    pub site: Vec<RawSite>,
+    /// `[category.<id>]` tables.
+    #[serde(default)]
+    pub category: BTreeMap<Spanned<String>, RawCategory>,
+    /// `[[cookie]]` tables.
+    #[serde(default)]
+    pub cookie: Vec<Spanned<RawCookie>>,
+}
+
+/// One portal sharing the catalogue.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    /// Short id used by cookies' `sites` lists.
+    pub id: Spanned<String>,
+    /// Public address, such as `https://www.datastro.eu`.
+    pub url: Spanned<String>,
+    /// Folder under the site root that holds its pages.
+    pub dir: Spanned<String>,
+    /// Languages of its pages; the first one is the default.
+    pub languages: Spanned<Vec<Spanned<String>>>,
+    /// Optional table template replacing the built-in one, relative to the catalogue.
+    pub template: Option<Spanned<String>>,
+}
+
+/// One category such as `necessary`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    /// Table caption, per language.
+    pub title: RawText,
+    /// One-sentence description, per language.
+    pub description: RawText,
+    /// Whether the visitor must consent before these cookies are set.
+    pub consent: bool,
+}
+
+/// Who is the cookie's party relative to the visited site.
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    /// Set for the visited site's own domain.
+    First,
+    /// Set for another domain.
+    Third,
+}
+
+/// What puts the cookie in the browser.
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SetBy {
+    /// The site's server, with a Set-Cookie header.
+    Server,
+    /// A script of the site's own.
+    Script,
+    /// A third-party tag or embed.
+    Tag,
+}
+
+/// One row of the tables: a cookie, or several that serve together.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCookie {
+    /// Exact names or patterns with `*`.
+    pub names: Spanned<Vec<Spanned<String>>>,
+    /// Who provides the service.
+    pub provider: Spanned<String>,
+    /// Function and location, per language.
+    pub function: RawText,
+    /// Purpose, per language.
+    pub purpose: RawText,
+    /// Lifetime such as "13 months" or "session".
+    pub duration: Spanned<String>,
+    /// Category id.
+    pub category: Spanned<String>,
+    /// First or third party.
+    pub party: Party,
+    /// Server, script or tag.
+    pub set_by: SetBy,
+    /// Site ids; absent means every site.
+    pub sites: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Per-site differences: `[cookie.override.<site>]`.
+    #[serde(default, rename = "override")]
+    pub overrides: BTreeMap<Spanned<String>, Spanned<RawOverride>>,
+}
+
+/// What one site says differently about a cookie.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    /// Another provider.
+    pub provider: Option<Spanned<String>>,
+    /// Another function text.
+    pub function: Option<RawText>,
+    /// Another purpose text.
+    pub purpose: Option<RawText>,
+    /// Another lifetime.
+    pub duration: Option<Spanned<String>>,
+}

@@ -1,0 +1,125 @@
+//! The command line shared by the `cookie-ledger` binary and `cargo xtask`: parses arguments, runs, reports.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::build::{self, Mode, Options};
+use crate::diagnostic::{ExitCode, Rule};
+use crate::report::{self, Format, Style};
+
+/// Keep a site's cookie policy tables true to one catalogue.
+#[derive(Parser, Debug)]
+#[command(name = "cookie-ledger", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 clean, 1 drift found, 2 bad input or usage.";
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Render the tables into the pages' markers, verify the result, and write the output folder if it is clean.
+    Build(Common),
+    /// Run every check of build and write nothing; also compare with the output folder if it exists.
+    Check(Common),
+    /// List the rules with their ids and what each checks.
+    Rules,
+}
+
+#[derive(Args, Debug)]
+struct Common {
+    /// The catalogue file.
+    #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
+    catalogue: PathBuf,
+    /// The folder of pages to read (a Hugo, Jekyll or Zola output folder works too).
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    site: PathBuf,
+    /// The output folder, replaced whole by a clean build; `check` compares with it when it exists.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    out: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour the human report (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command line `args` (program name first); returns the process exit code.
+///
+/// `terminal` says whether `out` is a terminal, for colours.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, terminal: bool) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let stream: &mut dyn Write = if e.use_stderr() { err } else { out };
+            let _ = write!(stream, "{}", e.render());
+            return if e.use_stderr() {
+                ExitCode::BadInput as i32
+            } else {
+                0
+            };
+        }
+    };
+    let (mode, common) = match cli.command {
+        Command::Build(common) => (Mode::Build, common),
+        Command::Check(common) => (Mode::Check, common),
+        Command::Rules => {
+            for rule in Rule::ALL {
+                let _ = writeln!(out, "{:<18} {}", rule.id(), rule.explanation());
+            }
+            return 0;
+        }
+    };
+    let command = if mode == Mode::Build {
+        "build"
+    } else {
+        "check"
+    };
+    let started = Instant::now();
+    let outcome = build::run(&Options {
+        catalogue: common.catalogue,
+        site: common.site,
+        out: common.out,
+        mode,
+    });
+    let color = match common.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    if let Err(e) = report::write(
+        out,
+        common.format,
+        Style { color },
+        command,
+        &outcome,
+        started.elapsed(),
+    ) {
+        let _ = writeln!(err, "error: cannot write the report: {e}");
+        return ExitCode::BadInput as i32;
+    }
+    if outcome.exit == ExitCode::Drift && std::env::var_os("CI").is_some() {
+        let _ = writeln!(
+            err,
+            "hint: run `cookie-ledger {command}` locally to see the same report, fix the pages or the catalogue, and commit"
+        );
+    }
+    outcome.exit as i32
+}

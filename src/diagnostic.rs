@@ -1,0 +1,196 @@
+//! One value for every finding the tool reports, and the exit code they add up to.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the run.
+    Error,
+    /// Reported, does not change the exit code.
+    Warning,
+}
+
+/// What kind of failure a rule detects, which decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// The pages and the catalogue disagree: exit 1.
+    Drift,
+    /// The input cannot be understood: exit 2.
+    BadInput,
+}
+
+macro_rules! rules {
+    ($($variant:ident = $id:literal, $class:ident, $doc:literal;)*) => {
+        /// Stable identifier of each check; the ids are part of the JSON output.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule, in documentation order.
+            pub const ALL: &[Rule] = &[$(Rule::$variant,)*];
+
+            /// The stable id printed in reports.
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            /// Whether the rule reports drift or bad input.
+            pub fn class(self) -> Class {
+                match self { $(Rule::$variant => Class::$class,)* }
+            }
+
+            /// One line saying what the rule checks.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Rule::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    CatalogueSyntax = "catalogue-syntax", BadInput, "catalogue.toml is not valid TOML or has an unknown or mistyped key";
+    CatalogueInvalid = "catalogue-invalid", BadInput, "catalogue.toml is well-formed but says something impossible (duplicate, unknown reference, bad duration, missing text)";
+    Template = "template", BadInput, "a table template fails to compile or to render";
+    BadMarker = "bad-marker", BadInput, "a marker names an unknown category or language, or sits where a table cannot go";
+    Io = "io", BadInput, "a file or folder cannot be read or written";
+    RowDrift = "row-drift", Drift, "a table row says something other than the catalogue";
+    MissingRow = "missing-row", Drift, "a generated table lacks a cookie the catalogue declares for it";
+    ExtraRow = "extra-row", Drift, "a table lists a cookie the catalogue does not declare there";
+    MissingColumn = "missing-column", Drift, "a generated table lacks a column of the catalogue";
+    HiddenMarker = "hidden-marker", Drift, "a marker sits inside a comment, <template> or <noscript>, so visitors never see its table";
+    UncoveredCookie = "uncovered-cookie", Drift, "a cookie the site uses appears on none of its policy pages";
+    NoPolicyPage = "no-policy-page", Drift, "a site has no page with a cookie table";
+    StaleOutput = "stale-output", Drift, "the output folder differs from what a build would write";
+    UncheckedTable = "unchecked-table", Drift, "a cookie table sits on a page that belongs to no site of the catalogue";
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// A place in a file, 1-based.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// Path as the user gave it (joined with the page's path in the site).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl Location {
+    /// A location at `line:column` of `file`.
+    pub fn new(file: impl Into<String>, (line, column): (usize, usize)) -> Self {
+        Location {
+            file: file.into(),
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One finding: what is wrong, where, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Which check found it.
+    pub rule: Rule,
+    /// Where, when a place is known.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// What is wrong, in lower case, without a trailing period.
+    pub message: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// A unified diff: `-` lines are the catalogue's, `+` lines the page's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error of `rule` with `message`.
+    pub fn error(rule: Rule, location: Option<Location>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            rule,
+            location,
+            message: message.into(),
+            help: None,
+            diff: None,
+        }
+    }
+
+    /// A warning of `rule` with `message`.
+    pub fn warning(rule: Rule, location: Option<Location>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(rule, location, message)
+        }
+    }
+
+    /// Adds a hint saying what to do.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a unified diff.
+    pub fn with_diff(mut self, diff: String) -> Self {
+        self.diff = Some(diff);
+        self
+    }
+
+    /// Sort key: file, line, column, then rule, so reports are stable.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (self.location.as_ref(), self.rule, &self.message)
+    }
+}
+
+/// The process exit code, documented in README.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ExitCode {
+    /// No error found.
+    Clean = 0,
+    /// Drift between the pages and the catalogue.
+    Drift = 1,
+    /// Bad input or usage.
+    BadInput = 2,
+}
+
+impl ExitCode {
+    /// The code that `diagnostics` add up to: bad input wins over drift.
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error);
+        let mut code = ExitCode::Clean;
+        for d in errors {
+            match d.rule.class() {
+                Class::BadInput => return ExitCode::BadInput,
+                Class::Drift => code = ExitCode::Drift,
+            }
+        }
+        code
+    }
+}

@@ -1,0 +1,179 @@
+//! lol_html handlers that put the rendered tables into a page's markers, keeping the markers.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::html_content::ContentType;
+use lol_html::{EndTagHandler, Settings, element};
+
+use crate::catalogue::Catalogue;
+use crate::render::{TableKey, Tables};
+
+/// The attribute that marks where a table goes; its value is the category id.
+pub const MARKER_ATTRIBUTE: &str = "data-cookie-table";
+
+// A table put inside these would not be shown as a table, or not at all.
+const NO_TABLE_INSIDE: &[&str] = &[
+    "table", "thead", "tbody", "tfoot", "tr", "colgroup", "template", "script", "style",
+    "textarea", "title", "select", "option",
+];
+
+/// One marker met in the input, in document order.
+#[derive(Debug)]
+pub struct Marker {
+    /// Input offset of the marker's start tag.
+    pub start: usize,
+    /// Input offset just after the start tag.
+    pub inner_start: usize,
+    /// Input offset of the end tag, once seen.
+    pub inner_end: Option<usize>,
+    /// The table put in, when the marker was valid.
+    pub table: Option<(TableKey, usize)>,
+}
+
+impl Marker {
+    /// How many bytes longer the output is than the input after this marker.
+    pub fn growth(&self) -> isize {
+        match (self.table.as_ref(), self.inner_end) {
+            (Some((_, new_len)), Some(end)) => {
+                *new_len as isize - (end - self.inner_start) as isize
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// A marker that cannot be honoured: input offset, message, help.
+pub type MarkerError = (usize, String, String);
+
+/// What the injection pass learned about a page.
+#[derive(Debug, Default)]
+pub struct Injected {
+    /// The `<html lang>` of the page.
+    pub page_lang: Option<String>,
+    /// Every marker, valid or not.
+    pub markers: Vec<Marker>,
+    /// Markers that name an unknown category or language or sit where no table can go.
+    pub errors: Vec<MarkerError>,
+}
+
+/// Settings whose handlers fill `site`'s markers from `tables` and record them in `state`.
+pub fn settings<'h>(
+    catalogue: &'h Catalogue,
+    tables: &'h Tables,
+    site: Option<usize>,
+    state: Rc<RefCell<Injected>>,
+) -> Settings<'h, 'static> {
+    let lang_state = Rc::clone(&state);
+    Settings::new()
+        .append_element_content_handler(element!("html", move |el| {
+            lang_state.borrow_mut().page_lang = el.get_attribute("lang");
+            Ok(())
+        }))
+        .append_element_content_handler(element!("[data-cookie-table]", move |el| {
+            let location = el.source_location().bytes();
+            let mut marker = Marker {
+                start: location.start,
+                inner_start: location.end,
+                inner_end: None,
+                table: None,
+            };
+            let category = el.get_attribute(MARKER_ATTRIBUTE).unwrap_or_default();
+            let requested = el.get_attribute("lang");
+            let mut s = state.borrow_mut();
+            let wanted = resolve(
+                catalogue,
+                site,
+                &el.tag_name(),
+                &category,
+                requested.as_deref(),
+                s.page_lang.as_deref(),
+            );
+            if s.markers.last().is_some_and(|m| m.inner_end.is_none()) {
+                let help = "close the first marker before opening another".to_owned();
+                s.errors.push((
+                    marker.start,
+                    "a marker sits inside another marker".into(),
+                    help,
+                ));
+            } else {
+                match wanted {
+                    Ok(key) => {
+                        let html = tables.get(&key).expect("every table is rendered");
+                        el.set_inner_content(html, ContentType::Html);
+                        marker.table = Some((key, html.len()));
+                    }
+                    Err((message, help)) => s.errors.push((marker.start, message, help)),
+                }
+            }
+            let index = s.markers.len();
+            s.markers.push(marker);
+            drop(s);
+            if el.can_have_content() {
+                let state = Rc::clone(&state);
+                let on_end: EndTagHandler<'static> = Box::new(move |end| {
+                    state.borrow_mut().markers[index].inner_end =
+                        Some(end.source_location().bytes().start);
+                    Ok(())
+                });
+                el.on_end_tag(on_end)?;
+            }
+            Ok(())
+        }))
+}
+
+/// Which table a marker asks for, or why it cannot have one.
+fn resolve(
+    catalogue: &Catalogue,
+    site: Option<usize>,
+    tag: &str,
+    category: &str,
+    requested_lang: Option<&str>,
+    page_lang: Option<&str>,
+) -> Result<TableKey, (String, String)> {
+    let Some(site) = site else {
+        let dirs: Vec<&str> = catalogue.sites.iter().map(|s| s.dir.as_str()).collect();
+        return Err((
+            "this page belongs to no site of the catalogue, so its marker has no table".into(),
+            format!(
+                "move the page into a site's folder ({}) or remove the marker",
+                dirs.join(", ")
+            ),
+        ));
+    };
+    if NO_TABLE_INSIDE.contains(&tag.to_ascii_lowercase().as_str()) || crate::readback::is_void(tag)
+    {
+        return Err((
+            format!("a marker on <{tag}> cannot hold a table"),
+            "put the marker on an empty <div> or <section>".into(),
+        ));
+    }
+    let Some(category_index) = catalogue.category(category.trim()) else {
+        let ids: Vec<&str> = catalogue.categories.iter().map(|c| c.id.as_str()).collect();
+        return Err((
+            format!("marker names unknown category `{category}`"),
+            format!("use one of: {}", ids.join(", ")),
+        ));
+    };
+    let requested = requested_lang.or(page_lang);
+    let site_info = &catalogue.sites[site];
+    let Some(lang) = catalogue.language_of(site, requested) else {
+        let source = if requested_lang.is_some() {
+            "the marker's lang"
+        } else {
+            "the page's <html lang>"
+        };
+        return Err((
+            format!(
+                "{source} `{}` is not a language of site `{}`",
+                requested.unwrap_or_default(),
+                site_info.id
+            ),
+            format!(
+                "use one of: {}, or add the language to the site in the catalogue",
+                site_info.languages.join(", ")
+            ),
+        ));
+    };
+    Ok((site, category_index, lang.to_owned()))
+}

@@ -1,0 +1,17 @@
+//! cookie-ledger keeps a website's cookie policy tables true to one catalogue.
+//!
+//! Data flows one way: [`catalogue`] -> [`render`] -> [`inject`] -> [`readback`] -> [`verify`] -> [`report`],
+//! with [`build`] driving the pages through it in parallel.
+
+pub mod build;
+pub mod catalogue;
+pub mod cli;
+pub mod diagnostic;
+pub mod inject;
+pub mod labels;
+pub mod page;
+pub mod position;
+pub mod readback;
+pub mod render;
+pub mod report;
+pub mod verify;

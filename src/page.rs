@@ -1,0 +1,225 @@
+//! One page, one streaming pass: inject the tables, read the output back, verify it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::HtmlRewriter;
+use similar::TextDiff;
+
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{Diagnostic, Location, Rule};
+use crate::inject::{self, Injected, Marker};
+use crate::position::LineIndex;
+use crate::readback::{self, MarkerSeen, Readback};
+use crate::render::Tables;
+use crate::verify::{self, SeenMarker, SeenTable};
+
+/// What a page pass needs that every page shares.
+pub struct Context<'a> {
+    /// The validated catalogue.
+    pub catalogue: &'a Catalogue,
+    /// Every rendered table.
+    pub tables: &'a Tables,
+    /// Report markers whose existing content differs from what they will get (check mode).
+    pub report_stale_markers: bool,
+}
+
+/// The result of one page pass.
+#[derive(Debug, Default)]
+pub struct PageResult {
+    /// The new page, or `None` when it comes out byte for byte as it went in.
+    pub output: Option<Vec<u8>>,
+    /// Findings, located in the input page.
+    pub findings: Vec<Diagnostic>,
+    /// The site the page belongs to.
+    pub site: Option<usize>,
+    /// Visible cookie tables on the page.
+    pub cookie_tables: usize,
+    /// Catalogue cookies that the page's tables list.
+    pub covered: Vec<usize>,
+}
+
+/// Processes one page: `rel` is its `/`-separated path in the site, `display` its path for messages.
+///
+/// `chunk_size` is how many bytes are fed to the parser at a time; any size gives the same result.
+pub fn process(
+    ctx: &Context,
+    rel: &str,
+    display: &str,
+    input: &[u8],
+    chunk_size: usize,
+) -> PageResult {
+    let site = ctx.catalogue.site_of(rel);
+    let injected = Rc::new(RefCell::new(Injected::default()));
+    let read = Rc::new(RefCell::new(Readback::default()));
+    let mut output = Vec::with_capacity(input.len() + input.len() / 4);
+    let mut read_error = None;
+    let mut reader = HtmlRewriter::new(readback::settings(Rc::clone(&read)), |_: &[u8]| {});
+    let settings = inject::settings(ctx.catalogue, ctx.tables, site, Rc::clone(&injected));
+    let mut writer = HtmlRewriter::new(settings, |chunk: &[u8]| {
+        output.extend_from_slice(chunk);
+        if read_error.is_none()
+            && let Err(e) = reader.write(chunk)
+        {
+            read_error = Some(e);
+        }
+    });
+    let written = input
+        .chunks(chunk_size.max(1))
+        .try_for_each(|chunk| writer.write(chunk))
+        .and_then(|()| writer.end());
+    let read_result = match read_error {
+        Some(e) => Err(e),
+        None => reader.end(),
+    };
+
+    let index = LineIndex::new(input);
+    let at = |offset: usize| Location::new(display, index.line_col(input, offset));
+    let injected = injected.take();
+    if let Err(e) = written.and(read_result) {
+        let d = Diagnostic::error(
+            Rule::Io,
+            Some(at(0)),
+            format!("cannot parse the page as HTML: {e}"),
+        )
+        .with_help("fix the markup near the markers and tables");
+        if injected.markers.is_empty() {
+            // Nothing was to change: the page still goes out as it came in, and the user hears why it was not checked.
+            let mut d = d;
+            d.severity = crate::diagnostic::Severity::Warning;
+            d.help = Some("the page is copied unchanged; its tables were not checked".into());
+            return PageResult {
+                findings: vec![d],
+                site,
+                ..PageResult::default()
+            };
+        }
+        return PageResult {
+            findings: vec![d],
+            site,
+            ..PageResult::default()
+        };
+    }
+    let mut read = read.take();
+    read.finish();
+
+    let mut findings: Vec<Diagnostic> = injected
+        .errors
+        .iter()
+        .map(|(offset, message, help)| {
+            Diagnostic::error(Rule::BadMarker, Some(at(*offset)), message.clone())
+                .with_help(help.clone())
+        })
+        .collect();
+    let to_input = |offset: usize| input_offset(offset, &injected.markers, &read.markers);
+    for (offset, place) in &read.dead_markers {
+        let d = Diagnostic::error(
+            Rule::HiddenMarker,
+            Some(at(to_input(*offset))),
+            format!("marker sits inside {place}, so it gets no table and visitors see none"),
+        );
+        findings.push(d.with_help(format!("move the marker out of {place}")));
+    }
+    if ctx.report_stale_markers {
+        findings.extend(stale_markers(input, &injected.markers, ctx.tables, &at));
+    }
+
+    let markers: Vec<SeenMarker> = injected
+        .markers
+        .iter()
+        .zip(&read.markers)
+        .map(|(m, seen)| SeenMarker {
+            location: at(m.start),
+            key: m.table.as_ref().map(|(key, _)| key.clone()),
+            hidden: seen.hidden,
+        })
+        .collect();
+    let tables: Vec<SeenTable> = read
+        .tables
+        .iter()
+        .map(|t| {
+            let place = |offset: usize| match t.marker {
+                Some(k) => at(injected.markers[k].start),
+                None => at(to_input(offset)),
+            };
+            SeenTable {
+                location: place(t.offset),
+                marker: t.marker,
+                hidden: t.hidden,
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| (place(r.offset), r.cells.clone()))
+                    .collect(),
+            }
+        })
+        .collect();
+    let verdict = verify::page(
+        ctx.catalogue,
+        site,
+        injected.page_lang.as_deref(),
+        display,
+        &markers,
+        &tables,
+    );
+    findings.extend(verdict.findings);
+
+    PageResult {
+        output: (output != input).then_some(output),
+        findings,
+        site,
+        cookie_tables: verdict.cookie_tables,
+        covered: verdict.covered.into_iter().collect(),
+    }
+}
+
+/// Maps an output offset outside markers back to the input: subtract what the markers closed before it added.
+fn input_offset(offset: usize, markers: &[Marker], seen: &[MarkerSeen]) -> usize {
+    let growth: isize = markers
+        .iter()
+        .zip(seen)
+        .filter(|(_, s)| s.end.is_some_and(|end| end <= offset))
+        .map(|(m, _)| m.growth())
+        .sum();
+    offset.saturating_add_signed(-growth)
+}
+
+/// Markers that already hold something other than their table: the page as it stands says something else.
+fn stale_markers(
+    input: &[u8],
+    markers: &[Marker],
+    tables: &Tables,
+    at: &dyn Fn(usize) -> Location,
+) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for marker in markers {
+        let (Some((key, _)), Some(end)) = (&marker.table, marker.inner_end) else {
+            continue;
+        };
+        let old = String::from_utf8_lossy(&input[marker.inner_start..end]);
+        let new = tables.get(key).expect("rendered");
+        if old.trim().is_empty() || old == new {
+            continue;
+        }
+        let diff = TextDiff::from_lines(new, old.as_ref())
+            .unified_diff()
+            .context_radius(3)
+            .header(
+                "what the build puts in the marker",
+                "what the marker holds now",
+            )
+            .to_string();
+        let d = Diagnostic::error(
+            Rule::StaleOutput,
+            Some(at(marker.start)),
+            "the table under this marker is not what the catalogue renders",
+        );
+        findings.push(
+            d.with_help(
+                "run `cargo xtask build` (or `cookie-ledger build`) and publish its output",
+            )
+            .with_diff(diff),
+        );
+    }
+    findings
+}

@@ -1,0 +1,252 @@
+//! lol_html handlers that read a page back as a visitor sees it: its tables, row by row, cell by cell.
+//!
+//! Runs on the output of the injection pass, in the same streaming pass; no DOM is built.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::html_content::TextType;
+use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};
+
+use crate::inject::MARKER_ATTRIBUTE;
+
+/// One cell's text, entities decoded and whitespace collapsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// Whether it is a `<th>`.
+    pub header: bool,
+    /// The text a visitor reads.
+    pub text: String,
+}
+
+/// One `<tr>` (or the row a stray cell implies).
+#[derive(Debug, Default)]
+pub struct Row {
+    /// Output offset of the row's first tag.
+    pub offset: usize,
+    /// Its cells in order.
+    pub cells: Vec<Cell>,
+}
+
+/// One `<table>`.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// Output offset of `<table>`.
+    pub offset: usize,
+    /// Ordinal of the marker it sits in, if any.
+    pub marker: Option<usize>,
+    /// Whether it sits inside `<template>`, so nobody sees it.
+    pub hidden: bool,
+    /// Its rows in order.
+    pub rows: Vec<Row>,
+    open_cell: Option<(bool, String)>,
+}
+
+impl Table {
+    fn close_cell(&mut self) {
+        if let Some((header, raw)) = self.open_cell.take() {
+            if self.rows.is_empty() {
+                self.rows.push(Row::default());
+            }
+            let text = visible_text(&raw);
+            self.rows
+                .last_mut()
+                .expect("pushed")
+                .cells
+                .push(Cell { header, text });
+        }
+    }
+}
+
+/// One marker element met in the output.
+#[derive(Debug)]
+pub struct MarkerSeen {
+    /// Output offset of its start tag.
+    pub offset: usize,
+    /// Output offset of its end tag, once seen.
+    pub end: Option<usize>,
+    /// Inside `<template>`.
+    pub hidden: bool,
+}
+
+/// Everything read back from a page.
+#[derive(Debug, Default)]
+pub struct Readback {
+    /// Finished tables in the order they end.
+    pub tables: Vec<Table>,
+    /// Marker elements in document order.
+    pub markers: Vec<MarkerSeen>,
+    /// Output offsets of markers that only exist as text (in a comment or `<noscript>`), with where.
+    pub dead_markers: Vec<(usize, &'static str)>,
+    open: Vec<Table>,
+    current_marker: Option<usize>,
+    template_depth: usize,
+    noscript_depth: usize,
+}
+
+impl Readback {
+    /// Closes whatever the page left open; call after the last chunk.
+    pub fn finish(&mut self) {
+        while let Some(mut table) = self.open.pop() {
+            table.close_cell();
+            self.tables.push(table);
+        }
+        self.tables.sort_by_key(|t| t.offset);
+    }
+}
+
+/// Settings whose handlers record what a visitor sees into `state`.
+pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
+    let [s1, s2, s3, s4, s5, s6, s7, s8] = std::array::from_fn(|_| Rc::clone(&state));
+    Settings::new()
+        .append_element_content_handler(element!("table", move |el| {
+            let mut s = s1.borrow_mut();
+            let table = Table {
+                offset: el.source_location().bytes().start,
+                marker: s.current_marker,
+                hidden: s.template_depth > 0,
+                ..Table::default()
+            };
+            s.open.push(table);
+            drop(s);
+            let s = Rc::clone(&s1);
+            let on_end: EndTagHandler<'static> = Box::new(move |_| {
+                let mut s = s.borrow_mut();
+                if let Some(mut table) = s.open.pop() {
+                    table.close_cell();
+                    s.tables.push(table);
+                }
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("tr", move |el| {
+            if let Some(table) = s2.borrow_mut().open.last_mut() {
+                table.close_cell();
+                table.rows.push(Row {
+                    offset: el.source_location().bytes().start,
+                    cells: Vec::new(),
+                });
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("td, th", move |el| {
+            if let Some(table) = s3.borrow_mut().open.last_mut() {
+                table.close_cell();
+                if table.rows.is_empty() {
+                    table.rows.push(Row {
+                        offset: el.source_location().bytes().start,
+                        cells: Vec::new(),
+                    });
+                }
+                table.open_cell = Some((el.tag_name().eq_ignore_ascii_case("th"), String::new()));
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("br", move |_| {
+            if let Some((_, text)) = s4
+                .borrow_mut()
+                .open
+                .last_mut()
+                .and_then(|t| t.open_cell.as_mut())
+            {
+                text.push(' ');
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("template, noscript", move |el| {
+            let noscript = el.tag_name().eq_ignore_ascii_case("noscript");
+            let mut s = s5.borrow_mut();
+            if noscript {
+                s.noscript_depth += 1
+            } else {
+                s.template_depth += 1
+            }
+            drop(s);
+            let s = Rc::clone(&s5);
+            let on_end: EndTagHandler<'static> = Box::new(move |_| {
+                let mut s = s.borrow_mut();
+                let depth = if noscript {
+                    &mut s.noscript_depth
+                } else {
+                    &mut s.template_depth
+                };
+                *depth = depth.saturating_sub(1);
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("[data-cookie-table]", move |el| {
+            let mut s = s6.borrow_mut();
+            let index = s.markers.len();
+            let hidden = s.template_depth > 0;
+            s.markers.push(MarkerSeen {
+                offset: el.source_location().bytes().start,
+                end: None,
+                hidden,
+            });
+            if !el.can_have_content() {
+                return Ok(());
+            }
+            s.current_marker = Some(index);
+            drop(s);
+            let s = Rc::clone(&s6);
+            let on_end: EndTagHandler<'static> = Box::new(move |end| {
+                let mut s = s.borrow_mut();
+                s.markers[index].end = Some(end.source_location().bytes().start);
+                s.current_marker = None;
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |chunk| {
+            let mut s = s7.borrow_mut();
+            let text = chunk.as_str();
+            if s.noscript_depth > 0 && text.contains(MARKER_ATTRIBUTE) {
+                let offset = chunk.source_location().bytes().start;
+                s.dead_markers.push((offset, "<noscript>"));
+            }
+            if chunk.text_type() == TextType::Data
+                && let Some((_, cell)) = s.open.last_mut().and_then(|t| t.open_cell.as_mut())
+            {
+                cell.push_str(text);
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_comments!(move |comment| {
+            if comment.text().contains(MARKER_ATTRIBUTE) {
+                let offset = comment.source_location().bytes().start;
+                s8.borrow_mut().dead_markers.push((offset, "a comment"));
+            }
+            Ok(())
+        }))
+}
+
+/// The text a visitor reads from raw cell markup text: entities decoded, whitespace collapsed.
+pub fn visible_text(raw: &str) -> String {
+    let decoded = html_escape::decode_html_entities(raw);
+    let mut out = String::with_capacity(decoded.len());
+    // Non-breaking spaces collapse too: they separate words, and editors add them by accident.
+    for word in decoded
+        .split(|c: char| c.is_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Whether `tag` is an HTML void element, which has no content.
+pub fn is_void(tag: &str) -> bool {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    VOID.contains(&tag.to_ascii_lowercase().as_str())
+}

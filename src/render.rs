@@ -1,0 +1,189 @@
+//! Renders each cookie table once per site, category and language with minijinja; no I/O.
+
+use std::collections::HashMap;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
+
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{Diagnostic, Location, Rule};
+use crate::labels::{self, Column};
+
+/// The built-in table template: an accessible table with the seeds' columns plus duration.
+pub const DEFAULT_TEMPLATE: &str = include_str!("templates/cookie-table.html");
+
+// The `.html` suffix turns on minijinja's HTML auto-escaping for catalogue text.
+const DEFAULT_NAME: &str = "cookie-table.html";
+
+/// Which table a marker asks for: site, category and language (indices and code).
+pub type TableKey = (usize, usize, String);
+
+/// Every table the catalogue can produce, rendered up front so pages only copy strings.
+pub struct Tables {
+    html: HashMap<TableKey, String>,
+}
+
+impl Tables {
+    /// Renders every (site, category, language) table; errors name the template and line.
+    pub fn render(catalogue: &Catalogue) -> Result<Tables, Vec<Diagnostic>> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), AutoEscape::Html)
+                && !value.is_safe()
+                && value.as_str().is_some()
+            {
+                out.write_str(&escape_text(value.as_str().unwrap_or_default()))
+                    .map_err(|_| {
+                        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write")
+                    })
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
+        let mut errors = Vec::new();
+        let mut names = Vec::new();
+        add(
+            &mut env,
+            DEFAULT_NAME.into(),
+            DEFAULT_NAME,
+            DEFAULT_TEMPLATE,
+            &mut errors,
+        );
+        for site in &catalogue.sites {
+            let name = site
+                .template
+                .as_ref()
+                .map_or(DEFAULT_NAME.to_owned(), |(path, source)| {
+                    let name = format!("site-{}.html", site.id);
+                    add(&mut env, name.clone(), path, source, &mut errors);
+                    name
+                });
+            names.push(name);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let mut html = HashMap::new();
+        for (s, site) in catalogue.sites.iter().enumerate() {
+            let template = env.get_template(&names[s]).expect("added above");
+            let path = site
+                .template
+                .as_ref()
+                .map_or(DEFAULT_NAME, |(p, _)| p.as_str());
+            for (c, category) in catalogue.categories.iter().enumerate() {
+                for lang in &site.languages {
+                    let words = labels::words(lang).expect("validated language");
+                    let headers: HashMap<&str, &str> = Column::ALL
+                        .iter()
+                        .map(|&col| (col.key(), words.header(col)))
+                        .collect();
+                    let rows: Vec<_> = catalogue
+                        .rows(s, Some(c), lang)
+                        .into_iter()
+                        .map(|r| {
+                            context! {
+                                names => r.names,
+                                provider => r.provider,
+                                function => r.function,
+                                purpose => r.purpose,
+                                duration => r.duration,
+                            }
+                        })
+                        .collect();
+                    let ctx = context! {
+                        lang => lang,
+                        site => context! { id => &site.id, url => &site.url },
+                        category => context! {
+                            id => &category.id,
+                            title => &category.title[lang],
+                            description => &category.description[lang],
+                            consent => category.consent,
+                        },
+                        headers => headers,
+                        rows => rows,
+                    };
+                    match template.render(ctx) {
+                        Ok(out) => {
+                            html.insert((s, c, lang.clone()), format!("\n{}\n", out.trim()));
+                        }
+                        Err(e) => errors.push(template_error(path, &e)),
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(Tables { html })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The rendered table for `key`, with a leading and trailing newline.
+    pub fn get(&self, key: &TableKey) -> Option<&str> {
+        self.html.get(key).map(String::as_str)
+    }
+}
+
+/// Escapes text for HTML content and double-quoted attributes.
+///
+/// Apostrophes stay as they are, so "visitor's" reads (and greps) as written; templates are
+/// therefore refused when they put a value inside a single-quoted attribute.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn add(
+    env: &mut Environment<'static>,
+    name: String,
+    path: &str,
+    source: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(line) = single_quoted_value(source) {
+        let message = "a value is put inside a single-quoted attribute, where an apostrophe in catalogue text would end it";
+        let d = Diagnostic::error(
+            Rule::Template,
+            Some(Location::new(path, (line, 1))),
+            message,
+        );
+        errors.push(
+            d.with_help("use double quotes around attribute values: title=\"{{ row.purpose }}\""),
+        );
+        return;
+    }
+    if let Err(e) = env.add_template_owned(name, source.to_owned()) {
+        errors.push(template_error(path, &e));
+    }
+}
+
+fn template_error(path: &str, e: &minijinja::Error) -> Diagnostic {
+    let location = e.line().map(|line| Location::new(path, (line, 1)));
+    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    Diagnostic::error(Rule::Template, location, format!("{}{detail}", e.kind()))
+        .with_help("the template receives lang, site, category, headers and rows; see README.md (\"Templates\")")
+}
+
+/// The 1-based line of the first `='...{{` in `source`, if any.
+fn single_quoted_value(source: &str) -> Option<usize> {
+    source
+        .lines()
+        .position(|line| {
+            line.match_indices("='").any(|(i, _)| {
+                let rest = &line[i + 2..];
+                rest.find('\'')
+                    .is_some_and(|end| rest[..end].contains("{{"))
+            })
+        })
+        .map(|i| i + 1)
+}

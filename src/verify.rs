@@ -1,0 +1,415 @@
+//! Compares the tables read back from a page with what the catalogue says, row by row.
+
+use std::collections::BTreeSet;
+
+use similar::TextDiff;
+
+use crate::catalogue::{Catalogue, Row};
+use crate::diagnostic::{Diagnostic, Location, Rule};
+use crate::labels::{self, Column};
+use crate::readback::Cell;
+use crate::render::TableKey;
+
+/// A marker of the page, located in the input.
+#[derive(Debug)]
+pub struct SeenMarker {
+    /// Where its start tag is.
+    pub location: Location,
+    /// The table it was given; `None` when the marker was bad input.
+    pub key: Option<TableKey>,
+    /// Inside `<template>`.
+    pub hidden: bool,
+}
+
+/// A table of the page, located in the input.
+#[derive(Debug)]
+pub struct SeenTable {
+    /// Where it starts (the marker's place for generated tables).
+    pub location: Location,
+    /// Index into the page's markers when the table sits in one.
+    pub marker: Option<usize>,
+    /// Inside `<template>`.
+    pub hidden: bool,
+    /// Rows with their places.
+    pub rows: Vec<(Location, Vec<Cell>)>,
+}
+
+/// What one page's tables prove and where they fall short.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    /// Drift found on the page.
+    pub findings: Vec<Diagnostic>,
+    /// Catalogue cookies (indices) that a visible table on the page lists.
+    pub covered: BTreeSet<usize>,
+    /// Visible cookie tables on the page.
+    pub cookie_tables: usize,
+}
+
+/// How a cookie table's columns line up with the catalogue's.
+#[derive(Clone, Debug)]
+struct Layout {
+    columns: Vec<Option<Column>>,
+    labels: Vec<String>,
+}
+
+impl Layout {
+    fn of(header: &[Cell]) -> Option<Layout> {
+        let columns: Vec<Option<Column>> = header
+            .iter()
+            .map(|c| labels::recognise_header(&c.text).map(|(col, _)| col))
+            .collect();
+        columns.contains(&Some(Column::Names)).then(|| Layout {
+            columns,
+            labels: header.iter().map(|c| c.text.clone()).collect(),
+        })
+    }
+
+    fn label(&self, column: Column, lang: &str) -> String {
+        self.columns
+            .iter()
+            .position(|c| *c == Some(column))
+            .map(|i| self.labels[i].clone())
+            .unwrap_or_else(|| {
+                labels::words(lang)
+                    .map_or(column.key(), |w| w.header(column))
+                    .to_owned()
+            })
+    }
+}
+
+/// Checks every table and marker of one page of `site` against the catalogue.
+pub fn page(
+    catalogue: &Catalogue,
+    site: Option<usize>,
+    page_lang: Option<&str>,
+    page: &str,
+    markers: &[SeenMarker],
+    tables: &[SeenTable],
+) -> Verdict {
+    let mut verdict = Verdict::default();
+    for (k, marker) in markers.iter().enumerate() {
+        if marker.hidden {
+            let d = Diagnostic::error(
+                Rule::HiddenMarker,
+                Some(marker.location.clone()),
+                "marker sits inside <template>, so visitors never see its table",
+            );
+            verdict
+                .findings
+                .push(d.with_help("move the marker out of the <template>"));
+            continue;
+        }
+        let Some(key) = &marker.key else { continue };
+        let mut found = 0;
+        for (n, table) in tables
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.marker == Some(k))
+        {
+            let Some(layout) = table.rows.first().and_then(|(_, cells)| Layout::of(cells)) else {
+                continue;
+            };
+            found += 1;
+            let (site, category, lang) = key;
+            let expected = catalogue.rows(*site, Some(*category), lang);
+            let context = Context {
+                catalogue,
+                page,
+                site: *site,
+                lang,
+                table: n + 1,
+                generated: true,
+            };
+            context.compare(&layout, &table.rows[1..], &expected, &mut verdict);
+            context.missing_columns(&layout, table, &mut verdict);
+        }
+        if found == 0 {
+            let d = Diagnostic::error(
+                Rule::MissingColumn,
+                Some(marker.location.clone()),
+                "the marker holds no cookie table (no table with a cookie-name column)",
+            );
+            verdict
+                .findings
+                .push(d.with_help("the site's template must render a table with the rows' names"));
+        }
+    }
+
+    // Hand-written tables: any table whose header names a cookie column.
+    let mut previous: Option<Layout> = None;
+    for (n, table) in tables.iter().enumerate() {
+        if table.marker.is_some() || table.hidden {
+            continue;
+        }
+        let Some((_, first)) = table.rows.first() else {
+            continue;
+        };
+        let (layout, data) = match Layout::of(first) {
+            Some(layout) => (layout, &table.rows[1..]),
+            // A table split in two by an editor: the second part has a blank header or none.
+            None => match &previous {
+                Some(p)
+                    if first.len() == p.columns.len()
+                        && first.iter().all(|c| !c.header || c.text.is_empty()) =>
+                {
+                    (p.clone(), &table.rows[..])
+                }
+                _ => continue,
+            },
+        };
+        previous = Some(layout.clone());
+        let Some(site) = site else {
+            let d = Diagnostic::warning(
+                Rule::UncheckedTable,
+                Some(table.location.clone()),
+                "this cookie table sits on a page of no site in the catalogue, so it is not checked",
+            );
+            verdict.findings.push(
+                d.with_help("move the page into a site's folder or add its site to the catalogue"),
+            );
+            continue;
+        };
+        let header_lang = first
+            .iter()
+            .find_map(|c| labels::recognise_header(&c.text).map(|(_, l)| l));
+        let lang = catalogue
+            .language_of(site, page_lang)
+            .filter(|_| page_lang.is_some())
+            .or_else(|| header_lang.and_then(|l| catalogue.language_of(site, Some(l))))
+            .or_else(|| catalogue.language_of(site, None))
+            .expect("a site has a language")
+            .to_owned();
+        let expected = catalogue.rows(site, None, &lang);
+        let context = Context {
+            catalogue,
+            page,
+            site,
+            lang: &lang,
+            table: n + 1,
+            generated: false,
+        };
+        context.compare(&layout, data, &expected, &mut verdict);
+    }
+    verdict.cookie_tables = tables
+        .iter()
+        .filter(|t| !t.hidden)
+        .filter(|t| {
+            t.rows
+                .first()
+                .is_some_and(|(_, cells)| Layout::of(cells).is_some())
+        })
+        .count();
+    verdict
+}
+
+/// Where a comparison happens, for messages.
+struct Context<'a> {
+    catalogue: &'a Catalogue,
+    page: &'a str,
+    site: usize,
+    lang: &'a str,
+    table: usize,
+    generated: bool,
+}
+
+impl Context<'_> {
+    fn compare(
+        &self,
+        layout: &Layout,
+        rows: &[(Location, Vec<Cell>)],
+        expected: &[Row],
+        verdict: &mut Verdict,
+    ) {
+        let names_at = layout
+            .columns
+            .iter()
+            .position(|c| *c == Some(Column::Names))
+            .expect("layout has names");
+        let mut matched = BTreeSet::new();
+        for (r, (location, cells)) in rows.iter().enumerate() {
+            if cells.iter().all(|c| c.text.is_empty()) {
+                continue;
+            }
+            let names = split_names(cells.get(names_at).map_or("", |c| c.text.as_str()));
+            let row_label = format!("table {}, row {}", self.table, r + 1);
+            let Some(want) = expected
+                .iter()
+                .find(|e| e.names.iter().any(|n| names.contains(n)))
+            else {
+                verdict
+                    .findings
+                    .push(self.extra_row(location, &names, &row_label));
+                continue;
+            };
+            verdict.covered.insert(want.cookie);
+            if !matched.insert(want.cookie) {
+                let d = Diagnostic::error(
+                    Rule::ExtraRow,
+                    Some(location.clone()),
+                    format!(
+                        "{row_label} lists cookie `{}` a second time",
+                        names.join(", ")
+                    ),
+                );
+                verdict
+                    .findings
+                    .push(d.with_help("keep one row per cookie"));
+                continue;
+            }
+            let mut theirs = String::new();
+            let mut ours = String::new();
+            for (i, column) in layout.columns.iter().enumerate() {
+                let Some(column) = *column else { continue };
+                let actual = cells.get(i).map_or("", |c| c.text.as_str());
+                let mut wanted = collapse(&want.cell(column));
+                if column == Column::Names && same_names(&split_names(actual), &want.names) {
+                    wanted = actual.to_owned();
+                }
+                ours.push_str(&format!("{}: {wanted}\n", layout.labels[i]));
+                theirs.push_str(&format!("{}: {actual}\n", layout.labels[i]));
+            }
+            if ours != theirs {
+                let message = format!(
+                    "row `{}` of table {} says something other than the catalogue (site `{}`, language `{}`)",
+                    want.names.join(", "),
+                    self.table,
+                    self.catalogue.sites[self.site].id,
+                    self.lang
+                );
+                let d = Diagnostic::error(Rule::RowDrift, Some(location.clone()), message)
+                    .with_help(self.help(want.cookie))
+                    .with_diff(self.diff(&ours, &theirs, want.cookie, &row_label));
+                verdict.findings.push(d);
+            }
+        }
+        if self.generated {
+            for want in expected.iter().filter(|e| !matched.contains(&e.cookie)) {
+                let location = rows.first().map(|(l, _)| l.clone());
+                let ours: String = layout
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| {
+                        c.map(|c| format!("{}: {}\n", layout.labels[i], collapse(&want.cell(c))))
+                    })
+                    .collect();
+                let message = format!(
+                    "table {} lacks the row of cookie `{}`",
+                    self.table,
+                    want.names.join(", ")
+                );
+                let d = Diagnostic::error(Rule::MissingRow, location, message)
+                    .with_help("the site's template must render every row it is given")
+                    .with_diff(self.diff(&ours, "", want.cookie, &format!("table {}", self.table)));
+                verdict.findings.push(d);
+            }
+        }
+    }
+
+    fn missing_columns(&self, layout: &Layout, table: &SeenTable, verdict: &mut Verdict) {
+        let missing: Vec<Column> = Column::ALL
+            .into_iter()
+            .filter(|c| !layout.columns.contains(&Some(*c)))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let names: Vec<String> = missing
+            .iter()
+            .map(|c| layout.label(*c, self.lang))
+            .collect();
+        let ours: String = Column::ALL
+            .iter()
+            .map(|c| format!("{}\n", layout.label(*c, self.lang)))
+            .collect();
+        let theirs: String = layout.labels.iter().map(|l| format!("{l}\n")).collect();
+        let diff = TextDiff::from_lines(&ours, &theirs)
+            .unified_diff()
+            .header(
+                "catalogue columns",
+                &format!("{} (table {} header)", self.page, self.table),
+            )
+            .to_string();
+        let d = Diagnostic::error(
+            Rule::MissingColumn,
+            Some(table.location.clone()),
+            format!(
+                "table {} lacks the column(s): {}",
+                self.table,
+                names.join(", ")
+            ),
+        );
+        verdict.findings.push(
+            d.with_help("the site's template must render every column")
+                .with_diff(diff),
+        );
+    }
+
+    fn extra_row(&self, location: &Location, names: &[String], row_label: &str) -> Diagnostic {
+        let site = &self.catalogue.sites[self.site].id;
+        let listed = if names.is_empty() {
+            "no cookie name".to_owned()
+        } else {
+            format!("cookie `{}`", names.join(", "))
+        };
+        let (message, help) = if self.generated {
+            (
+                format!(
+                    "{row_label} lists {listed}, which the catalogue does not put in this table for site `{site}`"
+                ),
+                "the site's template must render only the rows it is given".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "{row_label} lists {listed}, which the catalogue does not declare for site `{site}`"
+                ),
+                format!(
+                    "declare the cookie in {} or remove the row",
+                    self.catalogue.path
+                ),
+            )
+        };
+        Diagnostic::error(Rule::ExtraRow, Some(location.clone()), message).with_help(help)
+    }
+
+    fn help(&self, cookie: usize) -> String {
+        if self.generated {
+            "this table is generated: the site's template or an edit after the build changed it; rebuild, or fix the template".into()
+        } else {
+            format!(
+                "make the page say what the catalogue says, or fix the catalogue ({}) if the page is right; a marker keeps the table in step for good",
+                self.catalogue.cookies[cookie].location
+            )
+        }
+    }
+
+    fn diff(&self, ours: &str, theirs: &str, cookie: usize, what: &str) -> String {
+        TextDiff::from_lines(ours, theirs)
+            .unified_diff()
+            .context_radius(20)
+            .header(
+                &format!("{} (catalogue)", self.catalogue.cookies[cookie].location),
+                &format!("{} ({what})", self.page),
+            )
+            .to_string()
+    }
+}
+
+/// The names a cell lists: separated by commas, semicolons or white space.
+pub fn split_names(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn same_names(a: &[String], b: &[String]) -> bool {
+    let a: BTreeSet<&String> = a.iter().collect();
+    let b: BTreeSet<&String> = b.iter().collect();
+    a == b
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

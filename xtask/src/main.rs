@@ -1,0 +1,66 @@
+//! Project tasks for cookie-ledger, run as `cargo xtask <command>`; plain Rust, no shell scripts.
+
+mod build;
+mod check;
+
+use std::path::{Path, PathBuf};
+
+const HELP: &str = "\
+cargo xtask <command> [options]
+
+commands:
+  build    render the demo catalogue's tables into site/, verify, write dist/
+  check    run every check on the demo and write nothing (for CI)
+
+options are passed on to `cookie-ledger build|check`, such as --format json;
+run `cargo xtask build --help` for them.";
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let code = match args.next().as_deref() {
+        Some("build") => build::run(args.collect()),
+        Some("check") => check::run(args.collect()),
+        None | Some("help" | "--help" | "-h") => {
+            println!("{HELP}");
+            0
+        }
+        Some(other) => {
+            eprintln!("error: unknown command `{other}`\n\n{HELP}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
+
+/// The workspace root: everything the demo needs is relative to it.
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs `cookie-ledger <command>` on the demo from the project root, so reports show short paths.
+fn run_tool(command: &str, extra: Vec<String>) -> i32 {
+    use std::io::IsTerminal;
+    if let Err(e) = std::env::set_current_dir(project_root()) {
+        eprintln!("error: cannot enter the project root: {e}");
+        return 2;
+    }
+    let mut args: Vec<String> = [
+        "cookie-ledger",
+        command,
+        "--catalogue",
+        "catalogue.toml",
+        "--site",
+        "site",
+        "--out",
+        "dist",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(extra);
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    cookie_ledger::cli::run(args, &mut stdout.lock(), &mut std::io::stderr(), terminal)
+}
