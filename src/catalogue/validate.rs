@@ -47,7 +47,7 @@ impl Checker<'_> {
                 self.error(
                     lang.span(),
                     format!(
-                        "`{key}` has a text in `{}`, a language no site declares",
+                        "{key} has a text in `{}`, a language no site declares",
                         lang.get_ref()
                     ),
                     "fix the language code or add the language to a site's `languages`",
@@ -56,7 +56,7 @@ impl Checker<'_> {
             if value.get_ref().trim().is_empty() {
                 self.error(
                     value.span(),
-                    format!("`{key}.{}` is empty", lang.get_ref()),
+                    format!("{key} is empty in `{}`", lang.get_ref()),
                     "write the text",
                 );
             }
@@ -66,8 +66,8 @@ impl Checker<'_> {
             if !texts.contains_key(*lang) {
                 self.error(
                     raw.span(),
-                    format!("`{key}` has no text in `{lang}`, a language of a site that uses it"),
-                    &format!("add `{lang} = \"...\"` to `{key}`"),
+                    format!("{key} has no text in `{lang}`, a language of a site that uses it"),
+                    &format!("add `{lang} = \"...\"` to {key}"),
                 );
             }
         }
@@ -118,13 +118,13 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
             id: id.get_ref().clone(),
             title: checker.texts(
                 &category.title,
-                &format!("category.{}.title", id.get_ref()),
+                &format!("`category.{}.title`", id.get_ref()),
                 &all_languages,
                 &known,
             ),
             description: checker.texts(
                 &category.description,
-                &format!("category.{}.description", id.get_ref()),
+                &format!("`category.{}.description`", id.get_ref()),
                 &all_languages,
                 &known,
             ),
@@ -354,13 +354,13 @@ fn cookie(
 
     let function = checker.texts(
         &cookie.function,
-        &format!("{label}: function"),
+        &format!("`function` of cookie `{label}`"),
         &needed,
         known,
     );
     let purpose = checker.texts(
         &cookie.purpose,
-        &format!("{label}: purpose"),
+        &format!("`purpose` of cookie `{label}`"),
         &needed,
         known,
     );
@@ -403,7 +403,7 @@ fn cookie(
                             checker.error(
                                 t.span(),
                                 format!(
-                                    "`{key}` has a text in `{lang}`, which site `{}` does not use",
+                                    "{key} has a text in `{lang}`, which site `{}` does not use",
                                     sites[site].id
                                 ),
                                 "remove it or add the language to the site",
@@ -417,12 +417,18 @@ fn cookie(
         let function = partial(
             checker,
             &o.function,
-            &format!("{label}: override.{}.function", site_id.get_ref()),
+            &format!(
+                "`override.{}.function` of cookie `{label}`",
+                site_id.get_ref()
+            ),
         );
         let purpose = partial(
             checker,
             &o.purpose,
-            &format!("{label}: override.{}.purpose", site_id.get_ref()),
+            &format!(
+                "`override.{}.purpose` of cookie `{label}`",
+                site_id.get_ref()
+            ),
         );
         let duration = o.duration.as_ref().map(|d| checker.duration(d));
         overrides.insert(

@@ -1,1 +1,10 @@
-//! Integration tests: one binary, one module per area.
+//! Integration tests: one binary, one module per area, each running the real binary or library on real fixture sites.
+
+mod catalogue_errors;
+mod chunking;
+mod demo;
+mod fixtures;
+mod markers;
+mod output;
+mod seeds;
+mod support;

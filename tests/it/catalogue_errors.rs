@@ -1,0 +1,173 @@
+//! Bad catalogues exit 2 with catalogue.toml:LINE:COL, what is wrong and how to fix it; nothing is written.
+
+use crate::support::{Project, golden};
+
+/// Each case: a name and an edit of the demo catalogue (or template) that breaks it.
+type Case = (&'static str, fn(&Project));
+
+const CASES: &[Case] = &[
+    ("unknown top-level key", |p| {
+        let text = p.read("catalogue.toml");
+        p.write("catalogue.toml", format!("bogus_key = 1\n{text}"));
+    }),
+    ("unknown key in a cookie", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"2 weeks\"",
+            "duration = \"2 weeks\"\ncolour = \"blue\"",
+        )
+    }),
+    ("toml syntax error", |p| {
+        p.edit(
+            "catalogue.toml",
+            "provider = \"Opendatasoft\"\nfunction.en = \"Authentication",
+            "provider = \"Opendatasoft\nfunction.en = \"Authentication",
+        )
+    }),
+    ("bad party", |p| {
+        p.edit(
+            "catalogue.toml",
+            "set_by = \"script\"",
+            "set_by = \"browser\"",
+        )
+    }),
+    ("duplicate cookie", |p| {
+        p.edit(
+            "catalogue.toml",
+            "names = [\"cookies_preferences\"]",
+            "names = [\"cookies_preferences\", \"csrftoken\"]",
+        )
+    }),
+    ("unknown category", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"6 months\"\ncategory = \"necessary\"",
+            "duration = \"6 months\"\ncategory = \"necesary\"",
+        )
+    }),
+    ("unknown site", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"6 months\"\n",
+            "duration = \"6 months\"\nsites = [\"odwb\", \"datastro.eu\"]\n",
+        )
+    }),
+    ("bad duration", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"2 weeks\"",
+            "duration = \"2 fortnights\"",
+        )
+    }),
+    ("missing French text", |p| {
+        p.edit(
+            "catalogue.toml",
+            "purpose.fr = \"Se souvenir de la langue du visiteur\"\n",
+            "",
+        )
+    }),
+    ("text in an undeclared language", |p| {
+        p.edit(
+            "catalogue.toml",
+            "purpose.fr = \"Se souvenir de la langue du visiteur\"",
+            "purpose.fr = \"Se souvenir de la langue du visiteur\"\npurpose.de = \"Sprache\"",
+        )
+    }),
+    ("override of an unknown site", |p| {
+        p.edit(
+            "catalogue.toml",
+            "set_by = \"script\"",
+            "set_by = \"script\"\n[cookie.override.odbw]\nduration = \"session\"",
+        )
+    }),
+    ("language without wording", |p| {
+        p.edit(
+            "catalogue.toml",
+            "languages = [\"en\", \"fr\"]\n\n[[site]]\nid = \"smartbump\"",
+            "languages = [\"en\", \"fr\", \"nl\"]\n\n[[site]]\nid = \"smartbump\"",
+        )
+    }),
+    ("template syntax error", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "{%- endfor %}",
+            "{%- endfro %}",
+        )
+    }),
+    ("template value in a single-quoted attribute", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "<td>{{ row.purpose }}</td>",
+            "<td title='{{ row.purpose }}'>x</td>",
+        )
+    }),
+    ("template reads an undefined field", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "{{ row.purpose }}",
+            "{{ row.purpos }}",
+        )
+    }),
+    ("missing template file", |p| {
+        p.edit(
+            "catalogue.toml",
+            "templates/eulerhermes-table.html",
+            "templates/missing.html",
+        )
+    }),
+];
+
+#[test]
+fn every_bad_catalogue_exits_2_with_its_place() {
+    let mut all = String::new();
+    for (name, breaks) in CASES {
+        let p = Project::demo();
+        breaks(&p);
+        for command in ["check", "build"] {
+            let run = p.run(&[command]);
+            assert_eq!(
+                run.code, 2,
+                "{name}: {command} exits {}\n{}",
+                run.code, run.stdout
+            );
+            assert!(!p.path("dist").exists(), "{name}: {command} wrote dist/");
+            if command == "check" {
+                let report = run.report();
+                let first = report.lines().next().unwrap_or_default();
+                assert!(
+                    first.starts_with("catalogue.toml:")
+                        || first.starts_with("templates/eulerhermes-table.html:"),
+                    "{name}: no file:line:col in {first}"
+                );
+                all.push_str(&format!("== {name}\n{report}"));
+            }
+        }
+    }
+    golden("fixtures/catalogue-errors.txt", &all);
+}
+
+#[test]
+fn a_missing_catalogue_is_bad_input() {
+    let p = Project::demo();
+    let run = p.run(&["check", "--catalogue", "nope.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.starts_with("error[io]: cannot read nope.toml:"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_bad_catalogue_never_touches_a_previous_output() {
+    let p = Project::demo();
+    assert_eq!(p.run(&["build"]).code, 0);
+    let before = p.tree("dist");
+    p.edit(
+        "catalogue.toml",
+        "duration = \"2 weeks\"",
+        "duration = \"fortnightly\"",
+    );
+    assert_eq!(p.run(&["build"]).code, 2);
+    assert_eq!(before, p.tree("dist"));
+}

@@ -1,0 +1,173 @@
+//! Test helpers: temporary projects, running the binary, redacting, golden files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A throw-away project folder that the binary runs in.
+pub struct Project {
+    dir: TempDir,
+}
+
+/// What a run of the binary gave.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout with timings and temp paths replaced, for exact comparison.
+    pub fn report(&self) -> String {
+        redact(&self.stdout)
+    }
+}
+
+impl Project {
+    /// An empty project.
+    pub fn empty() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A copy of the demo: catalogue.toml, templates/ and site/.
+    pub fn demo() -> Project {
+        let p = Project::empty();
+        fs::copy(root().join("catalogue.toml"), p.path("catalogue.toml")).unwrap();
+        copy_dir(&root().join("templates"), &p.path("templates"));
+        copy_dir(&root().join("site"), &p.path("site"));
+        p
+    }
+
+    /// A copy of `tests/fixtures/<name>/`.
+    pub fn fixture(name: &str) -> Project {
+        let p = Project::empty();
+        copy_dir(&root().join("tests/fixtures").join(name), p.dir.path());
+        p
+    }
+
+    /// A path inside the project.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes `contents` to `rel`, creating folders.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    /// Reads `rel` as text.
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Replaces the one occurrence of `from` in `rel` with `to`.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` must occur once in {rel}"
+        );
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    /// Runs `cookie-ledger ARGS` in the project, without colours.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output: Output = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("CI")
+            .output()
+            .expect("the binary runs");
+        Run {
+            code: output.status.code().expect("exit code"),
+            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        }
+    }
+
+    /// Every file under `rel`, by `/`-separated path.
+    pub fn tree(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
+        tree(&self.path(rel))
+    }
+}
+
+/// Every file under `dir`, by `/`-separated path relative to it.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Copies `from` into `to` recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Replaces the summary line's timing, which changes from run to run.
+pub fn redact(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.rfind(" in ") {
+            Some(i)
+                if (line.starts_with("build: ") || line.starts_with("check: "))
+                    && line.ends_with('s') =>
+            {
+                format!("{} in [TIME]", &line[..i])
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// Compares `actual` with the golden file `rel` (under tests/); `UPDATE_GOLDEN=1` rewrites it, except in CI.
+pub fn golden(rel: &str, actual: &str) {
+    let path = root().join("tests").join(rel);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() && std::env::var_os("CI").is_none() {
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(&expected, actual)
+            .unified_diff()
+            .header("golden", "actual")
+            .to_string();
+        panic!(
+            "{rel} differs from the output (UPDATE_GOLDEN=1 rewrites it; review the change):\n{diff}"
+        );
+    }
+}
