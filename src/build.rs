@@ -142,12 +142,11 @@ pub fn run(options: &Options) -> Outcome {
         }
         diagnostics.extend(r.findings);
     }
-    diagnostics.extend(coverage(
-        &catalogue,
-        &covered,
-        &policy_pages,
-        &layout.site_display,
-    ));
+    // A bad marker leaves a table out; saying the table is missing as well would be noise.
+    if ExitCode::of(&diagnostics) != ExitCode::BadInput {
+        let site_display = &layout.site_display;
+        diagnostics.extend(coverage(&catalogue, &covered, &policy_pages, site_display));
+    }
     if let Some(out) = compare_with {
         diagnostics.extend(layout.extra_outputs(out, &entries));
     }

@@ -119,6 +119,7 @@ pub fn page(
                 site: *site,
                 lang,
                 table: n + 1,
+                table_location: &table.location,
                 generated: true,
             };
             context.compare(&layout, &table.rows[1..], &expected, &mut verdict);
@@ -189,6 +190,7 @@ pub fn page(
             site,
             lang: &lang,
             table: n + 1,
+            table_location: &table.location,
             generated: false,
         };
         context.compare(&layout, data, &expected, &mut verdict);
@@ -203,6 +205,7 @@ struct Context<'a> {
     site: usize,
     lang: &'a str,
     table: usize,
+    table_location: &'a Location,
     generated: bool,
 }
 
@@ -278,7 +281,7 @@ impl Context<'_> {
         }
         if self.generated {
             for want in expected.iter().filter(|e| !matched.contains(&e.cookie)) {
-                let location = rows.first().map(|(l, _)| l.clone());
+                let location = Some(self.table_location.clone());
                 let ours: String = layout
                     .columns
                     .iter()
