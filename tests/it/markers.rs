@@ -55,13 +55,17 @@ fn page(lang: &str, body: &str) -> String {
     format!("<!DOCTYPE html>\n<html lang=\"{lang}\">\n<body>\n{body}\n</body>\n</html>\n")
 }
 
-const BOTH: &str = "<div data-cookie-table=\"necessary\"></div>\n<div data-cookie-table=\"statistics\"></div>";
+const BOTH: &str =
+    "<div data-cookie-table=\"necessary\"></div>\n<div data-cookie-table=\"statistics\"></div>";
 
 /// A project with the catalogue above, site b's policy page, and the given pages.
 fn project(pages: &[(&str, String)]) -> Project {
     let p = Project::empty();
     p.write("catalogue.toml", CATALOGUE);
-    p.write("site/b/cookies.html", page("en", "<div data-cookie-table=\"necessary\"></div>"));
+    p.write(
+        "site/b/cookies.html",
+        page("en", "<div data-cookie-table=\"necessary\"></div>"),
+    );
     for (path, text) in pages {
         p.write(path, text);
     }
@@ -74,18 +78,29 @@ fn first_line(run: &crate::support::Run) -> String {
 
 #[test]
 fn a_clean_site_renders_escaped_text_overrides_and_patterns() {
-    let p = project(&[("site/a/cookies.html", page("en", BOTH)), ("site/a/fr.html", page("fr", BOTH))]);
+    let p = project(&[
+        ("site/a/cookies.html", page("en", BOTH)),
+        ("site/a/fr.html", page("fr", BOTH)),
+    ]);
     let run = p.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let a = p.read("dist/a/cookies.html");
-    assert!(a.contains("<td>Keeps you &lt;signed in&gt; &amp; &quot;safe&quot;</td>"), "{a}");
+    assert!(
+        a.contains("<td>Keeps you &lt;signed in&gt; &amp; &quot;safe&quot;</td>"),
+        "{a}"
+    );
     assert!(a.contains("<td>Session</td>"));
     assert!(a.contains("<td><code>_pk_id.*</code>, <code>_pk_ses.*</code></td>"));
     assert!(a.contains("<td>13 months</td>"));
     let fr = p.read("dist/a/fr.html");
-    assert!(fr.contains("<td>Vous garde connecté</td>") && fr.contains("<th scope=\"col\">Durée</th>"));
+    assert!(
+        fr.contains("<td>Vous garde connecté</td>") && fr.contains("<th scope=\"col\">Durée</th>")
+    );
     let b = p.read("dist/b/cookies.html");
-    assert!(b.contains("<td>Keeps b's visitors signed in</td>") && b.contains("<td>30 minutes</td>"), "{b}");
+    assert!(
+        b.contains("<td>Keeps b's visitors signed in</td>") && b.contains("<td>30 minutes</td>"),
+        "{b}"
+    );
     assert!(!b.contains("_pk_id"), "site b does not use Matomo");
     assert_eq!(p.run(&["check"]).code, 0);
 }
@@ -96,7 +111,9 @@ fn a_marker_may_ask_for_another_language() {
     let p = project(&[("site/a/cookies.html", page("en", body))]);
     assert_eq!(p.run(&["build"]).code, 0);
     let a = p.read("dist/a/cookies.html");
-    assert!(a.contains("<caption>Nécessaires</caption>") && a.contains("<caption>Statistics</caption>"));
+    assert!(
+        a.contains("<caption>Nécessaires</caption>") && a.contains("<caption>Statistics</caption>")
+    );
 }
 
 #[test]
@@ -109,13 +126,22 @@ fn an_unknown_category_is_bad_input_at_its_place() {
         first_line(&run),
         "site/a/cookies.html:5:3: error[bad-marker]: marker names unknown category `necesary`"
     );
-    assert!(run.stdout.contains("= help: use one of: necessary, statistics"));
+    assert!(
+        run.stdout
+            .contains("= help: use one of: necessary, statistics")
+    );
     assert!(!p.path("dist").exists());
 }
 
 #[test]
 fn an_unknown_language_is_bad_input() {
-    let p = project(&[("site/a/cookies.html", page("en", "<div data-cookie-table=\"necessary\" lang=\"de\"></div>"))]);
+    let p = project(&[(
+        "site/a/cookies.html",
+        page(
+            "en",
+            "<div data-cookie-table=\"necessary\" lang=\"de\"></div>",
+        ),
+    )]);
     let run = p.run(&["check"]);
     assert_eq!(run.code, 2);
     assert_eq!(
@@ -135,17 +161,32 @@ fn an_unknown_language_is_bad_input() {
 fn regional_page_languages_find_their_language() {
     let p = project(&[("site/a/cookies.html", page("fr-BE", BOTH))]);
     assert_eq!(p.run(&["build"]).code, 0);
-    assert!(p.read("dist/a/cookies.html").contains("<caption>Nécessaires</caption>"));
+    assert!(
+        p.read("dist/a/cookies.html")
+            .contains("<caption>Nécessaires</caption>")
+    );
 }
 
 #[test]
 fn markers_where_no_table_can_go_are_bad_input() {
-    let p = project(&[("site/a/cookies.html", page("en", &format!("{BOTH}\n<img data-cookie-table=\"necessary\">")))]);
+    let p = project(&[(
+        "site/a/cookies.html",
+        page(
+            "en",
+            &format!("{BOTH}\n<img data-cookie-table=\"necessary\">"),
+        ),
+    )]);
     let run = p.run(&["check"]);
     assert_eq!(run.code, 2);
-    assert_eq!(first_line(&run), "site/a/cookies.html:6:1: error[bad-marker]: a marker on <img> cannot hold a table");
+    assert_eq!(
+        first_line(&run),
+        "site/a/cookies.html:6:1: error[bad-marker]: a marker on <img> cannot hold a table"
+    );
 
-    let p = project(&[("site/a/cookies.html", page("en", BOTH)), ("site/other.html", page("en", BOTH))]);
+    let p = project(&[
+        ("site/a/cookies.html", page("en", BOTH)),
+        ("site/other.html", page("en", BOTH)),
+    ]);
     let run = p.run(&["check"]);
     assert_eq!(run.code, 2);
     assert_eq!(
@@ -162,13 +203,27 @@ fn markers_visitors_never_see_are_drift() {
         ("<template>{}</template>", "<template>"),
     ] {
         let hidden = wrapper.replace("{}", "<div data-cookie-table=\"necessary\"></div>");
-        let p = project(&[("site/a/cookies.html", page("en", &format!("{BOTH}\n{hidden}")))]);
+        let p = project(&[(
+            "site/a/cookies.html",
+            page("en", &format!("{BOTH}\n{hidden}")),
+        )]);
         let run = p.run(&["check"]);
         assert_eq!(run.code, 1, "{place}: {}", run.stdout);
         let line = first_line(&run);
-        assert!(line.starts_with("site/a/cookies.html:6:"), "{place}: {line}");
-        assert!(line.contains("error[hidden-marker]: marker sits inside ") && line.contains(place), "{line}");
-        assert_eq!(run.stdout.matches("error[").count(), 1, "{place}: only the hidden marker\n{}", run.stdout);
+        assert!(
+            line.starts_with("site/a/cookies.html:6:"),
+            "{place}: {line}"
+        );
+        assert!(
+            line.contains("error[hidden-marker]: marker sits inside ") && line.contains(place),
+            "{line}"
+        );
+        assert_eq!(
+            run.stdout.matches("error[").count(),
+            1,
+            "{place}: only the hidden marker\n{}",
+            run.stdout
+        );
     }
 }
 
@@ -182,7 +237,10 @@ fn a_site_without_a_policy_page_and_an_unlisted_cookie_are_drift() {
         "catalogue.toml:3:6: error[no-policy-page]: site `a` has no page with a cookie table under site/a/"
     );
 
-    let p = project(&[("site/a/cookies.html", page("en", "<div data-cookie-table=\"necessary\"></div>"))]);
+    let p = project(&[(
+        "site/a/cookies.html",
+        page("en", "<div data-cookie-table=\"necessary\"></div>"),
+    )]);
     let run = p.run(&["check"]);
     assert_eq!(run.code, 1);
     assert!(
@@ -190,7 +248,9 @@ fn a_site_without_a_policy_page_and_an_unlisted_cookie_are_drift() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("= help: add <div data-cookie-table=\"statistics\"></div> to a policy page under site/a/"));
+    assert!(run.stdout.contains(
+        "= help: add <div data-cookie-table=\"statistics\"></div> to a policy page under site/a/"
+    ));
 }
 
 #[test]
@@ -207,28 +267,50 @@ fn a_hand_written_table_is_checked_against_the_catalogue() {
     assert!(report.contains(
         "site/a/cookies.html:7:1: error[row-drift]: row `_pk_id.*, _pk_ses.*` of table 1 says something other than the catalogue (site `a`, language `en`)"
     ));
-    assert!(report.contains("    -Duration: 13 months\n    +Duration: 2 years\n"), "{report}");
+    assert!(
+        report.contains("    -Duration: 13 months\n    +Duration: 2 years\n"),
+        "{report}"
+    );
     assert!(report.contains(
         "site/a/cookies.html:8:1: error[extra-row]: table 1, row 3 lists cookie `_ga`, which the catalogue does not declare for site `a`"
     ));
     // The page is left as it was: only markers are rewritten.
     let site_page = p.read("site/a/cookies.html");
-    let p2 = project(&[("site/a/cookies.html", site_page.replace("2 years</td></tr>\n<tr><td>_ga</td><td>Google</td><td>Tracks</td><td>2 years", "13 months"))]);
+    let p2 = project(&[(
+        "site/a/cookies.html",
+        site_page.replace(
+            "2 years</td></tr>\n<tr><td>_ga</td><td>Google</td><td>Tracks</td><td>2 years",
+            "13 months",
+        ),
+    )]);
     assert_eq!(p2.run(&["build"]).code, 0);
-    assert_eq!(p2.read("dist/a/cookies.html"), p2.read("site/a/cookies.html"));
+    assert_eq!(
+        p2.read("dist/a/cookies.html"),
+        p2.read("site/a/cookies.html")
+    );
 }
 
 #[test]
 fn a_template_that_drops_a_row_is_drift() {
     let p = project(&[("site/a/cookies.html", page("en", BOTH))]);
     p.write("row.html", "<table><tr><th>Cookie name</th><th>Provider</th><th>Function</th><th>Purpose</th><th>Duration</th></tr>{% for row in rows[1:] %}<tr><td>{{ row.names|join(', ') }}</td><td>{{ row.provider }}</td><td>{{ row.function }}</td><td>{{ row.purpose }}</td><td>{{ row.duration }}</td></tr>{% endfor %}</table>");
-    p.edit("catalogue.toml", "dir = \"b\"", "dir = \"b\"\ntemplate = \"row.html\"");
+    p.edit(
+        "catalogue.toml",
+        "dir = \"b\"",
+        "dir = \"b\"\ntemplate = \"row.html\"",
+    );
     let run = p.run(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
-        run.stdout.contains("site/b/cookies.html:4:1: error[missing-row]: table 1 lacks the row of cookie `sid`\n"),
+        run.stdout.contains(
+            "site/b/cookies.html:4:1: error[missing-row]: table 1 lacks the row of cookie `sid`\n"
+        ),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("    -Cookie name: sid\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("    -Cookie name: sid\n"),
+        "{}",
+        run.stdout
+    );
 }

@@ -1,1 +1,162 @@
-//! placeholder
+//! The command line: help, usage errors, report formats, colours, and how the output folder is replaced.
+
+use crate::support::Project;
+
+#[test]
+fn help_and_usage() {
+    let p = Project::empty();
+    let run = p.run(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("build")
+            && run.stdout.contains("check")
+            && run
+                .stdout
+                .contains("Exit codes: 0 clean, 1 drift found, 2 bad input or usage.")
+    );
+    let run = p.run(&["build", "--help"]);
+    assert_eq!(run.code, 0);
+    for flag in [
+        "--catalogue <FILE>",
+        "--site <DIR>",
+        "--out <DIR>",
+        "--format <FORMAT>",
+        "--color <COLOR>",
+    ] {
+        assert!(run.stdout.contains(flag), "{flag}\n{}", run.stdout);
+    }
+    let run = p.run(&["build", "--bogus"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unexpected argument '--bogus'"));
+    assert_eq!(p.run(&[]).code, 2);
+    let run = p.run(&["rules"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.lines().any(|l| l.starts_with("row-drift ")));
+}
+
+#[test]
+fn a_missing_site_folder_is_bad_input() {
+    let p = Project::demo();
+    let run = p.run(&["check", "--site", "nowhere"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .starts_with("error[io]: site folder nowhere does not exist\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let p = Project::demo();
+    p.edit("site/odwb/cookies.html", "</main>", "<table><tr><th>Cookie name</th><th>Purpose</th></tr><tr><td>sessionid</td><td>Spying</td></tr></table></main>");
+    let run = p.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).expect("stdout is one JSON document");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["command"], "check");
+    assert_eq!(report["exit_code"], 1);
+    assert_eq!(report["errors"], 1);
+    assert_eq!(report["warnings"], 0);
+    assert_eq!(report["summary"]["sites"], 5);
+    assert_eq!(report["summary"]["pages"], 15);
+    assert_eq!(report["summary"]["tables"], 8);
+    assert_eq!(report["summary"]["cookies"], 4);
+    assert!(report["elapsed_ms"].is_u64());
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["rule"], "row-drift");
+    assert_eq!(d["file"], "site/odwb/cookies.html");
+    assert!(d["line"].as_u64().unwrap() > 1 && d["column"].as_u64().unwrap() >= 1);
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("row `sessionid` of table 2")
+    );
+    assert!(d["help"].is_string());
+    assert!(
+        d["diff"].as_str().unwrap().contains(
+            "\n-Purpose: To remember the user from one page to another\n+Purpose: Spying\n"
+        )
+    );
+}
+
+#[test]
+fn colours_only_when_asked_or_on_a_terminal() {
+    let p = Project::demo();
+    p.edit("site/odwb/cookies.html", "</main>", "<table><tr><th>Cookie name</th><th>Purpose</th></tr><tr><td>sessionid</td><td>Spying</td></tr></table></main>");
+    let plain = p.run(&["check"]);
+    assert!(!plain.stdout.contains('\x1b'), "not a terminal: no colour");
+    let coloured = p.run(&["check", "--color", "always"]);
+    assert!(
+        coloured.stdout.contains("\x1b[31m-Purpose: To remember"),
+        "{}",
+        coloured.stdout
+    );
+    assert!(coloured.stdout.contains("\x1b[32m+Purpose: Spying"));
+}
+
+#[test]
+fn a_clean_build_replaces_the_output_whole() {
+    let p = Project::demo();
+    p.write("dist/stale.html", "from an older build");
+    assert_eq!(p.run(&["build"]).code, 0);
+    assert!(
+        !p.path("dist/stale.html").exists(),
+        "dist/ is replaced, not merged"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(p.path("."))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn drift_keeps_the_previous_output() {
+    let p = Project::demo();
+    assert_eq!(p.run(&["build"]).code, 0);
+    let before = p.tree("dist");
+    p.edit(
+        "site/odwb/cookies.html",
+        "</main>",
+        "<!-- <div data-cookie-table=\"necessary\"></div> --></main>",
+    );
+    let run = p.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("error[hidden-marker]"));
+    assert_eq!(before, p.tree("dist"));
+}
+
+#[test]
+fn an_output_folder_inside_the_site_is_not_read_as_site() {
+    let p = Project::demo();
+    let run = p.run(&["build", "--out", "site/_out"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let run = p.run(&["build", "--out", "site/_out"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!p.path("site/_out/_out").exists());
+    let run = p.run(&["build", "--out", "."]);
+    assert_eq!(run.code, 2, "an output holding the site is refused");
+    assert!(run.stdout.contains("building would replace the site"));
+}
+
+#[test]
+fn ci_gets_a_hint_on_stderr() {
+    let p = Project::demo();
+    p.edit("site/odwb/cookies.html", "</main>", "<table><tr><th>Cookie name</th><th>Purpose</th></tr><tr><td>sessionid</td><td>Spying</td></tr></table></main>");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+        .args(["check", "--format", "json"])
+        .current_dir(p.path("."))
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    serde_json::from_slice::<serde_json::Value>(&output.stdout)
+        .expect("stdout stays machine-readable");
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("hint: "));
+}
