@@ -66,7 +66,7 @@ rules! {
     HiddenMarker = "hidden-marker", Drift, "a marker sits inside a comment, <template> or <noscript>, so visitors never see its table";
     UncoveredCookie = "uncovered-cookie", Drift, "a cookie the site uses appears on none of its policy pages";
     NoPolicyPage = "no-policy-page", Drift, "a site has no page with a cookie table";
-    StaleOutput = "stale-output", Drift, "the output folder differs from what a build would write";
+    StaleOutput = "stale-output", Drift, "the output folder, or what a marker holds now, differs from what a build would write";
     UncheckedTable = "unchecked-table", Drift, "a cookie table sits on a page that belongs to no site of the catalogue";
 }
 

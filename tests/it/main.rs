@@ -3,6 +3,7 @@
 mod catalogue_errors;
 mod chunking;
 mod demo;
+mod docs;
 mod fixtures;
 mod markers;
 mod output;
