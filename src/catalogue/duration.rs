@@ -32,6 +32,15 @@ const UNIT_NAMES: [(Unit, &str, &str); 6] = [
 ];
 
 /// How long a cookie lives.
+///
+/// ```
+/// use cookie_ledger::catalogue::Duration;
+/// use cookie_ledger::labels::words;
+///
+/// let d: Duration = "up to 12 months".parse().unwrap();
+/// assert_eq!(d.render(words("en").unwrap()), "Up to 12 months");
+/// assert_eq!(d.render(words("fr").unwrap()), "Jusqu'à 12 mois");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Duration {
     /// Deleted when the browser session ends.

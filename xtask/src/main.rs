@@ -1,5 +1,6 @@
 //! Project tasks for cookie-ledger, run as `cargo xtask <command>`; plain Rust, no shell scripts.
 
+mod bench;
 mod build;
 mod check;
 
@@ -11,6 +12,7 @@ cargo xtask <command> [options]
 commands:
   build    render the demo catalogue's tables into site/, verify, write dist/
   check    run every check on the demo and write nothing (for CI)
+  bench    time a build of a generated 10,000-page site against copying it [--pages N]
 
 options are passed on to `cookie-ledger build|check`, such as --format json;
 run `cargo xtask build --help` for them.";
@@ -20,6 +22,7 @@ fn main() {
     let code = match args.next().as_deref() {
         Some("build") => build::run(args.collect()),
         Some("check") => check::run(args.collect()),
+        Some("bench") => bench::run(args.collect()),
         None | Some("help" | "--help" | "-h") => {
             println!("{HELP}");
             0
