@@ -69,7 +69,7 @@ fn build_puts_the_seed_wording_into_every_portal_policy_page() {
             "accessible headers in {dir}"
         );
         assert!(page.contains(
-            "<caption>Cookies necessary for the platform to function properly</caption>"
+            "<caption>Cookies necessary for the platform to function properly <span class=\"cookie-table-description\">These cookies keep the platform working; they are set without asking for consent.</span></caption>"
         ));
     }
     for dir in ["odwb", "data-gouv-nc"] {
