@@ -155,7 +155,19 @@ pub fn run(options: &Options) -> Outcome {
     if let Some(staging) = staging {
         if outcome.exit == ExitCode::Clean {
             match swap(&staging, &layout.out) {
-                Ok(()) => outcome.wrote = true,
+                Ok(None) => outcome.wrote = true,
+                Ok(Some((old, e))) => {
+                    outcome.wrote = true;
+                    let d = io_error(
+                        &old,
+                        "wrote the output but cannot remove the previous one at",
+                        &e,
+                    );
+                    outcome.diagnostics.push(Diagnostic {
+                        severity: crate::diagnostic::Severity::Warning,
+                        ..d
+                    });
+                }
                 Err(e) => {
                     let _ = fs::remove_dir_all(&staging);
                     outcome.diagnostics.push(io_error(
@@ -188,8 +200,10 @@ struct Layout {
     out: PathBuf,
     site_display: String,
     out_display: String,
-    /// Canonical folders never read as site content: the output and its staging siblings.
-    skip: Vec<PathBuf>,
+    /// The output folder, canonical, never read as site content.
+    canonical_out: PathBuf,
+    /// Prefix of staging folders (`<parent>/.<name>.staging-`), never read as site content.
+    staging_prefix: String,
 }
 
 impl Layout {
@@ -208,6 +222,14 @@ impl Layout {
             .map_err(|e| io_error(site, "cannot resolve the site folder", &e))?;
         let out = &options.out;
         let canonical_out = absolute(out);
+        if out.exists() && !out.is_dir() {
+            return Err(Diagnostic::error(
+                Rule::Io,
+                None,
+                format!("the output {} is a file, not a folder", out.display()),
+            )
+            .with_help("remove it or choose another --out"));
+        }
         if canonical_site.starts_with(&canonical_out) {
             return Err(Diagnostic::error(
                 Rule::Io,
@@ -229,11 +251,8 @@ impl Layout {
             out: out.clone(),
             site_display: slash(site),
             out_display: slash(out),
-            skip: vec![
-                canonical_out,
-                parent.join(format!(".{name}.staging")),
-                parent.join(format!(".{name}.old")),
-            ],
+            staging_prefix: format!("{}-", parent.join(format!(".{name}.staging")).display()),
+            canonical_out,
         })
     }
 
@@ -247,11 +266,7 @@ impl Layout {
         let skip = |e: &walkdir::DirEntry| {
             e.file_type().is_dir()
                 && e.path().canonicalize().is_ok_and(|p| {
-                    self.skip.iter().any(|s| {
-                        p == *s
-                            || p.to_string_lossy()
-                                .starts_with(&*format!("{}-", s.display()))
-                    })
+                    p == self.canonical_out || p.to_string_lossy().starts_with(&self.staging_prefix)
                 })
         };
         for item in walker.filter_entry(|e| !skip(e)) {
@@ -285,7 +300,7 @@ impl Layout {
     }
 
     fn prepare_staging(&self, entries: &[Entry]) -> Result<PathBuf, Diagnostic> {
-        let staging = PathBuf::from(format!("{}-{}", self.skip[1].display(), std::process::id()));
+        let staging = PathBuf::from(format!("{}{}", self.staging_prefix, std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)
                 .map_err(|e| io_error(&staging, "cannot clear an old staging folder", &e))?;
@@ -475,18 +490,20 @@ fn coverage(
 }
 
 /// Replaces `out` with `staging`; `out` is never half-written.
-fn swap(staging: &Path, out: &Path) -> io::Result<()> {
-    if out.exists() {
-        let old = PathBuf::from(format!("{}.old-{}", staging.display(), std::process::id()));
-        fs::rename(out, &old)?;
-        if let Err(e) = fs::rename(staging, out) {
-            let _ = fs::rename(&old, out);
-            return Err(e);
-        }
-        fs::remove_dir_all(&old)
-    } else {
-        fs::rename(staging, out)
+///
+/// Once the new output is in place, failing to delete the old one is only worth a warning:
+/// it comes back as the old folder's path and the error.
+fn swap(staging: &Path, out: &Path) -> io::Result<Option<(PathBuf, io::Error)>> {
+    if !out.exists() {
+        return fs::rename(staging, out).map(|()| None);
     }
+    let old = PathBuf::from(format!("{}.old", staging.display()));
+    fs::rename(out, &old)?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        return Err(e);
+    }
+    Ok(fs::remove_dir_all(&old).err().map(|e| (old, e)))
 }
 
 fn is_html(path: &Path) -> bool {

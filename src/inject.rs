@@ -12,10 +12,43 @@ use crate::render::{TableKey, Tables};
 /// The attribute that marks where a table goes; its value is the category id.
 pub const MARKER_ATTRIBUTE: &str = "data-cookie-table";
 
-// A table put inside these would not be shown as a table, or not at all.
+// A table put inside these would not be shown as a table, or not at all; in `html`, `head`
+// or `body` it would replace the whole page or its head.
 const NO_TABLE_INSIDE: &[&str] = &[
-    "table", "thead", "tbody", "tfoot", "tr", "colgroup", "template", "script", "style",
-    "textarea", "title", "select", "option",
+    "html",
+    "head",
+    "body",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "colgroup",
+    "caption",
+    "template",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "select",
+    "option",
+    "optgroup",
+    "datalist",
+    "iframe",
+    "noscript",
+    "noembed",
+    "noframes",
+    "xmp",
+    "plaintext",
+    "object",
+    "video",
+    "audio",
+    "canvas",
+    "picture",
+    "map",
+    "svg",
+    "math",
+    "button",
 ];
 
 /// One marker met in the input, in document order.
@@ -55,6 +88,8 @@ pub struct Injected {
     pub markers: Vec<Marker>,
     /// Markers that name an unknown category or language or sit where no table can go.
     pub errors: Vec<MarkerError>,
+    /// The marker whose end tag is awaited.
+    open: Option<usize>,
 }
 
 /// Settings whose handlers fill `site`'s markers from `tables` and record them in `state`.
@@ -72,6 +107,7 @@ pub fn settings<'h>(
         }))
         .append_element_content_handler(element!("[data-cookie-table]", move |el| {
             let location = el.source_location().bytes();
+            let tag = el.tag_name();
             let mut marker = Marker {
                 start: location.start,
                 inner_start: location.end,
@@ -81,43 +117,63 @@ pub fn settings<'h>(
             let category = el.get_attribute(MARKER_ATTRIBUTE).unwrap_or_default();
             let requested = el.get_attribute("lang");
             let mut s = state.borrow_mut();
-            let wanted = resolve(
-                catalogue,
-                site,
-                &el.tag_name(),
-                &category,
-                requested.as_deref(),
-                s.page_lang.as_deref(),
-            );
-            if s.markers.last().is_some_and(|m| m.inner_end.is_none()) {
-                let help = "close the first marker before opening another".to_owned();
-                s.errors.push((
-                    marker.start,
-                    "a marker sits inside another marker".into(),
-                    help,
-                ));
-            } else {
-                match wanted {
-                    Ok(key) => {
-                        let html = tables.get(&key).expect("every table is rendered");
-                        el.set_inner_content(html, ContentType::Html);
-                        marker.table = Some((key, html.len()));
-                    }
-                    Err((message, help)) => s.errors.push((marker.start, message, help)),
-                }
-            }
             let index = s.markers.len();
-            s.markers.push(marker);
-            drop(s);
-            if el.can_have_content() {
-                let state = Rc::clone(&state);
-                let on_end: EndTagHandler<'static> = Box::new(move |end| {
-                    state.borrow_mut().markers[index].inner_end =
-                        Some(end.source_location().bytes().start);
-                    Ok(())
-                });
-                el.on_end_tag(on_end)?;
+            let nested = s.open.is_some();
+            let wanted = if nested {
+                Err((
+                    "a marker sits inside another marker".to_owned(),
+                    "close the first marker before opening another".to_owned(),
+                ))
+            } else if el.namespace_uri() != "http://www.w3.org/1999/xhtml" {
+                Err((
+                    format!("a marker on <{tag}> inside <svg> or <math> cannot hold an HTML table"),
+                    "put the marker on an empty <div> outside the drawing".to_owned(),
+                ))
+            } else if el.is_self_closing() && !crate::readback::is_void(&tag) {
+                Err((
+                    format!("`/>` does not close a <{tag}> in HTML, so its table would swallow what follows"),
+                    format!("write the marker as <{tag} data-cookie-table=\"{category}\"></{tag}>"),
+                ))
+            } else {
+                resolve(catalogue, site, &tag, &category, requested.as_deref(), s.page_lang.as_deref())
+            };
+            match wanted {
+                Ok(key) => {
+                    let html = tables.get(&key).expect("every table is rendered");
+                    el.set_inner_content(html, ContentType::Html);
+                    marker.table = Some((key, html.len()));
+                }
+                Err((message, help)) => s.errors.push((marker.start, message, help)),
             }
+            s.markers.push(marker);
+            if !el.can_have_content() {
+                return Ok(());
+            }
+            if !nested {
+                s.open = Some(index);
+            }
+            drop(s);
+            let state = Rc::clone(&state);
+            let on_end: EndTagHandler<'static> = Box::new(move |end| {
+                let mut s = state.borrow_mut();
+                if s.open == Some(index) {
+                    s.open = None;
+                }
+                let start = s.markers[index].start;
+                s.markers[index].inner_end = Some(end.source_location().bytes().start);
+                // HTML closes some elements without an end tag (`<p>`, `<li>`, or any at `</body>`);
+                // lol_html then ends the marker at an ancestor's end tag, and the table would replace
+                // everything in between.
+                if !end.name().eq_ignore_ascii_case(&tag) {
+                    s.errors.push((
+                        start,
+                        format!("the marker's <{tag}> is closed by </{}>, so its table would replace what comes between", end.name()),
+                        format!("close it right after its start tag: <{tag} data-cookie-table=\"...\"></{tag}>"),
+                    ));
+                }
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
             Ok(())
         }))
 }

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod inject;
 pub mod labels;
 pub mod page;
+pub mod pattern;
 pub mod position;
 pub mod readback;
 pub mod render;

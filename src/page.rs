@@ -103,12 +103,22 @@ pub fn process(
     let mut read = read.take();
     read.finish();
 
+    let unclosed = injected
+        .markers
+        .iter()
+        .filter(|m| m.table.is_some() && m.inner_end.is_none())
+        .map(|m| {
+            let message = "the marker has no end tag, so its table would replace the rest of the page";
+            let help = "close the marker right after its start tag, such as <div data-cookie-table=\"...\"></div>";
+            (m.start, message.to_owned(), help.to_owned())
+        });
     let mut findings: Vec<Diagnostic> = injected
         .errors
         .iter()
+        .cloned()
+        .chain(unclosed)
         .map(|(offset, message, help)| {
-            Diagnostic::error(Rule::BadMarker, Some(at(*offset)), message.clone())
-                .with_help(help.clone())
+            Diagnostic::error(Rule::BadMarker, Some(at(offset)), message).with_help(help)
         })
         .collect();
     let to_input = |offset: usize| input_offset(offset, &injected.markers, &read.markers);
@@ -120,7 +130,8 @@ pub fn process(
         );
         findings.push(d.with_help(format!("move the marker out of {place}")));
     }
-    if ctx.report_stale_markers {
+    // A bad marker already stops the run; its neighbours' content says nothing more.
+    if ctx.report_stale_markers && !findings.iter().any(|d| d.rule == Rule::BadMarker) {
         findings.extend(stale_markers(input, &injected.markers, ctx.tables, &at));
     }
 
@@ -139,7 +150,11 @@ pub fn process(
         .iter()
         .map(|t| {
             let place = |offset: usize| match t.marker {
-                Some(k) => at(injected.markers[k].start),
+                // Read-back and injection see the same markers unless the input was bad (nested markers).
+                Some(k) => at(injected
+                    .markers
+                    .get(k)
+                    .map_or(to_input(offset), |m| m.start)),
                 None => at(to_input(offset)),
             };
             SeenTable {

@@ -82,6 +82,8 @@ pub struct Readback {
     current_marker: Option<usize>,
     template_depth: usize,
     noscript_depth: usize,
+    /// The outermost open `<noscript>`: its offset, the end of its text so far, whether a marker was found.
+    noscript: Option<(usize, String, bool)>,
 }
 
 impl Readback {
@@ -159,7 +161,10 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
             let noscript = el.tag_name().eq_ignore_ascii_case("noscript");
             let mut s = s5.borrow_mut();
             if noscript {
-                s.noscript_depth += 1
+                s.noscript_depth += 1;
+                if s.noscript.is_none() {
+                    s.noscript = Some((el.source_location().bytes().start, String::new(), false));
+                }
             } else {
                 s.template_depth += 1
             }
@@ -173,6 +178,9 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
                     &mut s.template_depth
                 };
                 *depth = depth.saturating_sub(1);
+                if noscript && s.noscript_depth == 0 {
+                    s.noscript = None;
+                }
                 Ok(())
             });
             el.on_end_tag(on_end)?;
@@ -205,9 +213,22 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
         .append_document_content_handler(doc_text!(move |chunk| {
             let mut s = s7.borrow_mut();
             let text = chunk.as_str();
-            if s.noscript_depth > 0 && text.contains(MARKER_ATTRIBUTE) {
-                let offset = chunk.source_location().bytes().start;
-                s.dead_markers.push((offset, "<noscript>"));
+            // <noscript> content is raw text here, split anywhere: keep enough of its end to see a marker across chunks.
+            if let Some((offset, tail, found)) = s.noscript.as_mut()
+                && !*found
+            {
+                tail.push_str(text);
+                if tail.contains(MARKER_ATTRIBUTE) {
+                    *found = true;
+                    let offset = *offset;
+                    s.dead_markers.push((offset, "<noscript>"));
+                } else {
+                    let keep = tail.len().saturating_sub(MARKER_ATTRIBUTE.len());
+                    let cut = (keep..=tail.len())
+                        .find(|&i| tail.is_char_boundary(i))
+                        .unwrap_or(tail.len());
+                    tail.drain(..cut);
+                }
             }
             if chunk.text_type() == TextType::Data
                 && let Some((_, cell)) = s.open.last_mut().and_then(|t| t.open_cell.as_mut())

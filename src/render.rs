@@ -104,6 +104,15 @@ impl Tables {
                         rows => rows,
                     };
                     match template.render(ctx) {
+                        Ok(out) if out.contains(crate::inject::MARKER_ATTRIBUTE) => {
+                            let message = "the template's table contains a marker (data-cookie-table), which the next build would fill again";
+                            let d = Diagnostic::error(
+                                Rule::Template,
+                                Some(Location::new(path, (1, 1))),
+                                message,
+                            );
+                            errors.push(d.with_help("leave the marker to the page: the template renders only what goes inside it"));
+                        }
                         Ok(out) => {
                             html.insert((s, c, lang.clone()), format!("\n{}\n", out.trim()));
                         }
@@ -112,6 +121,7 @@ impl Tables {
                 }
             }
         }
+        errors.dedup();
         if errors.is_empty() {
             Ok(Tables { html })
         } else {

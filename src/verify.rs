@@ -7,6 +7,7 @@ use similar::TextDiff;
 use crate::catalogue::{Catalogue, Row};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels::{self, Column};
+use crate::pattern;
 use crate::readback::Cell;
 use crate::render::TableKey;
 
@@ -58,10 +59,20 @@ impl Layout {
             .iter()
             .map(|c| labels::recognise_header(&c.text).map(|(col, _)| col))
             .collect();
-        columns.contains(&Some(Column::Names)).then(|| Layout {
+        // A lone "Name" column is any table of people or things; a cookie table names a second column too.
+        let recognised = columns.iter().flatten().count();
+        (columns.contains(&Some(Column::Names)) && recognised >= 2).then(|| Layout {
             columns,
             labels: header.iter().map(|c| c.text.clone()).collect(),
         })
+    }
+
+    /// The header among a table's first rows (a group heading may come first), and the rows after it.
+    fn find(rows: &[(Location, Vec<Cell>)]) -> Option<(Layout, &[(Location, Vec<Cell>)])> {
+        rows.iter()
+            .take(3)
+            .enumerate()
+            .find_map(|(i, (_, cells))| Layout::of(cells).map(|layout| (layout, &rows[i + 1..])))
     }
 
     fn label(&self, column: Column, lang: &str) -> String {
@@ -106,7 +117,7 @@ pub fn page(
             .enumerate()
             .filter(|(_, t)| t.marker == Some(k))
         {
-            let Some(layout) = table.rows.first().and_then(|(_, cells)| Layout::of(cells)) else {
+            let Some((layout, data)) = Layout::find(&table.rows) else {
                 continue;
             };
             found += 1;
@@ -122,7 +133,7 @@ pub fn page(
                 table_location: &table.location,
                 generated: true,
             };
-            context.compare(&layout, &table.rows[1..], &expected, &mut verdict);
+            context.compare(&layout, data, &expected, &mut verdict);
             context.missing_columns(&layout, table, &mut verdict);
         }
         if found == 0 {
@@ -138,7 +149,7 @@ pub fn page(
     }
 
     // Hand-written tables: any table whose header names a cookie column.
-    let mut previous: Option<Layout> = None;
+    let mut previous: Option<(usize, Layout)> = None;
     for (n, table) in tables.iter().enumerate() {
         if table.marker.is_some() || table.hidden {
             continue;
@@ -146,21 +157,21 @@ pub fn page(
         let Some((_, first)) = table.rows.first() else {
             continue;
         };
-        let (layout, data) = match Layout::of(first) {
-            Some(layout) => (layout, &table.rows[1..]),
-            // A table split in two by an editor: the second part has a blank header or none.
+        let (layout, data) = match Layout::find(&table.rows) {
+            Some(found) => found,
+            // A table split in two by an editor: the part right after a cookie table, under a blank header.
             None => match &previous {
-                Some(p)
-                    if first.len() == p.columns.len()
-                        && first.iter().all(|c| !c.header || c.text.is_empty()) =>
+                Some((p, layout))
+                    if *p + 1 == n
+                        && first.len() == layout.columns.len()
+                        && first.iter().all(|c| c.text.is_empty()) =>
                 {
-                    let blank_header = first.iter().all(|c| c.text.is_empty());
-                    (p.clone(), &table.rows[usize::from(blank_header)..])
+                    (layout.clone(), &table.rows[1..])
                 }
                 _ => continue,
             },
         };
-        previous = Some(layout.clone());
+        previous = Some((n, layout.clone()));
         verdict.cookie_tables += 1;
         let Some(site) = site else {
             let d = Diagnostic::warning(
@@ -229,10 +240,11 @@ impl Context<'_> {
             }
             let names = split_names(cells.get(names_at).map_or("", |c| c.text.as_str()));
             let row_label = format!("table {}, row {}", self.table, r + 1);
-            let Some(want) = expected
-                .iter()
-                .find(|e| e.names.iter().any(|n| names.contains(n)))
-            else {
+            let Some(want) = expected.iter().find(|e| {
+                names
+                    .iter()
+                    .any(|n| e.names.iter().any(|p| pattern::matches(p, n)))
+            }) else {
                 verdict
                     .findings
                     .push(self.extra_row(location, &names, &row_label));
@@ -259,7 +271,7 @@ impl Context<'_> {
                 let Some(column) = *column else { continue };
                 let actual = cells.get(i).map_or("", |c| c.text.as_str());
                 let mut wanted = collapse(&want.cell(column));
-                if column == Column::Names && same_names(&split_names(actual), &want.names) {
+                if column == Column::Names && names_agree(&split_names(actual), &want.names) {
                     wanted = actual.to_owned();
                 }
                 ours.push_str(&format!("{}: {wanted}\n", layout.labels[i]));
@@ -401,10 +413,13 @@ pub fn split_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn same_names(a: &[String], b: &[String]) -> bool {
-    let a: BTreeSet<&String> = a.iter().collect();
-    let b: BTreeSet<&String> = b.iter().collect();
-    a == b
+/// Whether a page's names and a row's names (which may be patterns) say the same: each side covered by the other.
+fn names_agree(page: &[String], declared: &[String]) -> bool {
+    page.iter()
+        .all(|n| declared.iter().any(|p| pattern::matches(p, n)))
+        && declared
+            .iter()
+            .all(|p| page.iter().any(|n| pattern::matches(p, n) || n == p))
 }
 
 fn collapse(text: &str) -> String {

@@ -194,9 +194,17 @@ fn sites(checker: &mut Checker, raw: &RawCatalogue, base: &Path) -> Vec<Site> {
                 "write the public address, such as \"https://www.example.org\"",
             );
         }
-        let dir = site.dir.get_ref().trim_matches('/').replace('\\', "/");
-        let dir = if dir == "." { String::new() } else { dir };
-        if Path::new(site.dir.get_ref()).is_absolute() || dir.split('/').any(|part| part == "..") {
+        // One spelling per folder: "./odwb/", "odwb" and "odwb/." are the same site.
+        let raw_dir = site.dir.get_ref().replace('\\', "/");
+        let parts: Vec<&str> = raw_dir
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        let dir = parts.join("/");
+        if raw_dir.starts_with('/')
+            || Path::new(site.dir.get_ref()).is_absolute()
+            || parts.contains(&"..")
+        {
             checker.error(
                 site.dir.span(),
                 format!("site dir `{}` leaves the site folder", site.dir.get_ref()),

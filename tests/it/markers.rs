@@ -312,3 +312,186 @@ fn a_template_that_drops_a_row_is_drift() {
         run.stdout
     );
 }
+
+#[test]
+fn a_marker_without_its_own_end_tag_is_bad_input_and_loses_nothing() {
+    for (body, expected) in [
+        (
+            format!("{BOTH}\n<p data-cookie-table=\"necessary\">\n<p>Legal text</p>"),
+            "error[bad-marker]: the marker's <p> is closed by </body>, so its table would replace what comes between",
+        ),
+        (
+            format!("{BOTH}\n<ul><li data-cookie-table=\"necessary\"><li>Second</ul>"),
+            "error[bad-marker]: the marker's <li> is closed by </ul>, so its table would replace what comes between",
+        ),
+        (
+            format!("{BOTH}\n<div data-cookie-table=\"necessary\"/>\n<p>Legal text</p>"),
+            "error[bad-marker]: `/>` does not close a <div> in HTML, so its table would swallow what follows",
+        ),
+    ] {
+        let p = project(&[("site/a/cookies.html", page("en", &body))]);
+        let run = p.run(&["build"]);
+        assert_eq!(run.code, 2, "{body}\n{}", run.stdout);
+        assert_eq!(
+            first_line(&run),
+            format!(
+                "site/a/cookies.html:6:{}: {expected}",
+                if body.contains("<ul>") { 5 } else { 1 }
+            )
+        );
+        assert!(!p.path("dist").exists());
+    }
+    // At the very end of a page with no end tag at all.
+    let p = Project::empty();
+    p.write("catalogue.toml", CATALOGUE);
+    p.write(
+        "site/b/cookies.html",
+        "<div data-cookie-table=\"necessary\">",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        first_line(&run),
+        "site/b/cookies.html:1:1: error[bad-marker]: the marker has no end tag, so its table would replace the rest of the page"
+    );
+}
+
+#[test]
+fn nested_void_and_foreign_markers_are_bad_input_without_side_effects() {
+    let body = format!(
+        "<div data-cookie-table=\"necessary\"><div data-cookie-table=\"statistics\"></div></div>\n<table><tr><th>Cookie</th><th>Purpose</th></tr>\n<tr><td>sid</td><td>x</td></tr></table>"
+    );
+    let p = project(&[("site/a/cookies.html", page("en", &body))]);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(
+        first_line(&run),
+        "site/a/cookies.html:4:36: error[bad-marker]: a marker sits inside another marker"
+    );
+    assert!(
+        run.stdout
+            .contains("site/a/cookies.html:6:1: error[row-drift]"),
+        "positions survive the bad marker: {}",
+        run.stdout
+    );
+
+    let body = format!("<img data-cookie-table=\"necessary\">\n{BOTH}");
+    let run = project(&[("site/a/cookies.html", page("en", &body))]).run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stdout.matches("error[").count(),
+        1,
+        "the next marker is not 'inside' a void one: {}",
+        run.stdout
+    );
+
+    let body = format!("<svg><g data-cookie-table=\"necessary\"></g></svg>\n{BOTH}");
+    let run = project(&[("site/a/cookies.html", page("en", &body))]).run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        first_line(&run),
+        "site/a/cookies.html:4:6: error[bad-marker]: a marker on <g> inside <svg> or <math> cannot hold an HTML table"
+    );
+    for tag in ["iframe", "video", "body"] {
+        let body = format!("{BOTH}\n<{tag} data-cookie-table=\"necessary\"></{tag}>");
+        let run = project(&[("site/a/cookies.html", page("en", &body))]).run(&["check"]);
+        assert_eq!(run.code, 2, "{tag}: {}", run.stdout);
+        assert!(
+            run.stdout
+                .contains(&format!("a marker on <{tag}> cannot hold a table")),
+            "{tag}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_template_that_renders_a_marker_is_refused() {
+    let p = project(&[("site/a/cookies.html", page("en", BOTH))]);
+    p.write("wrap.html", "<div data-cookie-table=\"{{ category.id }}\"><table><tr><th>Cookie name</th><th>Purpose</th></tr></table></div>");
+    p.edit(
+        "catalogue.toml",
+        "dir = \"b\"",
+        "dir = \"b\"\ntemplate = \"wrap.html\"",
+    );
+    let run = p.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(
+        first_line(&run),
+        "wrap.html:1:1: error[template]: the template's table contains a marker (data-cookie-table), which the next build would fill again"
+    );
+}
+
+#[test]
+fn tables_that_are_not_cookie_tables_are_left_alone() {
+    let people = "<table><tr><th>Name</th><th>Role</th></tr><tr><td>Alice Martin</td><td>Editor</td></tr></table>";
+    let cookies = "<table><tr><th>Cookie</th><th>Purpose</th></tr><tr><td>sid</td><td>Keeps you &lt;signed in&gt; &amp; \"safe\"</td></tr></table>";
+    let contact = "<table><tr><td>Email</td><td>a@example.org</td></tr><tr><td>Phone</td><td>0</td></tr></table>";
+    let body = format!("{BOTH}\n{people}\n{cookies}\n<p>Contact</p>\n{contact}");
+    let p = project(&[("site/a/cookies.html", page("en", &body))]);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn a_group_heading_above_the_header_row_is_understood() {
+    let table = "<table>\n<tr><th colspan=\"2\">Necessary cookies</th></tr>\n<tr><th>Cookie name</th><th>Purpose</th></tr>\n<tr><td>sid</td><td>Spying</td></tr>\n</table>";
+    let p = project(&[(
+        "site/a/cookies.html",
+        page("en", &format!("{BOTH}\n{table}")),
+    )]);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        first_line(&run)
+            .starts_with("site/a/cookies.html:9:1: error[row-drift]: row `sid` of table 3"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn patterns_match_the_names_a_page_lists() {
+    let table = |names: &str| {
+        format!(
+            "<table><tr><th>Cookie names</th><th>Provider</th></tr><tr><td>{names}</td><td>Matomo</td></tr></table>"
+        )
+    };
+    let p = project(&[(
+        "site/a/cookies.html",
+        page(
+            "en",
+            &format!("{BOTH}\n{}", table("_pk_id.1.a1b2, _pk_ses.1.a1b2")),
+        ),
+    )]);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let p = project(&[(
+        "site/a/cookies.html",
+        page("en", &format!("{BOTH}\n{}", table("_pk_id.1.a1b2"))),
+    )]);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("    -Cookie names: _pk_id.*, _pk_ses.*\n    +Cookie names: _pk_id.1.a1b2\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn site_folders_are_matched_however_they_are_spelt() {
+    let p = project(&[("site/a/cookies.html", page("en", BOTH))]);
+    p.edit("catalogue.toml", "dir = \"a\"", "dir = \"./a/\"");
+    assert_eq!(p.run(&["check"]).code, 0);
+    p.edit("catalogue.toml", "dir = \"./a/\"", "dir = \"./b/.\"");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("error[catalogue-invalid]: site dir `b` is already another site's"),
+        "{}",
+        run.stdout
+    );
+}

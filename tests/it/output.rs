@@ -160,3 +160,30 @@ fn ci_gets_a_hint_on_stderr() {
         .expect("stdout stays machine-readable");
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("hint: "));
 }
+
+#[test]
+fn an_output_that_is_a_file_is_refused_and_kept() {
+    let p = Project::demo();
+    p.write("distfile", "hello");
+    let run = p.run(&["build", "--out", "distfile"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .starts_with("error[io]: the output distfile is a file, not a folder\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(p.read("distfile"), "hello");
+}
+
+#[test]
+fn only_the_output_and_staging_folders_are_left_out_of_the_site() {
+    let p = Project::demo();
+    p.write("site/datastro/dist-2024/old.html", "<p>an archive page</p>");
+    let run = p.run(&["build", "--out", "site/datastro/dist"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        p.path("site/datastro/dist/datastro/dist-2024/old.html")
+            .exists()
+    );
+}
