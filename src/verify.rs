@@ -32,8 +32,11 @@ pub struct SeenTable {
     /// Inside `<template>`.
     pub hidden: bool,
     /// Rows with their places.
-    pub rows: Vec<(Location, Vec<Cell>)>,
+    pub rows: Vec<SeenRow>,
 }
+
+/// A row's place and its cells.
+pub type SeenRow = (Location, Vec<Cell>);
 
 /// What one page's tables prove and where they fall short.
 #[derive(Debug, Default)]
@@ -68,7 +71,7 @@ impl Layout {
     }
 
     /// The header among a table's first rows (a group heading may come first), and the rows after it.
-    fn find(rows: &[(Location, Vec<Cell>)]) -> Option<(Layout, &[(Location, Vec<Cell>)])> {
+    fn find(rows: &[SeenRow]) -> Option<(Layout, &[SeenRow])> {
         rows.iter()
             .take(3)
             .enumerate()
@@ -221,13 +224,7 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn compare(
-        &self,
-        layout: &Layout,
-        rows: &[(Location, Vec<Cell>)],
-        expected: &[Row],
-        verdict: &mut Verdict,
-    ) {
+    fn compare(&self, layout: &Layout, rows: &[SeenRow], expected: &[Row], verdict: &mut Verdict) {
         let names_at = layout
             .columns
             .iter()
