@@ -358,9 +358,7 @@ fn a_marker_without_its_own_end_tag_is_bad_input_and_loses_nothing() {
 
 #[test]
 fn nested_void_and_foreign_markers_are_bad_input_without_side_effects() {
-    let body = format!(
-        "<div data-cookie-table=\"necessary\"><div data-cookie-table=\"statistics\"></div></div>\n<table><tr><th>Cookie</th><th>Purpose</th></tr>\n<tr><td>sid</td><td>x</td></tr></table>"
-    );
+    let body = "<div data-cookie-table=\"necessary\"><div data-cookie-table=\"statistics\"></div></div>\n<table><tr><th>Cookie</th><th>Purpose</th></tr>\n<tr><td>sid</td><td>x</td></tr></table>".to_owned();
     let p = project(&[("site/a/cookies.html", page("en", &body))]);
     let run = p.run(&["check"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
