@@ -82,12 +82,15 @@ impl Tables {
                         .rows(s, Some(c), lang)
                         .into_iter()
                         .map(|r| {
+                            let cookie = &catalogue.cookies[r.cookie];
                             context! {
                                 names => r.names,
                                 provider => r.provider,
                                 function => r.function,
                                 purpose => r.purpose,
                                 duration => r.duration,
+                                party => cookie.party.id(),
+                                set_by => cookie.set_by.id(),
                             }
                         })
                         .collect();

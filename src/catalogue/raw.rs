@@ -61,6 +61,16 @@ pub enum Party {
     Third,
 }
 
+impl Party {
+    /// The catalogue's word for it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Party::First => "first",
+            Party::Third => "third",
+        }
+    }
+}
+
 /// What puts the cookie in the browser.
 #[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,6 +81,17 @@ pub enum SetBy {
     Script,
     /// A third-party tag or embed.
     Tag,
+}
+
+impl SetBy {
+    /// The catalogue's word for it.
+    pub fn id(self) -> &'static str {
+        match self {
+            SetBy::Server => "server",
+            SetBy::Script => "script",
+            SetBy::Tag => "tag",
+        }
+    }
 }
 
 /// One row of the tables: a cookie, or several that serve together.

@@ -8,4 +8,5 @@ mod fixtures;
 mod markers;
 mod output;
 mod seeds;
+mod soup;
 mod support;

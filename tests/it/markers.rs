@@ -493,3 +493,23 @@ fn site_folders_are_matched_however_they_are_spelt() {
         run.stdout
     );
 }
+
+#[test]
+fn a_site_template_sees_party_and_setter() {
+    let p = project(&[("site/a/cookies.html", page("en", BOTH))]);
+    p.write(
+        "mine.html",
+        "<table><tr><th>Cookie name</th><th>Purpose</th><th>Duration</th><th>Provider</th><th>Function</th><th>Set by</th></tr>{% for row in rows %}<tr><td>{{ row.names|join(', ') }}</td><td>{{ row.purpose }}</td><td>{{ row.duration }}</td><td>{{ row.provider }}</td><td>{{ row.function }}</td><td>{{ row.party }}-party, {{ row.set_by }}</td></tr>{% endfor %}</table>",
+    );
+    p.edit(
+        "catalogue.toml",
+        "dir = \"b\"",
+        "dir = \"b\"\ntemplate = \"mine.html\"",
+    );
+    let run = p.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        p.read("dist/b/cookies.html")
+            .contains("<td>first-party, server</td>")
+    );
+}
