@@ -1,6 +1,6 @@
 //! Drives a whole site through the page pass in parallel; `build` writes the output folder whole or not at all, `check` writes nothing.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,10 +10,13 @@ use serde::Serialize;
 use similar::TextDiff;
 use walkdir::WalkDir;
 
+use crate::audit;
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, ExitCode, Location, Rule};
 use crate::page::{self, Context};
+use crate::position::LineIndex;
 use crate::render::Tables;
+use crate::scan::{self, Sighting};
 
 /// What a run does with its result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +38,10 @@ pub struct Options {
     pub out: PathBuf,
     /// Build or check.
     pub mode: Mode,
+    /// Treat warnings about declared cookies nothing sets as errors.
+    pub strict: bool,
+    /// Rules not to report.
+    pub allow: Vec<Rule>,
 }
 
 /// Counts for the summary line.
@@ -87,6 +94,75 @@ struct FileResult {
     page: bool,
     cookie_tables: usize,
     covered: Vec<usize>,
+    /// Cookies a page sets.
+    sightings: Vec<(Location, Sighting)>,
+    /// Scripts of the site a page loads.
+    scripts: Vec<String>,
+    /// Cookies a script file writes, when the file is a script.
+    script_writes: Option<Vec<(Location, Sighting)>>,
+    /// `Set-Cookie` headers of a `_headers` file: the path pattern, where, what.
+    header_cookies: Vec<(String, Location, Sighting)>,
+}
+
+/// The cookies a site sets: each one once, where it was first found, and on how many places.
+#[derive(Clone, Default)]
+struct Found {
+    /// Names and patterns set.
+    names: BTreeSet<String>,
+    /// First sighting of each cookie (or of each dynamic write), with its count of places.
+    first: Vec<(Location, Sighting, usize)>,
+    index: HashMap<String, usize>,
+}
+
+impl Found {
+    fn new() -> Found {
+        Found::default()
+    }
+
+    fn add(&mut self, sightings: impl IntoIterator<Item = (Location, Sighting)>) {
+        for (location, sighting) in sightings {
+            // A name is one finding however many pages set it; a dynamic write is one per place.
+            let key = match &sighting.name {
+                Some(name) => name.clone(),
+                None => format!("{location}\u{0}{}", sighting.evidence),
+            };
+            if let Some(name) = &sighting.name {
+                self.names.insert(name.clone());
+            }
+            match self.index.get(&key) {
+                Some(&i) => self.first[i].2 += 1,
+                None => {
+                    self.index.insert(key, self.first.len());
+                    self.first.push((location, sighting, 1));
+                }
+            }
+        }
+    }
+}
+
+/// What kind of file the walk met.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Page,
+    Script,
+    Headers,
+    Other,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Kind {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" => Kind::Page,
+            "js" | "mjs" => Kind::Script,
+            _ if path.file_name().is_some_and(|n| n == "_headers") => Kind::Headers,
+            _ => Kind::Other,
+        }
+    }
 }
 
 /// Runs a build or a check.
@@ -130,27 +206,69 @@ pub fn run(options: &Options) -> Outcome {
         .map(|entry| layout.file(&ctx, entry, staging.as_deref(), compare_with))
         .collect();
 
-    let mut covered = vec![BTreeSet::new(); catalogue.sites.len()];
-    let mut policy_pages = vec![0usize; catalogue.sites.len()];
-    for r in results {
+    let sites = catalogue.sites.len();
+    let mut covered = vec![BTreeSet::new(); sites];
+    let mut policy_pages = vec![0usize; sites];
+    let mut found: Vec<Found> = vec![Found::new(); sites];
+    let mut loads: Vec<BTreeSet<String>> = vec![BTreeSet::new(); sites];
+    let mut script_files: HashMap<String, Vec<(Location, Sighting)>> = HashMap::new();
+    let mut header_cookies = Vec::new();
+    for (entry, r) in entries.iter().filter(|e| !e.is_dir).zip(results) {
         summary.files += 1;
         summary.pages += usize::from(r.page);
         summary.tables += r.cookie_tables;
         if let Some(site) = r.site {
             covered[site].extend(r.covered);
             policy_pages[site] += usize::from(r.cookie_tables > 0);
+            found[site].add(r.sightings);
+            loads[site].extend(r.scripts);
         }
+        if let Some(writes) = r.script_writes {
+            script_files.insert(entry.rel.clone(), writes);
+        }
+        header_cookies.extend(r.header_cookies.into_iter().map(|h| (entry.rel.clone(), h)));
         diagnostics.extend(r.findings);
     }
+    // Scripts and headers files set cookies for the sites that load or serve them.
+    for site in 0..sites {
+        for rel in &loads[site] {
+            if let Some(writes) = script_files.get(rel) {
+                found[site].add(writes.iter().cloned());
+            }
+        }
+        let dir = &catalogue.sites[site].dir;
+        found[site].add(
+            header_cookies
+                .iter()
+                .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
+                .map(|(_, (_, location, sighting))| (location.clone(), sighting.clone())),
+        );
+        diagnostics.extend(audit::sightings(
+            &catalogue,
+            site,
+            &found[site].first,
+            options.strict,
+        ));
+    }
+    diagnostics.extend(audit::catalogue_rules(&catalogue));
     // A bad marker leaves a table out; saying the table is missing as well would be noise.
     if ExitCode::of(&diagnostics) != ExitCode::BadInput {
         let site_display = &layout.site_display;
         diagnostics.extend(coverage(&catalogue, &covered, &policy_pages, site_display));
+        for (site, found) in found.iter().enumerate() {
+            diagnostics.extend(audit::unseen(
+                &catalogue,
+                site,
+                &found.names,
+                options.strict,
+            ));
+        }
     }
     if let Some(out) = compare_with {
         diagnostics.extend(layout.extra_outputs(out, &entries));
     }
 
+    diagnostics.retain(|d| !options.allow.contains(&d.rule));
     let mut outcome = Outcome::failed(diagnostics, summary);
     if let Some(staging) = staging {
         if outcome.exit == ExitCode::Clean {
@@ -207,6 +325,8 @@ struct Layout {
 }
 
 impl Layout {
+    // A failed layout ends the run: the size of its error does not matter.
+    #[allow(clippy::result_large_err)]
     fn new(options: &Options) -> Result<Layout, Diagnostic> {
         let site = &options.site;
         if !site.is_dir() {
@@ -299,6 +419,7 @@ impl Layout {
         (entries, errors)
     }
 
+    #[allow(clippy::result_large_err)]
     fn prepare_staging(&self, entries: &[Entry]) -> Result<PathBuf, Diagnostic> {
         let staging = PathBuf::from(format!("{}{}", self.staging_prefix, std::process::id()));
         if staging.exists() {
@@ -325,8 +446,9 @@ impl Layout {
         compare_with: Option<&Path>,
     ) -> FileResult {
         let display = format!("{}/{}", self.site_display, entry.rel);
-        let is_page = is_html(&entry.path);
-        if !is_page && compare_with.is_none() {
+        let kind = Kind::of(&entry.path);
+        let is_page = kind == Kind::Page;
+        if kind == Kind::Other && compare_with.is_none() {
             // Non-HTML files are never opened: the kernel copies them.
             let mut result = FileResult::default();
             if let Some(staging) = staging
@@ -357,8 +479,36 @@ impl Layout {
             result.site = page.site;
             result.cookie_tables = page.cookie_tables;
             result.covered = page.covered;
+            result.sightings = page.sightings;
+            result.scripts = page.scripts;
             page.output
         } else {
+            let text = String::from_utf8_lossy(&input);
+            let index = LineIndex::new(&input);
+            let at = |offset: usize| Location::new(display.clone(), index.line_col(&input, offset));
+            match kind {
+                Kind::Script => {
+                    let writes = scan::script(&text, 0)
+                        .into_iter()
+                        .map(|s| (at(s.offset), s))
+                        .collect();
+                    result.script_writes = Some(writes);
+                }
+                Kind::Headers => {
+                    for header in scan::headers::set_cookies(&text) {
+                        let evidence =
+                            format!("Set-Cookie: {} (for {})", header.value, header.path);
+                        if let Some(sighting) =
+                            scan::set_cookie(&header.value, header.offset, evidence)
+                        {
+                            result
+                                .header_cookies
+                                .push((header.path, at(header.offset), sighting));
+                        }
+                    }
+                }
+                Kind::Page | Kind::Other => {}
+            }
             None
         };
         let bytes = output.as_deref().unwrap_or(&input);
@@ -489,6 +639,25 @@ fn coverage(
     findings
 }
 
+/// Whether a `_headers` file at `file` (a path in the site folder) with a rule for `path` serves pages of the site in `dir`.
+///
+/// The file applies to the folder it sits in, which a host serves as `/`.
+fn headers_apply(file: &str, path: &str, dir: &str) -> bool {
+    let root = file.rsplit_once('/').map_or("", |(folder, _)| folder);
+    if root.is_empty() {
+        return scan::headers::covers(path, dir);
+    }
+    if dir == root || dir.starts_with(&format!("{root}/")) {
+        let below = dir
+            .strip_prefix(root)
+            .unwrap_or_default()
+            .trim_start_matches('/');
+        return scan::headers::covers(path, below);
+    }
+    // A headers file inside a site's folder serves that site.
+    root.starts_with(&format!("{dir}/")) && !dir.is_empty()
+}
+
 /// Replaces `out` with `staging`; `out` is never half-written.
 ///
 /// Once the new output is in place, failing to delete the old one is only worth a warning:
@@ -504,12 +673,6 @@ fn swap(staging: &Path, out: &Path) -> io::Result<Option<(PathBuf, io::Error)>> 
         return Err(e);
     }
     Ok(fs::remove_dir_all(&old).err().map(|e| (old, e)))
-}
-
-fn is_html(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
 }
 
 fn slash(path: &Path) -> String {

@@ -48,6 +48,23 @@ struct Common {
     /// When to colour the human report (NO_COLOR is honoured in auto).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Fail, not warn, when a cookie declared as set by a script or tag is set by no page;
+    /// report service cookies set only in some cases too.
+    #[arg(long)]
+    strict: bool,
+    /// Do not report this rule (a drift rule id; repeatable), such as --allow unseen-cookie.
+    #[arg(long, value_name = "RULE", value_parser = parse_allowed_rule)]
+    allow: Vec<Rule>,
+}
+
+fn parse_allowed_rule(id: &str) -> Result<Rule, String> {
+    match Rule::ALL.iter().find(|r| r.id() == id) {
+        Some(rule) if rule.class() == crate::diagnostic::Class::Drift => Ok(*rule),
+        Some(_) => Err(format!("`{id}` reports bad input, which cannot be allowed")),
+        None => Err(format!(
+            "`{id}` is not a rule; `cookie-ledger rules` lists them"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -98,6 +115,8 @@ where
         site: common.site,
         out: common.out,
         mode,
+        strict: common.strict,
+        allow: common.allow,
     });
     let color = match common.color {
         Color::Always => true,

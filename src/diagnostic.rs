@@ -68,6 +68,27 @@ rules! {
     NoPolicyPage = "no-policy-page", Drift, "a site has no page with a cookie table";
     StaleOutput = "stale-output", Drift, "the output folder, or what a marker holds now, differs from what a build would write";
     UncheckedTable = "unchecked-table", Drift, "a cookie table sits on a page that belongs to no site of the catalogue";
+    UndeclaredCookie = "undeclared-cookie", Drift, "a page sets a cookie the catalogue does not declare for its site";
+    DynamicCookieName = "dynamic-cookie-name", Drift, "a script writes a cookie whose name is only known at run time";
+    UnseenCookie = "unseen-cookie", Drift, "a cookie declared as set by a script or tag is set by no page of its site";
+    PartyMismatch = "party-mismatch", Drift, "a cookie's declared party contradicts what is known of the service that sets it";
+    CategoryMismatch = "category-mismatch", Drift, "a cookie's declared category contradicts what is known of the service that sets it";
+    NecessaryAdvertising = "necessary-advertising", Drift, "a known advertising cookie is declared necessary";
+    ConsentExemptDuration = "consent-exempt-duration", Drift, "a statistics cookie exempt from consent lives longer than 13 months (the CNIL's condition)";
+}
+
+impl Rule {
+    /// Whether a cookie may waive the rule with `[cookie.allow]`.
+    pub fn can_be_allowed(self) -> bool {
+        matches!(
+            self,
+            Rule::UnseenCookie
+                | Rule::PartyMismatch
+                | Rule::CategoryMismatch
+                | Rule::NecessaryAdvertising
+                | Rule::ConsentExemptDuration
+        )
+    }
 }
 
 impl fmt::Display for Rule {
@@ -128,6 +149,12 @@ pub struct Diagnostic {
     /// A unified diff: `-` lines are the catalogue's, `+` lines the page's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// What shows the finding: the line that sets a cookie, the tag that implies it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// Text ready to paste into the catalogue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
@@ -140,6 +167,8 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             diff: None,
+            evidence: None,
+            suggestion: None,
         }
     }
 
@@ -160,6 +189,18 @@ impl Diagnostic {
     /// Adds a unified diff.
     pub fn with_diff(mut self, diff: String) -> Self {
         self.diff = Some(diff);
+        self
+    }
+
+    /// Adds what shows the finding.
+    pub fn with_evidence(mut self, evidence: String) -> Self {
+        self.evidence = Some(evidence);
+        self
+    }
+
+    /// Adds text ready to paste into the catalogue.
+    pub fn with_suggestion(mut self, suggestion: String) -> Self {
+        self.suggestion = Some(suggestion);
         self
     }
 

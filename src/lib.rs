@@ -3,6 +3,7 @@
 //! Data flows one way: [`catalogue`] -> [`render`] -> [`inject`] -> [`readback`] -> [`verify`] -> [`report`],
 //! with [`build`] driving the pages through it in parallel.
 
+pub mod audit;
 pub mod build;
 pub mod catalogue;
 pub mod cli;
@@ -15,4 +16,5 @@ pub mod position;
 pub mod readback;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod verify;

@@ -12,6 +12,8 @@ use crate::inject::{self, Injected, Marker};
 use crate::position::LineIndex;
 use crate::readback::{self, MarkerSeen, Readback};
 use crate::render::Tables;
+use crate::scan::services::TagKind;
+use crate::scan::{self, Sighting};
 use crate::verify::{self, SeenMarker, SeenTable};
 
 /// What a page pass needs that every page shares.
@@ -37,6 +39,10 @@ pub struct PageResult {
     pub cookie_tables: usize,
     /// Catalogue cookies that the page's tables list.
     pub covered: Vec<usize>,
+    /// Cookies the page sets, where and how.
+    pub sightings: Vec<(Location, Sighting)>,
+    /// Scripts of the site the page loads, as `/`-separated paths in the site folder.
+    pub scripts: Vec<String>,
 }
 
 /// Processes one page: `rel` is its `/`-separated path in the site, `display` its path for messages.
@@ -179,13 +185,74 @@ pub fn process(
     );
     findings.extend(verdict.findings);
 
+    let located = |s: Sighting| (at(to_input(s.offset)), s);
+    let services = &ctx.catalogue.services;
+    let mut sightings: Vec<(Location, Sighting)> = Vec::new();
+    for (offset, code) in &read.inline_scripts {
+        sightings.extend(scan::script(code, *offset).into_iter().map(located));
+        sightings.extend(
+            scan::snippet(services, code, *offset)
+                .into_iter()
+                .map(located),
+        );
+    }
+    let mut scripts = Vec::new();
+    for tag in &read.tags {
+        sightings.extend(scan::tag(services, tag).into_iter().map(located));
+        if tag.kind == TagKind::Script
+            && let Some(site) = site
+            && let Some(path) = local_path(rel, &ctx.catalogue.sites[site].dir, &tag.url)
+        {
+            scripts.push(path);
+        }
+    }
+    for (offset, content) in &read.meta_cookies {
+        let evidence = format!("<meta http-equiv=\"Set-Cookie\" content=\"{content}\">");
+        sightings.extend(scan::set_cookie(content, *offset, evidence).map(located));
+    }
+    sightings.sort_by(|a, b| a.0.cmp(&b.0));
+
     PageResult {
         output: (output != input).then_some(output),
         findings,
         site,
         cookie_tables: verdict.cookie_tables,
         covered: verdict.covered.into_iter().collect(),
+        sightings,
+        scripts,
     }
+}
+
+/// The site-folder path a page's script URL points to, or `None` for another host.
+///
+/// A root-relative URL starts at the site's own folder: each site is served at its own address.
+pub fn local_path(page: &str, site_dir: &str, url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("//")
+        || lower.contains("://")
+        || lower.starts_with("data:")
+        || lower.is_empty()
+    {
+        return None;
+    }
+    let url = url.trim().split(['?', '#']).next().unwrap_or_default();
+    let base = match url.strip_prefix('/') {
+        Some(_) => site_dir.to_owned(),
+        None => page
+            .rsplit_once('/')
+            .map_or(String::new(), |(dir, _)| dir.to_owned()),
+    };
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in url.trim_start_matches('/').split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Maps an output offset outside markers back to the input: subtract what the markers closed before it added.

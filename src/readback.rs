@@ -9,6 +9,8 @@ use lol_html::html_content::TextType;
 use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};
 
 use crate::inject::MARKER_ATTRIBUTE;
+use crate::scan::Tag;
+use crate::scan::services::TagKind;
 
 /// One cell's text, entities decoded and whitespace collapsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +86,13 @@ pub struct Readback {
     noscript_depth: usize,
     /// The outermost open `<noscript>`: its offset, the end of its text so far, whether a marker was found.
     noscript: Option<(usize, String, bool)>,
+    /// Tags with a URL that may load a third-party service or a script of the site.
+    pub tags: Vec<Tag>,
+    /// Inline scripts: offset of their first character, and their text.
+    pub inline_scripts: Vec<(usize, String)>,
+    /// `<meta http-equiv="Set-Cookie">` contents, with the tag's offset.
+    pub meta_cookies: Vec<(usize, String)>,
+    open_script: Option<(Option<usize>, String)>,
 }
 
 impl Readback {
@@ -99,7 +108,7 @@ impl Readback {
 
 /// Settings whose handlers record what a visitor sees into `state`.
 pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
-    let [s1, s2, s3, s4, s5, s6, s7, s8] = std::array::from_fn(|_| Rc::clone(&state));
+    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11] = std::array::from_fn(|_| Rc::clone(&state));
     Settings::new()
         .append_element_content_handler(element!("table", move |el| {
             let mut s = s1.borrow_mut();
@@ -210,9 +219,65 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
             el.on_end_tag(on_end)?;
             Ok(())
         }))
+        .append_element_content_handler(element!("script", move |el| {
+            let offset = el.source_location().bytes().start;
+            if let Some(src) = el.get_attribute("src") {
+                s9.borrow_mut().tags.push(Tag {
+                    kind: TagKind::Script,
+                    url: src,
+                    offset,
+                });
+                return Ok(());
+            }
+            // JSON data and HTML templates in <script> are not code.
+            let kind = el
+                .get_attribute("type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !(kind.is_empty() || kind.contains("javascript") || kind == "module") {
+                return Ok(());
+            }
+            s9.borrow_mut().open_script = Some((None, String::new()));
+            let s = Rc::clone(&s9);
+            let on_end: EndTagHandler<'static> = Box::new(move |end| {
+                let mut s = s.borrow_mut();
+                if let Some((start, text)) = s.open_script.take() {
+                    let start = start.unwrap_or(end.source_location().bytes().start);
+                    s.inline_scripts.push((start, text));
+                }
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("iframe[src], img[src]", move |el| {
+            let kind = if el.tag_name().eq_ignore_ascii_case("iframe") {
+                TagKind::Iframe
+            } else {
+                TagKind::Img
+            };
+            let url = el.get_attribute("src").unwrap_or_default();
+            let offset = el.source_location().bytes().start;
+            s10.borrow_mut().tags.push(Tag { kind, url, offset });
+            Ok(())
+        }))
+        .append_element_content_handler(element!("meta[http-equiv]", move |el| {
+            let equiv = el.get_attribute("http-equiv").unwrap_or_default();
+            if equiv.trim().eq_ignore_ascii_case("set-cookie") {
+                let content = el.get_attribute("content").unwrap_or_default();
+                s11.borrow_mut()
+                    .meta_cookies
+                    .push((el.source_location().bytes().start, content));
+            }
+            Ok(())
+        }))
         .append_document_content_handler(doc_text!(move |chunk| {
             let mut s = s7.borrow_mut();
             let text = chunk.as_str();
+            if let Some((start, code)) = s.open_script.as_mut() {
+                start.get_or_insert(chunk.source_location().bytes().start);
+                code.push_str(text);
+            }
             // <noscript> content is raw text here, split anywhere: keep enough of its end to see a marker across chunks.
             if let Some((offset, tail, found)) = s.noscript.as_mut()
                 && !*found

@@ -68,6 +68,9 @@ fn human(
             .unwrap_or_default();
         let head = paint(colour, &format!("{word}[{}]", d.rule));
         writeln!(out, "{}{head}: {}", paint("1", &place), d.message)?;
+        if let Some(evidence) = &d.evidence {
+            writeln!(out, "    = evidence: {evidence}")?;
+        }
         if let Some(diff) = &d.diff {
             for line in diff.lines() {
                 let colour = match line.as_bytes().first() {
@@ -87,6 +90,12 @@ fn human(
         }
         if let Some(help) = &d.help {
             writeln!(out, "    = help: {help}")?;
+        }
+        if let Some(suggestion) = &d.suggestion {
+            writeln!(out, "    = suggestion:")?;
+            for line in suggestion.lines() {
+                writeln!(out, "      {line}")?;
+            }
         }
         writeln!(out)?;
     }

@@ -27,6 +27,8 @@ pub struct Catalogue {
     pub categories: Vec<Category>,
     /// Cookies (table rows) in declaration order.
     pub cookies: Vec<Cookie>,
+    /// Services to recognise on pages: the catalogue's own, then the built-in ones.
+    pub services: crate::scan::services::Services,
 }
 
 /// One portal.
@@ -82,6 +84,8 @@ pub struct Cookie {
     pub sites: Vec<usize>,
     /// What differs on some sites, keyed by site index.
     pub overrides: BTreeMap<usize, Override>,
+    /// Rules waived for this cookie, with the reason given.
+    pub allow: BTreeMap<crate::diagnostic::Rule, String>,
     /// Where the cookie is declared.
     pub location: Location,
 }

@@ -21,6 +21,9 @@ pub struct RawCatalogue {
     /// `[[cookie]]` tables.
     #[serde(default)]
     pub cookie: Vec<Spanned<RawCookie>>,
+    /// `[[service]]` tables: third-party services to recognise, added to the built-in ones.
+    #[serde(default)]
+    pub service: Vec<crate::scan::services::Service>,
 }
 
 /// One portal sharing the catalogue.
@@ -119,6 +122,9 @@ pub struct RawCookie {
     /// Per-site differences: `[cookie.override.<site>]`.
     #[serde(default, rename = "override")]
     pub overrides: BTreeMap<Spanned<String>, Spanned<RawOverride>>,
+    /// Rules this cookie is exempt from, each with the reason: `[cookie.allow]`.
+    #[serde(default)]
+    pub allow: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 /// What one site says differently about a cookie.

@@ -153,6 +153,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
             sites,
             categories,
             cookies,
+            services: crate::scan::services::Services::new(raw.service),
         })
     } else {
         Err(checker.errors)
@@ -450,6 +451,35 @@ fn cookie(
         );
     }
 
+    let mut allow = BTreeMap::new();
+    for (rule, reason) in &cookie.allow {
+        match Rule::ALL
+            .iter()
+            .find(|r| r.id() == rule.get_ref().as_str() && r.can_be_allowed())
+        {
+            Some(r) if !reason.get_ref().trim().is_empty() => {
+                allow.insert(*r, reason.get_ref().trim().to_owned());
+            }
+            Some(_) => checker.error(
+                reason.span(),
+                format!("allowing `{}` needs a reason", rule.get_ref()),
+                "say why the rule does not apply to this cookie",
+            ),
+            None => {
+                let ids: Vec<&str> = Rule::ALL
+                    .iter()
+                    .filter(|r| r.can_be_allowed())
+                    .map(|r| r.id())
+                    .collect();
+                checker.error(
+                    rule.span(),
+                    format!("`{}` is not a rule a cookie can be allowed", rule.get_ref()),
+                    &format!("use one of: {}", ids.join(", ")),
+                );
+            }
+        }
+    }
+
     let location = checker.at(raw.span());
     Some(Cookie {
         names: cookie
@@ -467,6 +497,7 @@ fn cookie(
         set_by: cookie.set_by,
         sites: site_ids,
         overrides,
+        allow,
         location,
     })
 }

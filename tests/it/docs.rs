@@ -45,6 +45,7 @@ fn every_catalogue_key_is_documented_in_the_readme() {
                 format!("[[{key}]]"),
                 format!("[{key}."),
                 format!(".{key}."),
+                format!(".{key}]"),
             ]
             .iter()
             .any(|form| readme.contains(form.as_str()));

@@ -62,8 +62,9 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(report["warnings"], 0);
     assert_eq!(report["summary"]["sites"], 5);
     assert_eq!(report["summary"]["pages"], 15);
-    assert_eq!(report["summary"]["tables"], 8);
-    assert_eq!(report["summary"]["cookies"], 4);
+    assert_eq!(report["summary"]["files"], 17);
+    assert_eq!(report["summary"]["tables"], 10);
+    assert_eq!(report["summary"]["cookies"], 6);
     assert!(report["elapsed_ms"].is_u64());
     let d = &report["diagnostics"][0];
     assert_eq!(d["severity"], "error");
@@ -74,7 +75,7 @@ fn json_report_has_the_documented_shape() {
         d["message"]
             .as_str()
             .unwrap()
-            .starts_with("row `sessionid` of table 2")
+            .starts_with("row `sessionid` of table 3")
     );
     assert!(d["help"].is_string());
     assert!(

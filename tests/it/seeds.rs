@@ -4,10 +4,18 @@ use std::collections::BTreeSet;
 
 use crate::support::{Project, copy_dir, golden, root};
 
-/// The demo catalogue with the seeds' pages as the site.
+/// The demo catalogue, as the platform was when the seeds were published, with the seeds' pages as the site.
+///
+/// The demo has since enabled Matomo on ODWB; the published pages predate that, so the
+/// catalogue is cut before it. The seeds carry tables only, no scripts, so nothing can show
+/// who sets cookies_preferences: `--allow unseen-cookie` says so.
 fn seeds() -> Project {
     let p = Project::empty();
-    std::fs::copy(root().join("catalogue.toml"), p.path("catalogue.toml")).unwrap();
+    let catalogue = std::fs::read_to_string(root().join("catalogue.toml")).unwrap();
+    let cut = catalogue
+        .find("# ODWB's administrator enabled")
+        .expect("the Matomo section is marked");
+    p.write("catalogue.toml", &catalogue[..cut]);
     copy_dir(&root().join("templates"), &p.path("templates"));
     copy_dir(&root().join("tests/fixtures/seeds/site"), &p.path("site"));
     p
@@ -15,14 +23,14 @@ fn seeds() -> Project {
 
 #[test]
 fn seed_tables_show_exactly_the_real_drift() {
-    let run = seeds().run(&["check"]);
+    let run = seeds().run(&["check", "--allow", "unseen-cookie"]);
     assert_eq!(run.code, 1, "drift exits 1\n{}{}", run.stdout, run.stderr);
     golden("fixtures/seeds/expected.txt", &run.report());
 }
 
 #[test]
 fn seed_drift_is_the_csrf_wording_and_the_odwb_translation_and_nothing_else() {
-    let run = seeds().run(&["check", "--format", "json"]);
+    let run = seeds().run(&["check", "--allow", "unseen-cookie", "--format", "json"]);
     assert_eq!(run.code, 1);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let found: BTreeSet<(String, String, String)> = report["diagnostics"]
@@ -81,7 +89,7 @@ fn fixing_the_catalogue_to_the_pages_wording_moves_the_drift() {
         "function.en = \"API (CSRF) (front and back office)\"",
         "function.en = \"API (CSRF) (front et back office)\"",
     );
-    let run = p.run(&["check", "--format", "json"]);
+    let run = p.run(&["check", "--allow", "unseen-cookie", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let csrf_pages: Vec<&str> = report["diagnostics"]
         .as_array()

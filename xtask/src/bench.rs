@@ -66,6 +66,8 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
                 site: site.clone(),
                 out: work.join(format!("dist-{round}")),
                 mode,
+                strict: false,
+                allow: Vec::new(),
             };
             let started = Instant::now();
             let outcome = build::run(&options);

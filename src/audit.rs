@@ -1,0 +1,277 @@
+//! Judges the cookies pages set against the catalogue, and the catalogue against what is known of services and of the law.
+
+use std::collections::BTreeSet;
+
+use crate::catalogue::{Catalogue, Duration, Party, Unit};
+use crate::diagnostic::{Diagnostic, Location, Rule, Severity};
+use crate::labels;
+use crate::pattern;
+use crate::scan::{Sighting, Source};
+
+/// The catalogue cookie of `site` that declares `name` (a name or a pattern).
+pub fn declared(catalogue: &Catalogue, site: usize, name: &str) -> Option<usize> {
+    catalogue.cookies.iter().position(|c| {
+        c.sites.contains(&site)
+            && c.names
+                .iter()
+                .any(|p| p == name || pattern::matches(p, name))
+    })
+}
+
+/// Findings for cookies that `site` sets, each found at its location.
+///
+/// A service cookie set only in some cases is reported only when `strict`.
+pub fn sightings(
+    catalogue: &Catalogue,
+    site: usize,
+    found: &[(Location, Sighting, usize)],
+    strict: bool,
+) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    let site_id = &catalogue.sites[site].id;
+    for (location, sighting, places) in found {
+        let elsewhere = match places {
+            1 => String::new(),
+            2 => ", here and in 1 other place".to_owned(),
+            n => format!(", here and in {} other places", n - 1),
+        };
+        let Some(name) = &sighting.name else {
+            let d = Diagnostic::warning(
+                Rule::DynamicCookieName,
+                Some(location.clone()),
+                "a script writes a cookie whose name is built at run time",
+            )
+            .with_evidence(sighting.evidence.clone());
+            findings.push(d.with_help("declare the names it can take in the catalogue (patterns with `*` work), and write them as literals"));
+            continue;
+        };
+        if declared(catalogue, site, name).is_some() {
+            continue;
+        }
+        let (what, always) = describe(catalogue, &sighting.source);
+        if !always && !strict {
+            continue;
+        }
+        let message = format!(
+            "{what} sets cookie `{name}`, which the catalogue does not declare for site `{site_id}`{elsewhere}"
+        );
+        let mut d = Diagnostic::error(Rule::UndeclaredCookie, Some(location.clone()), message)
+            .with_evidence(sighting.evidence.clone())
+            .with_help(format!(
+                "add the entry below to {}, or remove what sets the cookie",
+                catalogue.path
+            ))
+            .with_suggestion(suggestion(catalogue, site, name, &sighting.source));
+        if !always {
+            d.message.push_str("; it sets it only in some cases");
+        }
+        findings.push(d);
+    }
+    findings
+}
+
+/// Declared cookies said to be set by a script or a tag that no page of their site sets.
+pub fn unseen(
+    catalogue: &Catalogue,
+    site: usize,
+    seen: &BTreeSet<String>,
+    strict: bool,
+) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for cookie in &catalogue.cookies {
+        if !cookie.sites.contains(&site)
+            || cookie.set_by == crate::catalogue::SetBy::Server
+            || cookie.allow.contains_key(&Rule::UnseenCookie)
+        {
+            continue;
+        }
+        let set = cookie.names.iter().any(|p| {
+            seen.iter()
+                .any(|n| n == p || pattern::matches(p, n) || pattern::matches(n, p))
+        });
+        if set {
+            continue;
+        }
+        let message = format!(
+            "cookie `{}` is declared as set by a {}, but no page of site `{}` sets it",
+            cookie.names.join(", "),
+            cookie.set_by.id(),
+            catalogue.sites[site].id
+        );
+        let mut d = Diagnostic::warning(Rule::UnseenCookie, Some(cookie.location.clone()), message).with_help(
+            "remove the cookie from the site, or, if something the scan cannot see sets it, say so with `allow.unseen-cookie = \"reason\"`",
+        );
+        if strict {
+            d.severity = Severity::Error;
+        }
+        findings.push(d);
+    }
+    findings
+}
+
+/// What is known of services and the regulators' rules, checked against each declared cookie.
+pub fn catalogue_rules(catalogue: &Catalogue) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for cookie in &catalogue.cookies {
+        let category = &catalogue.categories[cookie.category];
+        let mut push = |rule: Rule, message: String, help: &str| {
+            if !cookie.allow.contains_key(&rule) {
+                let d = Diagnostic::error(rule, Some(cookie.location.clone()), message);
+                findings.push(d.with_help(format!(
+                    "{help}; or waive it with `allow.{rule} = \"reason\"`"
+                )));
+            }
+        };
+        let names = cookie.names.join(", ");
+        let known: Vec<_> = cookie
+            .names
+            .iter()
+            .flat_map(|n| catalogue.services.known(n))
+            .collect();
+        if let Some((service, known_cookie)) = known.iter().find(|(_, k)| k.party != cookie.party) {
+            push(
+                Rule::PartyMismatch,
+                format!(
+                    "cookie `{names}` is declared {}-party, but {} sets `{}` as a {}-party cookie",
+                    cookie.party.id(),
+                    service.name,
+                    known_cookie.name,
+                    known_cookie.party.id()
+                ),
+                &format!("declare `party = \"{}\"`", known_cookie.party.id()),
+            );
+        }
+        let advertising = known.iter().find(|(s, _)| s.category == "marketing");
+        if let (Some((service, _)), "necessary") = (advertising, category.id.as_str()) {
+            push(
+                Rule::NecessaryAdvertising,
+                format!(
+                    "cookie `{names}` is declared necessary, but {} sets it for advertising",
+                    service.name
+                ),
+                "move it to a category that asks for consent, such as marketing",
+            );
+        } else if let Some((service, _)) = known
+            .iter()
+            .find(|(s, _)| s.category != category.id && catalogue.category(&s.category).is_some())
+        {
+            push(
+                Rule::CategoryMismatch,
+                format!(
+                    "cookie `{names}` is declared in category `{}`, but {} is a {} service",
+                    category.id, service.name, service.category
+                ),
+                &format!("declare `category = \"{}\"`", service.category),
+            );
+        }
+        let statistics =
+            category.id == "statistics" || known.iter().any(|(s, _)| s.category == "statistics");
+        if statistics && !category.consent {
+            let longest = std::iter::once(cookie.duration)
+                .chain(cookie.overrides.values().filter_map(|o| o.duration))
+                .max_by(|a, b| days(a).total_cmp(&days(b)))
+                .expect("at least one");
+            if days(&longest) > days(&THIRTEEN_MONTHS) {
+                let words = labels::words("en").expect("built in");
+                push(
+                    Rule::ConsentExemptDuration,
+                    format!(
+                        "statistics cookie `{names}` is exempt from consent (category `{}`) but lives {}, more than 13 months",
+                        category.id,
+                        longest.render(words).to_lowercase()
+                    ),
+                    "shorten its lifetime to 13 months at most, or ask for consent",
+                );
+            }
+        }
+    }
+    findings
+}
+
+const THIRTEEN_MONTHS: Duration = Duration::Length {
+    amount: 13,
+    unit: Unit::Month,
+    up_to: false,
+};
+
+/// A lifetime in days, for comparison; a session counts as none.
+fn days(duration: &Duration) -> f64 {
+    match *duration {
+        Duration::Session => 0.0,
+        Duration::Length { amount, unit, .. } => {
+            let per = match unit {
+                Unit::Minute => 1.0 / 1440.0,
+                Unit::Hour => 1.0 / 24.0,
+                Unit::Day => 1.0,
+                Unit::Week => 7.0,
+                Unit::Month => 365.25 / 12.0,
+                Unit::Year => 365.25,
+            };
+            f64::from(amount) * per
+        }
+    }
+}
+
+/// Who sets the cookie, in words, and whether it is set on every visit.
+fn describe(catalogue: &Catalogue, source: &Source) -> (String, bool) {
+    match source {
+        Source::Script(api) => (format!("a script ({api})"), true),
+        Source::Header => ("a Set-Cookie header".to_owned(), true),
+        Source::Service(s, c) => {
+            let service = &catalogue.services.all()[*s];
+            (service.name.clone(), service.cookie[*c].always)
+        }
+    }
+}
+
+/// A catalogue entry to paste, filled with what is known and marked where a person must write.
+fn suggestion(catalogue: &Catalogue, site: usize, name: &str, source: &Source) -> String {
+    let site_info = &catalogue.sites[site];
+    let (provider, category, party, set_by, duration) = match source {
+        Source::Service(s, c) => {
+            let service = &catalogue.services.all()[*s];
+            let cookie = &service.cookie[*c];
+            let category = if catalogue.category(&service.category).is_some() {
+                service.category.clone()
+            } else {
+                "TODO".into()
+            };
+            (
+                service.provider.clone(),
+                category,
+                cookie.party,
+                "tag",
+                cookie.duration.clone(),
+            )
+        }
+        Source::Script(_) => (
+            site_info.id.clone(),
+            "TODO".into(),
+            Party::First,
+            "script",
+            "TODO".into(),
+        ),
+        Source::Header => (
+            site_info.id.clone(),
+            "TODO".into(),
+            Party::First,
+            "server",
+            "TODO".into(),
+        ),
+    };
+    let mut text = format!("[[cookie]]\nnames = [\"{name}\"]\nprovider = \"{provider}\"\n");
+    for lang in &site_info.languages {
+        text.push_str(&format!(
+            "function.{lang} = \"TODO: what it serves, and where\"\n"
+        ));
+    }
+    for lang in &site_info.languages {
+        text.push_str(&format!("purpose.{lang} = \"TODO: why it is set\"\n"));
+    }
+    text.push_str(&format!(
+        "duration = \"{duration}\"\ncategory = \"{category}\"\nparty = \"{}\"\nset_by = \"{set_by}\"\nsites = [\"{}\"]\n",
+        party.id(),
+        site_info.id
+    ));
+    text
+}

@@ -1,0 +1,85 @@
+//! Reads the `_headers` file static hosts (Netlify, Cloudflare Pages) apply to responses.
+//!
+//! Lines without indentation are URL paths (`/*`, `/odwb/*`); indented `Name: value` lines
+//! under them are headers for those paths; `#` starts a comment.
+
+/// A `Set-Cookie` header for a path pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetCookie {
+    /// The path pattern it applies to.
+    pub path: String,
+    /// The header's value.
+    pub value: String,
+    /// Byte offset of the header's line.
+    pub offset: usize,
+}
+
+/// The `Set-Cookie` headers of a `_headers` file.
+pub fn set_cookies(text: &str) -> Vec<SetCookie> {
+    let mut found = Vec::new();
+    let mut path: Option<&str> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        let content = line.trim_end();
+        if content.trim().is_empty() || content.trim_start().starts_with('#') {
+            continue;
+        }
+        if !content.starts_with([' ', '\t']) {
+            path = Some(content.trim());
+            continue;
+        }
+        let Some((name, value)) = content.trim().split_once(':') else {
+            continue;
+        };
+        if let (Some(path), true) = (path, name.trim().eq_ignore_ascii_case("set-cookie")) {
+            found.push(SetCookie {
+                path: path.to_owned(),
+                value: value.trim().to_owned(),
+                offset: here,
+            });
+        }
+    }
+    found
+}
+
+/// Whether a `_headers` path pattern covers pages under `dir` (a site folder, `/`-separated).
+pub fn covers(path: &str, dir: &str) -> bool {
+    let folder = if dir.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{dir}/")
+    };
+    crate::pattern::matches(path, &folder)
+        || path.starts_with(&folder)
+        || folder.starts_with(path.trim_end_matches('*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_set_cookie_under_its_path() {
+        let text = "# headers\n/*\n  X-Frame-Options: DENY\n  Set-Cookie: region=eu; Path=/; Secure\n/odwb/*\n\tset-cookie: odwb_ab=1\n";
+        let found = set_cookies(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            (
+                found[0].path.as_str(),
+                found[0].value.as_str(),
+                found[0].offset
+            ),
+            ("/*", "region=eu; Path=/; Secure", 37)
+        );
+        assert_eq!(
+            (found[1].path.as_str(), found[1].value.as_str()),
+            ("/odwb/*", "odwb_ab=1")
+        );
+        assert!(
+            covers("/*", "odwb") && covers("/odwb/*", "odwb") && !covers("/odwb/*", "datastro")
+        );
+        assert!(covers("/datastro/cookies.html", "datastro"));
+    }
+}
