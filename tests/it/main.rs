@@ -7,6 +7,7 @@ mod docs;
 mod fixtures;
 mod markers;
 mod output;
+mod scan;
 mod seeds;
 mod soup;
 mod support;

@@ -1,0 +1,276 @@
+//! What the pages set: vendor snippets, script writes, Set-Cookie, and the findings they lead to.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use cookie_ledger::catalogue::Catalogue;
+use cookie_ledger::page::{self, Context};
+use cookie_ledger::render::Tables;
+
+use crate::support::{Project, golden, root};
+
+const SITE: &str = r#"
+[[site]]
+id = "v"
+url = "https://v.example"
+dir = "v"
+languages = ["en"]
+
+[category.necessary]
+title.en = "Necessary"
+description.en = "Needed."
+consent = false
+
+[category.statistics]
+title.en = "Statistics"
+description.en = "Counting."
+consent = true
+
+[category.marketing]
+title.en = "Marketing"
+description.en = "Advertising."
+consent = true
+"#;
+
+#[test]
+fn each_vendor_snippet_yields_exactly_its_cookies() {
+    let catalogue = Catalogue::parse(SITE, "catalogue.toml", Path::new(".")).unwrap();
+    let tables = Tables::render(&catalogue).unwrap();
+    let ctx = Context {
+        catalogue: &catalogue,
+        tables: &tables,
+        report_stale_markers: false,
+    };
+    let dir = root().join("tests/fixtures/vendors/pages");
+    let mut checked = 0;
+    for service in catalogue.services.all() {
+        let path = dir.join(format!("{}.html", service.id));
+        let input =
+            std::fs::read(&path).unwrap_or_else(|_| panic!("no snippet page for {}", service.id));
+        let result = page::process(&ctx, "v/page.html", "page.html", &input, 64);
+        let found: BTreeSet<String> = result
+            .sightings
+            .iter()
+            .filter_map(|(_, s)| s.name.clone())
+            .collect();
+        let expected: BTreeSet<String> = service.cookie.iter().map(|c| c.name.clone()).collect();
+        assert_eq!(found, expected, "{}", service.id);
+        checked += 1;
+    }
+    assert_eq!(checked, 17);
+}
+
+const CATALOGUE: &str = r#"
+[[site]]
+id = "a"
+url = "https://a.example"
+dir = "a"
+languages = ["en", "fr"]
+
+[category.necessary]
+title = { en = "Necessary", fr = "Nécessaires" }
+description = { en = "Needed.", fr = "Requis." }
+consent = false
+
+[category.statistics]
+title = { en = "Statistics", fr = "Statistiques" }
+description = { en = "Counting.", fr = "Comptage." }
+consent = true
+
+[[cookie]]
+names = ["theme"]
+provider = "A"
+function = { en = "Display", fr = "Affichage" }
+purpose = { en = "Remembers the colour scheme", fr = "Retient les couleurs" }
+duration = "1 year"
+category = "necessary"
+party = "first"
+set_by = "script"
+
+[[cookie]]
+names = ["_ga", "_ga_*"]
+provider = "Google"
+function = { en = "Audience", fr = "Audience" }
+purpose = { en = "Counts visits", fr = "Compte les visites" }
+duration = "13 months"
+category = "statistics"
+party = "first"
+set_by = "tag"
+"#;
+
+const POLICY: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<body>\n<div data-cookie-table=\"necessary\"></div>\n<div data-cookie-table=\"statistics\"></div>\n</body>\n</html>\n";
+
+fn project(app_js: &str, page_body: &str) -> Project {
+    let p = Project::empty();
+    p.write("catalogue.toml", CATALOGUE);
+    p.write("site/a/cookies.html", POLICY);
+    p.write("site/a/js/app.js", app_js);
+    p.write(
+        "site/a/index.html",
+        format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<script src=\"/js/app.js\"></script>\n<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\n</head>\n<body>\n{page_body}\n</body>\n</html>\n"),
+    );
+    p
+}
+
+#[test]
+fn a_clean_site_declares_everything_it_sets() {
+    let p = project(
+        "document.cookie = 'theme=dark; max-age=31536000';\n",
+        "<p>Hello</p>",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn an_undeclared_cookie_fails_with_its_place_evidence_and_an_entry_to_paste() {
+    let app = "// preferences\nfunction save(v) {\n  document.cookie = 'theme=' + v;\n  Cookies.set('font_size', v, { expires: 365 });\n}\n";
+    let body = "<script>\n  var k = 'x';\n  document.cookie = k + '=1';\n</script>\n<iframe src=\"https://www.youtube.com/embed/abc\"></iframe>";
+    let p = project(app, body);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    golden("fixtures/vendors/undeclared.txt", &run.report());
+}
+
+#[test]
+fn set_cookie_headers_are_found_in_meta_tags_and_the_headers_file() {
+    let p = project("document.cookie = 'theme=1';", "<p>x</p>");
+    p.edit(
+        "site/a/index.html",
+        "<head>\n",
+        "<head>\n<meta http-equiv=\"Set-Cookie\" content=\"ab_test=b; Path=/\">\n",
+    );
+    p.write("site/_headers", "/*\n  X-Frame-Options: DENY\n/a/*\n  Set-Cookie: region=eu; Path=/; Secure\n/b/*\n  Set-Cookie: other=1\n");
+    let run = p.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("site/_headers".to_owned(), "a Set-Cookie header sets cookie `region`, which the catalogue does not declare for site `a`".to_owned(), 4),
+            ("site/a/index.html".to_owned(), "a Set-Cookie header sets cookie `ab_test`, which the catalogue does not declare for site `a`".to_owned(), 4),
+        ]
+    );
+}
+
+#[test]
+fn the_same_undeclared_cookie_on_many_pages_is_one_finding() {
+    let p = project(
+        "document.cookie = 'theme=1';",
+        "<script>document.cookie = \"seen=1\";</script>",
+    );
+    for i in 0..5 {
+        p.write(
+            &format!("site/a/p{i}.html"),
+            "<html><body><script>document.cookie = \"seen=1\";</script></body></html>",
+        );
+    }
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout.matches("error[undeclared-cookie]").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("sets cookie `seen`, which the catalogue does not declare for site `a`, here and in 5 other places"), "{}", run.stdout);
+}
+
+#[test]
+fn declared_cookies_nothing_sets_warn_and_fail_when_strict() {
+    let p = project("console.log('no cookies');", "<p>x</p>");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "a warning does not fail: {}", run.stdout);
+    assert!(run.stdout.contains("warning[unseen-cookie]: cookie `theme` is declared as set by a script, but no page of site `a` sets it"), "{}", run.stdout);
+    assert_eq!(p.run(&["check", "--strict"]).code, 1);
+    assert_eq!(
+        p.run(&["check", "--allow", "unseen-cookie"])
+            .stdout
+            .matches("warning[")
+            .count(),
+        0
+    );
+    p.edit(
+        "catalogue.toml",
+        "set_by = \"script\"",
+        "set_by = \"script\"\nallow.unseen-cookie = \"set by the platform's back office\"",
+    );
+    assert_eq!(p.run(&["check", "--strict"]).code, 0);
+}
+
+#[test]
+fn what_is_known_of_services_and_regulators_checks_the_catalogue() {
+    let p = project("document.cookie = 'theme=1';", "<p>x</p>");
+    p.edit(
+        "catalogue.toml",
+        "duration = \"13 months\"\ncategory = \"statistics\"\nparty = \"first\"",
+        "duration = \"2 years\"\ncategory = \"statistics\"\nparty = \"third\"",
+    );
+    p.edit("catalogue.toml", "consent = true", "consent = false");
+    p.write(
+        "catalogue.toml",
+        p.read("catalogue.toml")
+            + "\n[[cookie]]\nnames = [\"_fbp\"]\nprovider = \"Meta\"\nfunction = { en = \"Ads\", fr = \"Pub\" }\npurpose = { en = \"Ads\", fr = \"Pub\" }\nduration = \"3 months\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"tag\"\nallow.unseen-cookie = \"loaded by the tag manager\"\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.report();
+    for expected in [
+        "error[party-mismatch]: cookie `_ga, _ga_*` is declared third-party, but Google Analytics 4 (gtag.js) sets `_ga` as a first-party cookie",
+        "error[consent-exempt-duration]: statistics cookie `_ga, _ga_*` is exempt from consent (category `statistics`) but lives 2 years, more than 13 months",
+        "error[necessary-advertising]: cookie `_fbp` is declared necessary, but Meta pixel sets it for advertising",
+    ] {
+        assert!(report.contains(expected), "missing {expected}\n{report}");
+    }
+    assert_eq!(report.matches("error[").count(), 3, "{report}");
+    // A reason waives a rule for one cookie.
+    p.edit("catalogue.toml", "party = \"third\"", "party = \"third\"\nallow.party-mismatch = \"served from our own analytics domain\"\nallow.consent-exempt-duration = \"a test\"");
+    assert_eq!(p.run(&["check"]).stdout.matches("error[").count(), 1);
+    p.edit(
+        "catalogue.toml",
+        "allow.party-mismatch",
+        "allow.no-such-rule",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains(
+            "error[catalogue-invalid]: `no-such-rule` is not a rule a cookie can be allowed"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_catalogue_can_teach_the_tool_a_service() {
+    let p = project(
+        "document.cookie = 'theme=1';",
+        "<script src=\"https://cdn.example-chat.com/widget.js\"></script>",
+    );
+    p.write(
+        "catalogue.toml",
+        p.read("catalogue.toml")
+            + "\n[[service]]\nid = \"example-chat\"\nname = \"Example Chat\"\nprovider = \"Example\"\ncategory = \"preferences\"\nmatch.script_src = [[\"cdn.example-chat.com\"]]\ncookie = [{ name = \"chat_session\", party = \"third\", duration = \"session\", always = true }]\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("error[undeclared-cookie]: Example Chat sets cookie `chat_session`"),
+        "{}",
+        run.stdout
+    );
+}
