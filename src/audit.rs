@@ -18,20 +18,33 @@ pub fn declared(catalogue: &Catalogue, site: usize, name: &str) -> Option<usize>
     })
 }
 
-/// Findings for cookies that `site` sets, each found at its location.
+/// One cookie found, with where it was first seen, on how many places, and for which sites.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Where it was first seen.
+    pub location: Location,
+    /// What sets it.
+    pub sighting: Sighting,
+    /// On how many places (pages, files) it was seen.
+    pub places: usize,
+    /// The sites that it was seen for (indices).
+    pub sites: Vec<usize>,
+}
+
+/// Findings for the cookies the sites set and the catalogue does not declare.
 ///
 /// A service cookie set only in some cases is reported only when `strict`.
-pub fn sightings(
-    catalogue: &Catalogue,
-    site: usize,
-    found: &[(Location, Sighting, usize)],
-    strict: bool,
-) -> Vec<Diagnostic> {
+pub fn sightings(catalogue: &Catalogue, found: &[Found], strict: bool) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    let site_id = &catalogue.sites[site].id;
-    for (location, sighting, places) in found {
+    for Found {
+        location,
+        sighting,
+        places,
+        sites,
+    } in found
+    {
         let elsewhere = match places {
-            1 => String::new(),
+            0 | 1 => String::new(),
             2 => ", here and in 1 other place".to_owned(),
             n => format!(", here and in {} other places", n - 1),
         };
@@ -45,7 +58,12 @@ pub fn sightings(
             findings.push(d.with_help("declare the names it can take in the catalogue (patterns with `*` work), and write them as literals"));
             continue;
         };
-        if declared(catalogue, site, name).is_some() {
+        let undeclared: Vec<usize> = sites
+            .iter()
+            .copied()
+            .filter(|&s| declared(catalogue, s, name).is_none())
+            .collect();
+        if undeclared.is_empty() {
             continue;
         }
         let (what, always) = describe(catalogue, &sighting.source);
@@ -53,7 +71,8 @@ pub fn sightings(
             continue;
         }
         let message = format!(
-            "{what} sets cookie `{name}`, which the catalogue does not declare for site `{site_id}`{elsewhere}"
+            "{what} sets cookie `{name}`, which the catalogue does not declare for {}{elsewhere}",
+            site_list(catalogue, &undeclared)
         );
         let mut d = Diagnostic::error(Rule::UndeclaredCookie, Some(location.clone()), message)
             .with_evidence(sighting.evidence.clone())
@@ -61,7 +80,7 @@ pub fn sightings(
                 "add the entry below to {}, or remove what sets the cookie",
                 catalogue.path
             ))
-            .with_suggestion(suggestion(catalogue, site, name, &sighting.source));
+            .with_suggestion(suggestion(catalogue, &undeclared, name, &sighting.source));
         if !always {
             d.message.push_str("; it sets it only in some cases");
         }
@@ -70,36 +89,50 @@ pub fn sightings(
     findings
 }
 
-/// Declared cookies said to be set by a script or a tag that no page of their site sets.
-pub fn unseen(
-    catalogue: &Catalogue,
-    site: usize,
-    seen: &BTreeSet<String>,
-    strict: bool,
-) -> Vec<Diagnostic> {
+/// "site `a`" or "sites `a`, `b`".
+fn site_list(catalogue: &Catalogue, sites: &[usize]) -> String {
+    let ids: Vec<String> = sites
+        .iter()
+        .map(|&s| format!("`{}`", catalogue.sites[s].id))
+        .collect();
+    match ids.len() {
+        1 => format!("site {}", ids[0]),
+        _ => format!("sites {}", ids.join(", ")),
+    }
+}
+
+/// Declared cookies said to be set by a script or a tag that no page of their sites sets; `seen[site]` holds what each site sets.
+pub fn unseen(catalogue: &Catalogue, seen: &[&BTreeSet<String>], strict: bool) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for cookie in &catalogue.cookies {
-        if !cookie.sites.contains(&site)
-            || cookie.set_by == crate::catalogue::SetBy::Server
+        if cookie.set_by == crate::catalogue::SetBy::Server
             || cookie.allow.contains_key(&Rule::UnseenCookie)
         {
             continue;
         }
-        let set = cookie.names.iter().any(|p| {
-            seen.iter()
-                .any(|n| n == p || pattern::matches(p, n) || pattern::matches(n, p))
-        });
-        if set {
+        let missing: Vec<usize> = cookie
+            .sites
+            .iter()
+            .copied()
+            .filter(|&site| {
+                !cookie.names.iter().any(|p| {
+                    seen[site]
+                        .iter()
+                        .any(|n| n == p || pattern::matches(p, n) || pattern::matches(n, p))
+                })
+            })
+            .collect();
+        if missing.is_empty() {
             continue;
         }
         let message = format!(
-            "cookie `{}` is declared as set by a {}, but no page of site `{}` sets it",
+            "cookie `{}` is declared as set by a {}, but no page of {} sets it",
             cookie.names.join(", "),
             cookie.set_by.id(),
-            catalogue.sites[site].id
+            site_list(catalogue, &missing)
         );
         let mut d = Diagnostic::warning(Rule::UnseenCookie, Some(cookie.location.clone()), message).with_help(
-            "remove the cookie from the site, or, if something the scan cannot see sets it, say so with `allow.unseen-cookie = \"reason\"`",
+            "remove the cookie from those sites, or, if something the scan cannot see sets it, say so with `allow.unseen-cookie = \"reason\"`",
         );
         if strict {
             d.severity = Severity::Error;
@@ -225,8 +258,19 @@ fn describe(catalogue: &Catalogue, source: &Source) -> (String, bool) {
 }
 
 /// A catalogue entry to paste, filled with what is known and marked where a person must write.
-fn suggestion(catalogue: &Catalogue, site: usize, name: &str, source: &Source) -> String {
-    let site_info = &catalogue.sites[site];
+fn suggestion(catalogue: &Catalogue, sites: &[usize], name: &str, source: &Source) -> String {
+    let site_info = &catalogue.sites[sites[0]];
+    let host = if sites.len() > 1 {
+        "TODO: who provides it".to_owned()
+    } else {
+        site_info
+            .url
+            .split("://")
+            .nth(1)
+            .unwrap_or(&site_info.url)
+            .trim_end_matches('/')
+            .to_owned()
+    };
     let (provider, category, party, set_by, duration) = match source {
         Source::Service(s, c) => {
             let service = &catalogue.services.all()[*s];
@@ -244,34 +288,34 @@ fn suggestion(catalogue: &Catalogue, site: usize, name: &str, source: &Source) -
                 cookie.duration.clone(),
             )
         }
-        Source::Script(_) => (
-            site_info.id.clone(),
-            "TODO".into(),
-            Party::First,
-            "script",
-            "TODO".into(),
-        ),
-        Source::Header => (
-            site_info.id.clone(),
-            "TODO".into(),
-            Party::First,
-            "server",
-            "TODO".into(),
-        ),
+        Source::Script(_) => (host, "TODO".into(), Party::First, "script", "TODO".into()),
+        Source::Header => (host, "TODO".into(), Party::First, "server", "TODO".into()),
     };
+    let mut languages: Vec<&str> = Vec::new();
+    for &site in sites {
+        for lang in &catalogue.sites[site].languages {
+            if !languages.contains(&lang.as_str()) {
+                languages.push(lang);
+            }
+        }
+    }
     let mut text = format!("[[cookie]]\nnames = [\"{name}\"]\nprovider = \"{provider}\"\n");
-    for lang in &site_info.languages {
+    for lang in &languages {
         text.push_str(&format!(
             "function.{lang} = \"TODO: what it serves, and where\"\n"
         ));
     }
-    for lang in &site_info.languages {
+    for lang in &languages {
         text.push_str(&format!("purpose.{lang} = \"TODO: why it is set\"\n"));
     }
+    let ids: Vec<String> = sites
+        .iter()
+        .map(|&site| format!("\"{}\"", catalogue.sites[site].id))
+        .collect();
     text.push_str(&format!(
-        "duration = \"{duration}\"\ncategory = \"{category}\"\nparty = \"{}\"\nset_by = \"{set_by}\"\nsites = [\"{}\"]\n",
+        "duration = \"{duration}\"\ncategory = \"{category}\"\nparty = \"{}\"\nset_by = \"{set_by}\"\nsites = [{}]\n",
         party.id(),
-        site_info.id
+        ids.join(", ")
     ));
     text
 }

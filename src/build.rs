@@ -243,26 +243,41 @@ pub fn run(options: &Options) -> Outcome {
                 .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
                 .map(|(_, (_, location, sighting))| (location.clone(), sighting.clone())),
         );
-        diagnostics.extend(audit::sightings(
-            &catalogue,
-            site,
-            &found[site].first,
-            options.strict,
-        ));
     }
+    // A script or headers file shared by several sites is one finding naming them all.
+    let mut groups: Vec<audit::Found> = Vec::new();
+    let mut group_of: HashMap<(Location, String), usize> = HashMap::new();
+    for (site, found) in found.iter().enumerate() {
+        for (location, sighting, places) in &found.first {
+            let key = (
+                location.clone(),
+                sighting
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| sighting.evidence.clone()),
+            );
+            let g = *group_of.entry(key).or_insert_with(|| {
+                groups.push(audit::Found {
+                    location: location.clone(),
+                    sighting: sighting.clone(),
+                    places: 0,
+                    sites: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            // A file shared by sites is one place however many sites load it.
+            groups[g].places = groups[g].places.max(*places);
+            groups[g].sites.push(site);
+        }
+    }
+    diagnostics.extend(audit::sightings(&catalogue, &groups, options.strict));
     diagnostics.extend(audit::catalogue_rules(&catalogue));
     // A bad marker leaves a table out; saying the table is missing as well would be noise.
     if ExitCode::of(&diagnostics) != ExitCode::BadInput {
         let site_display = &layout.site_display;
         diagnostics.extend(coverage(&catalogue, &covered, &policy_pages, site_display));
-        for (site, found) in found.iter().enumerate() {
-            diagnostics.extend(audit::unseen(
-                &catalogue,
-                site,
-                &found.names,
-                options.strict,
-            ));
-        }
+        let names: Vec<&BTreeSet<String>> = found.iter().map(|f| &f.names).collect();
+        diagnostics.extend(audit::unseen(&catalogue, &names, options.strict));
     }
     if let Some(out) = compare_with {
         diagnostics.extend(layout.extra_outputs(out, &entries));

@@ -104,7 +104,7 @@ impl Serialize for Rule {
 }
 
 /// A place in a file, 1-based.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
     /// Path as the user gave it (joined with the page's path in the site).
     pub file: String,

@@ -15,6 +15,10 @@ pub enum Format {
     Human,
     /// One JSON document, shape documented in README.md.
     Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`), annotating the diff of a pull request.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// How a human report looks.
@@ -39,6 +43,8 @@ pub fn write(
     match format {
         Format::Human => human(out, style, command, outcome, elapsed),
         Format::Json => json(out, command, outcome, elapsed),
+        Format::Github => github(out, command, outcome, elapsed),
+        Format::Sarif => sarif(out, outcome),
     }
 }
 
@@ -154,6 +160,152 @@ fn json(
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+fn github(
+    out: &mut dyn Write,
+    command: &str,
+    outcome: &Outcome,
+    elapsed: Duration,
+) -> io::Result<()> {
+    for d in &outcome.diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut properties = vec![format!(
+            "title={}",
+            escape_property(&format!("cookie-ledger {}", d.rule))
+        )];
+        if let Some(l) = &d.location {
+            properties.insert(
+                0,
+                format!(
+                    "file={},line={},col={}",
+                    escape_property(&l.file),
+                    l.line,
+                    l.column
+                ),
+            );
+        }
+        let mut text = d.message.clone();
+        for extra in [&d.evidence, &d.help].into_iter().flatten() {
+            text.push('\n');
+            text.push_str(extra);
+        }
+        for block in [&d.diff, &d.suggestion].into_iter().flatten() {
+            text.push_str("\n\n");
+            text.push_str(block);
+        }
+        writeln!(
+            out,
+            "::{level} {}::{}",
+            properties.join(","),
+            escape_data(&text)
+        )?;
+    }
+    let (errors, warnings) = count(&outcome.diagnostics);
+    let Summary {
+        sites,
+        pages,
+        tables,
+        cookies,
+        ..
+    } = outcome.summary;
+    writeln!(
+        out,
+        "{command}: {errors} errors, {warnings} warnings ({sites} sites, {pages} pages, {tables} cookie tables, {cookies} cookies) in {:.2}s",
+        elapsed.as_secs_f64()
+    )
+}
+
+// Workflow commands end a message at a newline and properties at `,` or `:`; GitHub's runner
+// reads these percent-escapes back.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn sarif(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
+    use serde_json::{Value, json};
+    let rules: Vec<Value> = crate::diagnostic::Rule::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id(),
+                "shortDescription": { "text": r.explanation() },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            for extra in [&d.evidence, &d.help].into_iter().flatten() {
+                text.push('\n');
+                text.push_str(extra);
+            }
+            let mut result = json!({
+                "ruleId": d.rule.id(),
+                "ruleIndex": crate::diagnostic::Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),
+                "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "message": { "text": text },
+            });
+            if let Some(l) = &d.location {
+                result["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&l.file) },
+                        "region": { "startLine": l.line, "startColumn": l.column },
+                    }
+                }]);
+            }
+            let mut properties = serde_json::Map::new();
+            if let Some(diff) = &d.diff {
+                properties.insert("diff".into(), json!(diff));
+            }
+            if let Some(suggestion) = &d.suggestion {
+                properties.insert("suggestion".into(), json!(suggestion));
+            }
+            if !properties.is_empty() {
+                result["properties"] = Value::Object(properties);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "cookie-ledger",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// A relative path as a URI reference: `/`-separated, with the characters URIs reserve escaped.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {

@@ -5,6 +5,7 @@ mod chunking;
 mod demo;
 mod docs;
 mod fixtures;
+mod formats;
 mod markers;
 mod output;
 mod scan;
