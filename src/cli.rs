@@ -27,8 +27,20 @@ enum Command {
     Build(Common),
     /// Run every check of build and write nothing; also compare with the output folder if it exists.
     Check(Common),
+    /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
+    Export(ExportArgs),
     /// List the rules with their ids and what each checks.
     Rules,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// The catalogue file.
+    #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
+    catalogue: PathBuf,
+    /// The folder to write into (created if missing; files of the same name are replaced).
+    #[arg(long, value_name = "DIR", default_value = "declarations")]
+    out: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -97,6 +109,7 @@ where
     let (mode, common) = match cli.command {
         Command::Build(common) => (Mode::Build, common),
         Command::Check(common) => (Mode::Check, common),
+        Command::Export(args) => return export(&args, out, err),
         Command::Rules => {
             for rule in Rule::ALL {
                 let _ = writeln!(out, "{:<18} {}", rule.id(), rule.explanation());
@@ -141,4 +154,46 @@ where
         );
     }
     outcome.exit as i32
+}
+
+fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let catalogue = match crate::catalogue::Catalogue::load(&args.catalogue) {
+        Ok(c) => c,
+        Err(diagnostics) => {
+            let outcome = build::Outcome {
+                exit: ExitCode::of(&diagnostics),
+                diagnostics,
+                summary: build::Summary::default(),
+                wrote: false,
+            };
+            let _ = report::write(
+                out,
+                Format::Human,
+                Style { color: false },
+                "export",
+                &outcome,
+                Default::default(),
+            );
+            return outcome.exit as i32;
+        }
+    };
+    let files = crate::export::files(&catalogue);
+    for (rel, contents) in &files {
+        let path = args.out.join(rel);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, contents));
+        if let Err(e) = written {
+            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+            return ExitCode::BadInput as i32;
+        }
+    }
+    let _ = writeln!(
+        out,
+        "export: wrote {} files to {}",
+        files.len(),
+        args.out.display()
+    );
+    0
 }

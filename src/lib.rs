@@ -8,6 +8,7 @@ pub mod build;
 pub mod catalogue;
 pub mod cli;
 pub mod diagnostic;
+pub mod export;
 pub mod inject;
 pub mod labels;
 pub mod page;

@@ -3,6 +3,7 @@
 mod bench;
 mod build;
 mod check;
+mod export;
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,7 @@ cargo xtask <command> [options]
 commands:
   build    render the demo catalogue's tables into site/, verify, write dist/
   check    run every check on the demo and write nothing (for CI)
+  export   write the demo catalogue's declarations (JSON, cookieconsent) to declarations/
   bench    time a build of a generated 10,000-page site against copying it [--pages N]
 
 options are passed on to `cookie-ledger build|check`, such as --format json;
@@ -23,6 +25,7 @@ fn main() {
         Some("build") => build::run(args.collect()),
         Some("check") => check::run(args.collect()),
         Some("bench") => bench::run(args.collect()),
+        Some("export") => export::run(args.collect()),
         None | Some("help" | "--help" | "-h") => {
             println!("{HELP}");
             0
@@ -45,23 +48,27 @@ fn project_root() -> PathBuf {
 
 /// Runs `cookie-ledger <command>` on the demo from the project root, so reports show short paths.
 fn run_tool(command: &str, extra: Vec<String>) -> i32 {
+    let paths: &[&str] = match command {
+        "export" => &["--catalogue", "catalogue.toml", "--out", "declarations"],
+        _ => &[
+            "--catalogue",
+            "catalogue.toml",
+            "--site",
+            "site",
+            "--out",
+            "dist",
+        ],
+    };
     use std::io::IsTerminal;
     if let Err(e) = std::env::set_current_dir(project_root()) {
         eprintln!("error: cannot enter the project root: {e}");
         return 2;
     }
-    let mut args: Vec<String> = [
-        "cookie-ledger",
-        command,
-        "--catalogue",
-        "catalogue.toml",
-        "--site",
-        "site",
-        "--out",
-        "dist",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut args: Vec<String> = ["cookie-ledger", command]
+        .into_iter()
+        .chain(paths.iter().copied())
+        .map(String::from)
+        .collect();
     args.extend(extra);
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();

@@ -1,0 +1,185 @@
+//! Writes the catalogue out for other consumers: a JSON declaration per site and language, and a
+//! vanilla-cookieconsent configuration module per site, so nobody types the list twice.
+//!
+//! Pure: returns file names and contents; the caller writes them.
+
+use serde_json::{Value, json};
+
+use crate::catalogue::{Catalogue, Duration, Unit};
+use crate::labels::{self, Column};
+
+/// The files to write, as (`/`-separated path under the export folder, contents).
+pub fn files(catalogue: &Catalogue) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for (s, site) in catalogue.sites.iter().enumerate() {
+        for lang in &site.languages {
+            let declaration = declaration(catalogue, s, lang);
+            let text = serde_json::to_string_pretty(&declaration).expect("plain JSON") + "\n";
+            files.push((format!("{}/cookies.{lang}.json", site.id), text));
+        }
+        files.push((
+            format!("{}/cookieconsent.mjs", site.id),
+            cookieconsent(catalogue, s),
+        ));
+    }
+    files
+}
+
+/// The JSON declaration of `site` in `lang`: one entry per cookie name or pattern.
+pub fn declaration(catalogue: &Catalogue, site: usize, lang: &str) -> Value {
+    let info = &catalogue.sites[site];
+    let categories: Vec<Value> = catalogue
+        .categories
+        .iter()
+        .map(|c| json!({ "id": c.id, "title": c.title[lang], "description": c.description[lang], "consent_required": c.consent }))
+        .collect();
+    let mut cookies = Vec::new();
+    for row in catalogue.rows(site, None, lang) {
+        let cookie = &catalogue.cookies[row.cookie];
+        let duration = cookie
+            .overrides
+            .get(&site)
+            .and_then(|o| o.duration)
+            .unwrap_or(cookie.duration);
+        for name in &row.names {
+            cookies.push(json!({
+                "name": name,
+                "pattern": name.contains('*'),
+                "provider": row.provider,
+                "function": row.function,
+                "purpose": row.purpose,
+                "duration": {
+                    "text": row.duration,
+                    "session": duration == Duration::Session,
+                    "iso8601": iso8601(&duration),
+                    "up_to": matches!(duration, Duration::Length { up_to: true, .. }),
+                },
+                "category": catalogue.categories[cookie.category].id,
+                "party": cookie.party.id(),
+                "set_by": cookie.set_by.id(),
+            }));
+        }
+    }
+    json!({
+        "generator": "cookie-ledger",
+        "version": 1,
+        "site": { "id": info.id, "url": info.url },
+        "language": lang,
+        "categories": categories,
+        "cookies": cookies,
+    })
+}
+
+/// An ISO 8601 duration (`P13M`, `PT30M`); `None` for a session cookie.
+fn iso8601(duration: &Duration) -> Option<String> {
+    match *duration {
+        Duration::Session => None,
+        Duration::Length { amount, unit, .. } => Some(match unit {
+            Unit::Minute => format!("PT{amount}M"),
+            Unit::Hour => format!("PT{amount}H"),
+            Unit::Day => format!("P{amount}D"),
+            Unit::Week => format!("P{amount}W"),
+            Unit::Month => format!("P{amount}M"),
+            Unit::Year => format!("P{amount}Y"),
+        }),
+    }
+}
+
+/// An ES module with vanilla-cookieconsent's `categories` and the cookie tables of its
+/// preferences modal, per language; patterns become regular expressions.
+pub fn cookieconsent(catalogue: &Catalogue, site: usize) -> String {
+    let info = &catalogue.sites[site];
+    let mut categories = String::new();
+    for (c, category) in catalogue.categories.iter().enumerate() {
+        let rows = catalogue.rows(site, Some(c), &info.languages[0]);
+        if rows.is_empty() {
+            continue;
+        }
+        if !category.consent {
+            categories.push_str(&format!(
+                "  {}: {{ enabled: true, readOnly: true }},\n",
+                js_string(&category.id)
+            ));
+            continue;
+        }
+        let names: Vec<String> = rows
+            .iter()
+            .flat_map(|r| r.names.iter())
+            .map(|n| format!("      {{ name: {} }},\n", cookie_matcher(n)))
+            .collect();
+        categories.push_str(&format!(
+            "  {}: {{\n    autoClear: {{\n      cookies: [\n{}      ],\n    }},\n  }},\n",
+            js_string(&category.id),
+            names.iter().map(|n| format!("  {n}")).collect::<String>()
+        ));
+    }
+    let mut translations = String::new();
+    for lang in &info.languages {
+        let words = labels::words(lang).expect("validated");
+        let mut sections = String::new();
+        for (c, category) in catalogue.categories.iter().enumerate() {
+            let rows = catalogue.rows(site, Some(c), lang);
+            if rows.is_empty() {
+                continue;
+            }
+            let body: String = rows
+                .iter()
+                .map(|r| {
+                    format!(
+                        "              {{ name: {}, provider: {}, purpose: {}, duration: {} }},\n",
+                        js_string(&r.cell(Column::Names)),
+                        js_string(&r.provider),
+                        js_string(&r.purpose),
+                        js_string(&r.duration)
+                    )
+                })
+                .collect();
+            sections.push_str(&format!(
+                "        {{\n          title: {},\n          description: {},\n          linkedCategory: {},\n          cookieTable: {{\n            headers: {{ name: {}, provider: {}, purpose: {}, duration: {} }},\n            body: [\n{body}            ],\n          }},\n        }},\n",
+                js_string(&category.title[lang]),
+                js_string(&category.description[lang]),
+                js_string(&category.id),
+                js_string(words.header(Column::Names)),
+                js_string(words.header(Column::Provider)),
+                js_string(words.header(Column::Purpose)),
+                js_string(words.header(Column::Duration)),
+            ));
+        }
+        translations.push_str(&format!("  {}: {{\n    preferencesModal: {{\n      sections: [\n{sections}      ],\n    }},\n  }},\n", js_string(lang)));
+    }
+    format!(
+        "// Generated by cookie-ledger from {} for {} ({}): do not edit, run `cookie-ledger export`.\n\
+         // Use with vanilla-cookieconsent: CookieConsent.run({{ categories, language: {{ default: {}, translations }} }}),\n\
+         // after adding each language's consentModal texts to `translations`.\n\n\
+         export const categories = {{\n{categories}}};\n\nexport const translations = {{\n{translations}}};\n",
+        catalogue.path,
+        info.id,
+        info.url,
+        js_string(&info.languages[0]),
+    )
+}
+
+/// A name as vanilla-cookieconsent matches it: a string, or a regular expression for a pattern.
+fn cookie_matcher(name: &str) -> String {
+    if !name.contains('*') {
+        return js_string(name);
+    }
+    let parts: Vec<String> = name.split('*').map(regex_escape).collect();
+    format!("/^{}$/", parts.join(".*"))
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A JavaScript string literal.
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serialises")
+}
