@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 use crate::audit;
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, ExitCode, Location, Rule};
+use crate::inventory::{self, SiteInventory};
 use crate::page::{self, Context};
 use crate::position::LineIndex;
 use crate::render::Tables;
@@ -42,6 +43,8 @@ pub struct Options {
     pub strict: bool,
     /// Rules not to report.
     pub allow: Vec<Rule>,
+    /// Where a clean build writes its inventory; `None` puts it beside the output, as `<out>-inventory.json`.
+    pub inventory: Option<PathBuf>,
 }
 
 /// Counts for the summary line.
@@ -184,6 +187,17 @@ pub fn run(options: &Options) -> Outcome {
         Ok(l) => l,
         Err(e) => return Outcome::failed(vec![e], summary),
     };
+    if let Some(folder) = options
+        .inventory
+        .as_deref()
+        .and_then(Path::parent)
+        .filter(|f| !f.as_os_str().is_empty() && !f.is_dir())
+    {
+        let message = format!("the inventory's folder {} does not exist", folder.display());
+        let d = Diagnostic::error(Rule::Io, None, message)
+            .with_help("create it, or choose another --inventory");
+        return Outcome::failed(vec![d], summary);
+    }
     let (entries, mut diagnostics) = layout.walk();
     let staging = match options.mode {
         Mode::Build => match layout.prepare_staging(&entries) {
@@ -210,6 +224,7 @@ pub fn run(options: &Options) -> Outcome {
     let mut covered = vec![BTreeSet::new(); sites];
     let mut policy_pages = vec![0usize; sites];
     let mut found: Vec<Found> = vec![Found::new(); sites];
+    let mut inventory = vec![SiteInventory::default(); sites];
     let mut loads: Vec<BTreeSet<String>> = vec![BTreeSet::new(); sites];
     let mut script_files: HashMap<String, Vec<(Location, Sighting)>> = HashMap::new();
     let mut header_cookies = Vec::new();
@@ -220,6 +235,10 @@ pub fn run(options: &Options) -> Outcome {
         if let Some(site) = r.site {
             covered[site].extend(r.covered);
             policy_pages[site] += usize::from(r.cookie_tables > 0);
+            if !r.sightings.is_empty() {
+                let display = format!("{}/{}", layout.site_display, entry.rel);
+                inventory[site].places.push((display, r.sightings.clone()));
+            }
             found[site].add(r.sightings);
             loads[site].extend(r.scripts);
         }
@@ -232,17 +251,25 @@ pub fn run(options: &Options) -> Outcome {
     // Scripts and headers files set cookies for the sites that load or serve them.
     for site in 0..sites {
         for rel in &loads[site] {
-            if let Some(writes) = script_files.get(rel) {
+            if let Some(writes) = script_files.get(rel).filter(|w| !w.is_empty()) {
                 found[site].add(writes.iter().cloned());
+                inventory[site]
+                    .places
+                    .push((format!("{}/{rel}", layout.site_display), writes.clone()));
             }
         }
         let dir = &catalogue.sites[site].dir;
-        found[site].add(
-            header_cookies
-                .iter()
-                .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
-                .map(|(_, (_, location, sighting))| (location.clone(), sighting.clone())),
-        );
+        let served: Vec<(Location, Sighting)> = header_cookies
+            .iter()
+            .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
+            .map(|(_, (_, location, sighting))| (location.clone(), sighting.clone()))
+            .collect();
+        if let Some((location, _)) = served.first() {
+            inventory[site]
+                .places
+                .push((location.file.clone(), served.clone()));
+        }
+        found[site].add(served);
     }
     // A script or headers file shared by several sites is one finding naming them all.
     let mut groups: Vec<audit::Found> = Vec::new();
@@ -288,7 +315,25 @@ pub fn run(options: &Options) -> Outcome {
     if let Some(staging) = staging {
         if outcome.exit == ExitCode::Clean {
             match swap(&staging, &layout.out) {
-                Ok(None) => outcome.wrote = true,
+                Ok(None) => {
+                    outcome.wrote = true;
+                    let path = options
+                        .inventory
+                        .clone()
+                        .unwrap_or_else(|| layout.inventory_path());
+                    let text =
+                        serde_json::to_string_pretty(&inventory::document(&catalogue, &inventory))
+                            .expect("plain JSON")
+                            + "\n";
+                    if let Err(e) = write_atomically(&path, &text) {
+                        outcome.diagnostics.push(io_error(
+                            &path,
+                            "wrote the output but cannot write the inventory",
+                            &e,
+                        ));
+                        outcome.exit = ExitCode::BadInput;
+                    }
+                }
                 Ok(Some((old, e))) => {
                     outcome.wrote = true;
                     let d = io_error(
@@ -389,6 +434,16 @@ impl Layout {
             staging_prefix: format!("{}-", parent.join(format!(".{name}.staging")).display()),
             canonical_out,
         })
+    }
+
+    /// `dist` -> `dist-inventory.json`, beside it.
+    fn inventory_path(&self) -> PathBuf {
+        let name = self
+            .canonical_out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.out.with_file_name(format!("{name}-inventory.json"))
     }
 
     fn walk(&self) -> (Vec<Entry>, Vec<Diagnostic>) {
@@ -671,6 +726,13 @@ fn headers_apply(file: &str, path: &str, dir: &str) -> bool {
     }
     // A headers file inside a site's folder serves that site.
     root.starts_with(&format!("{dir}/")) && !dir.is_empty()
+}
+
+/// Writes `text` to `path` through a temporary sibling, so a reader never sees half of it.
+fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    let temporary = PathBuf::from(format!("{}.tmp-{}", path.display(), std::process::id()));
+    fs::write(&temporary, text)?;
+    fs::rename(&temporary, path)
 }
 
 /// Replaces `out` with `staging`; `out` is never half-written.

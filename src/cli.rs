@@ -64,6 +64,9 @@ struct Common {
     /// report service cookies set only in some cases too.
     #[arg(long)]
     strict: bool,
+    /// Where `build` writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
     /// Do not report this rule (a drift rule id; repeatable), such as --allow unseen-cookie.
     #[arg(long, value_name = "RULE", value_parser = parse_allowed_rule)]
     allow: Vec<Rule>,
@@ -130,6 +133,7 @@ where
         mode,
         strict: common.strict,
         allow: common.allow,
+        inventory: common.inventory,
     });
     let color = match common.color {
         Color::Always => true,

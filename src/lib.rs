@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod inject;
+pub mod inventory;
 pub mod labels;
 pub mod page;
 pub mod pattern;

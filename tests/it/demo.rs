@@ -26,6 +26,7 @@ fn the_committed_demo_is_clean() {
         mode: Mode::Check,
         strict: false,
         allow: Vec::new(),
+        inventory: None,
     });
     assert_eq!(outcome.diagnostics, vec![], "the demo has findings");
     assert_eq!(outcome.exit, ExitCode::Clean);

@@ -274,3 +274,78 @@ fn a_catalogue_can_teach_the_tool_a_service() {
         run.stdout
     );
 }
+
+#[test]
+fn a_clean_build_writes_the_inventory_beside_the_output() {
+    let p = Project::demo();
+    let run = p.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        !p.path("dist/dist-inventory.json").exists(),
+        "not inside the published site"
+    );
+    let inventory: serde_json::Value =
+        serde_json::from_str(&p.read("dist-inventory.json")).unwrap();
+    let odwb = inventory["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "odwb")
+        .unwrap();
+    let places: Vec<&str> = odwb["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "site/odwb/cookies.html",
+            "site/odwb/fr/cookies.html",
+            "site/odwb/fr/index.html",
+            "site/odwb/index.html",
+            "site/assets/consent.js"
+        ]
+    );
+    let first = &odwb["places"][0]["cookies"][0];
+    assert_eq!(first["name"], "_pk_id.*");
+    assert_eq!(first["by"], "Matomo");
+    assert_eq!(first["declared"], true);
+    assert_eq!(first["line"], 11);
+    let consent = &odwb["places"][4]["cookies"][0];
+    assert_eq!(
+        (
+            consent["name"].as_str(),
+            consent["source"].as_str(),
+            consent["by"].as_str()
+        ),
+        (
+            Some("cookies_preferences"),
+            Some("script"),
+            Some("document.cookie")
+        )
+    );
+    // Elsewhere on request; nothing at all when the build fails.
+    assert_eq!(
+        p.run(&["build", "--inventory", "reports/cookies.json"])
+            .code,
+        2,
+        "the folder must exist"
+    );
+    std::fs::create_dir(p.path("reports")).unwrap();
+    assert_eq!(
+        p.run(&["build", "--inventory", "reports/cookies.json"])
+            .code,
+        0
+    );
+    assert!(p.path("reports/cookies.json").exists());
+    std::fs::remove_file(p.path("dist-inventory.json")).unwrap();
+    p.edit(
+        "site/odwb/cookies.html",
+        "</main>",
+        "<script>document.cookie = 'x=1';</script></main>",
+    );
+    assert_eq!(p.run(&["build"]).code, 1);
+    assert!(!p.path("dist-inventory.json").exists());
+}

@@ -68,6 +68,7 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
                 mode,
                 strict: false,
                 allow: Vec::new(),
+                inventory: None,
             };
             let started = Instant::now();
             let outcome = build::run(&options);

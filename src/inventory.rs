@@ -1,0 +1,59 @@
+//! The inventory a build writes beside its output: for every site, each page and file that sets cookies, which, how, and the evidence.
+
+use serde_json::{Value, json};
+
+use crate::audit;
+use crate::catalogue::Catalogue;
+use crate::diagnostic::Location;
+use crate::scan::{Sighting, Source};
+
+/// What one site's pages and files set, gathered during the run.
+#[derive(Clone, Debug, Default)]
+pub struct SiteInventory {
+    /// Places (pages, scripts, headers files) and the cookies found there.
+    pub places: Vec<(String, Vec<(Location, Sighting)>)>,
+}
+
+/// The inventory document.
+pub fn document(catalogue: &Catalogue, sites: &[SiteInventory]) -> Value {
+    let sites: Vec<Value> = catalogue
+        .sites
+        .iter()
+        .zip(sites)
+        .enumerate()
+        .map(|(s, (site, inventory))| {
+            let places: Vec<Value> = inventory
+                .places
+                .iter()
+                .map(|(file, found)| {
+                    let cookies: Vec<Value> = found
+                        .iter()
+                        .map(|(location, sighting)| {
+                            let (source, by, always) = match &sighting.source {
+                                Source::Script(api) => ("script", (*api).to_owned(), true),
+                                Source::Header => ("header", "Set-Cookie".to_owned(), true),
+                                Source::Service(i, c) => {
+                                    let service = &catalogue.services.all()[*i];
+                                    ("service", service.name.clone(), service.cookie[*c].always)
+                                }
+                            };
+                            json!({
+                                "name": sighting.name,
+                                "declared": sighting.name.as_deref().is_some_and(|n| audit::declared(catalogue, s, n).is_some()),
+                                "source": source,
+                                "by": by,
+                                "always": always,
+                                "line": location.line,
+                                "column": location.column,
+                                "evidence": sighting.evidence,
+                            })
+                        })
+                        .collect();
+                    json!({ "file": file, "cookies": cookies })
+                })
+                .collect();
+            json!({ "id": site.id, "url": site.url, "places": places })
+        })
+        .collect();
+    json!({ "generator": "cookie-ledger", "version": 1, "sites": sites })
+}
