@@ -6,6 +6,7 @@ use crate::catalogue::{Catalogue, Duration, Party, Unit};
 use crate::diagnostic::{Diagnostic, Location, Rule, Severity};
 use crate::labels;
 use crate::pattern;
+use crate::scan::cookie_db::{CookieDb, Entry};
 use crate::scan::{Sighting, Source};
 
 /// The catalogue cookie of `site` that declares `name` (a name or a pattern).
@@ -34,7 +35,14 @@ pub struct Found {
 /// Findings for the cookies the sites set and the catalogue does not declare.
 ///
 /// A service cookie set only in some cases is reported only when `strict`.
-pub fn sightings(catalogue: &Catalogue, found: &[Found], strict: bool) -> Vec<Diagnostic> {
+///
+/// `db`, a copy of the Open Cookie Database, describes cookies the catalogue and the services list do not know.
+pub fn sightings(
+    catalogue: &Catalogue,
+    found: &[Found],
+    strict: bool,
+    db: Option<&CookieDb>,
+) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for Found {
         location,
@@ -70,17 +78,33 @@ pub fn sightings(catalogue: &Catalogue, found: &[Found], strict: bool) -> Vec<Di
         if !always && !strict {
             continue;
         }
-        let message = format!(
+        let known = match sighting.source {
+            Source::Service(..) => None,
+            _ => db.and_then(|db| db.lookup(name)),
+        };
+        let mut message = format!(
             "{what} sets cookie `{name}`, which the catalogue does not declare for {}{elsewhere}",
             site_list(catalogue, &undeclared)
         );
+        if let Some(entry) = known {
+            message.push_str(&format!(
+                "; the Open Cookie Database knows it as {} ({})",
+                entry.platform, entry.category
+            ));
+        }
         let mut d = Diagnostic::error(Rule::UndeclaredCookie, Some(location.clone()), message)
             .with_evidence(sighting.evidence.clone())
             .with_help(format!(
                 "add the entry below to {}, or remove what sets the cookie",
                 catalogue.path
             ))
-            .with_suggestion(suggestion(catalogue, &undeclared, name, &sighting.source));
+            .with_suggestion(suggestion(
+                catalogue,
+                &undeclared,
+                name,
+                &sighting.source,
+                known,
+            ));
         if !always {
             d.message.push_str("; it sets it only in some cases");
         }
@@ -258,7 +282,13 @@ fn describe(catalogue: &Catalogue, source: &Source) -> (String, bool) {
 }
 
 /// A catalogue entry to paste, filled with what is known and marked where a person must write.
-fn suggestion(catalogue: &Catalogue, sites: &[usize], name: &str, source: &Source) -> String {
+fn suggestion(
+    catalogue: &Catalogue,
+    sites: &[usize],
+    name: &str,
+    source: &Source,
+    known: Option<&Entry>,
+) -> String {
     let site_info = &catalogue.sites[sites[0]];
     let host = if sites.len() > 1 {
         "TODO: who provides it".to_owned()
@@ -291,6 +321,25 @@ fn suggestion(catalogue: &Catalogue, sites: &[usize], name: &str, source: &Sourc
         Source::Script(_) => (host, "TODO".into(), Party::First, "script", "TODO".into()),
         Source::Header => (host, "TODO".into(), Party::First, "server", "TODO".into()),
     };
+    // The database fills in what a script's cookie is; a person still reviews every line.
+    let (provider, category, duration) = match known {
+        Some(entry) => {
+            let category = Some(CookieDb::category(entry))
+                .filter(|c| catalogue.category(c).is_some())
+                .unwrap_or("TODO");
+            let duration = entry.retention.parse::<Duration>().map_or_else(
+                |_| format!("TODO: {}", entry.retention),
+                |_| entry.retention.to_lowercase(),
+            );
+            let provider = if entry.controller.is_empty() {
+                entry.platform.clone()
+            } else {
+                entry.controller.clone()
+            };
+            (provider, category.to_owned(), duration)
+        }
+        None => (provider, category, duration),
+    };
     let mut languages: Vec<&str> = Vec::new();
     for &site in sites {
         for lang in &catalogue.sites[site].languages {
@@ -306,7 +355,16 @@ fn suggestion(catalogue: &Catalogue, sites: &[usize], name: &str, source: &Sourc
         ));
     }
     for lang in &languages {
-        text.push_str(&format!("purpose.{lang} = \"TODO: why it is set\"\n"));
+        match known {
+            // The database is written in English.
+            Some(entry) if *lang == "en" && !entry.description.is_empty() => {
+                text.push_str(&format!(
+                    "purpose.en = {:?}  # from the Open Cookie Database: check it\n",
+                    entry.description
+                ));
+            }
+            _ => text.push_str(&format!("purpose.{lang} = \"TODO: why it is set\"\n")),
+        }
     }
     let ids: Vec<String> = sites
         .iter()

@@ -43,6 +43,8 @@ pub struct Options {
     pub strict: bool,
     /// Rules not to report.
     pub allow: Vec<Rule>,
+    /// A copy of the Open Cookie Database (CSV), to describe undeclared cookies.
+    pub cookie_db: Option<PathBuf>,
     /// Where a clean build writes its inventory; `None` puts it beside the output, as `<out>-inventory.json`.
     pub inventory: Option<PathBuf>,
 }
@@ -179,6 +181,15 @@ pub fn run(options: &Options) -> Outcome {
         cookies: catalogue.cookies.len(),
         ..Summary::default()
     };
+    let cookie_db = match options
+        .cookie_db
+        .as_deref()
+        .map(scan::cookie_db::CookieDb::load)
+        .transpose()
+    {
+        Ok(db) => db,
+        Err(e) => return Outcome::failed(vec![e], summary),
+    };
     let tables = match Tables::render(&catalogue) {
         Ok(t) => t,
         Err(errors) => return Outcome::failed(errors, summary),
@@ -297,7 +308,12 @@ pub fn run(options: &Options) -> Outcome {
             groups[g].sites.push(site);
         }
     }
-    diagnostics.extend(audit::sightings(&catalogue, &groups, options.strict));
+    diagnostics.extend(audit::sightings(
+        &catalogue,
+        &groups,
+        options.strict,
+        cookie_db.as_ref(),
+    ));
     diagnostics.extend(audit::catalogue_rules(&catalogue));
     // A bad marker leaves a table out; saying the table is missing as well would be noise.
     if ExitCode::of(&diagnostics) != ExitCode::BadInput {

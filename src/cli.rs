@@ -64,6 +64,9 @@ struct Common {
     /// report service cookies set only in some cases too.
     #[arg(long)]
     strict: bool,
+    /// A copy of the Open Cookie Database (its CSV export), to describe cookies the catalogue does not declare.
+    #[arg(long, value_name = "FILE")]
+    cookie_db: Option<PathBuf>,
     /// Where `build` writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
     #[arg(long, value_name = "FILE")]
     inventory: Option<PathBuf>,
@@ -134,6 +137,7 @@ where
         strict: common.strict,
         allow: common.allow,
         inventory: common.inventory,
+        cookie_db: common.cookie_db,
     });
     let color = match common.color {
         Color::Always => true,

@@ -2,6 +2,7 @@
 //!
 //! Scanning reads what the page pass already collected; it never opens a file.
 
+pub mod cookie_db;
 pub mod headers;
 pub mod js;
 pub mod services;

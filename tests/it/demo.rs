@@ -27,6 +27,7 @@ fn the_committed_demo_is_clean() {
         strict: false,
         allow: Vec::new(),
         inventory: None,
+        cookie_db: None,
     });
     assert_eq!(outcome.diagnostics, vec![], "the demo has findings");
     assert_eq!(outcome.exit, ExitCode::Clean);

@@ -349,3 +349,44 @@ fn a_clean_build_writes_the_inventory_beside_the_output() {
     assert_eq!(p.run(&["build"]).code, 1);
     assert!(!p.path("dist-inventory.json").exists());
 }
+
+#[test]
+fn the_open_cookie_database_describes_undeclared_cookies_but_never_overrules_the_catalogue() {
+    let p = project(
+        "document.cookie = 'theme=1';",
+        "<script>document.cookie = 'cart_42=a'; document.cookie = 'sessionid=x';</script>",
+    );
+    std::fs::copy(
+        root().join("tests/fixtures/cookie-db/open-cookie-database.csv"),
+        p.path("ocd.csv"),
+    )
+    .unwrap();
+    // sessionid is the catalogue's own (Django's): the database's Instagram entry must not matter.
+    p.write(
+        "catalogue.toml",
+        p.read("catalogue.toml")
+            + "\n[[cookie]]\nnames = [\"sessionid\"]\nprovider = \"A\"\nfunction = { en = \"Login\", fr = \"Connexion\" }\npurpose = { en = \"Session\", fr = \"Session\" }\nduration = \"2 weeks\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"server\"\n",
+    );
+    let run = p.run(&["check", "--cookie-db", "ocd.csv"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.report();
+    assert_eq!(report.matches("error[").count(), 1, "{report}");
+    assert!(report.contains("sets cookie `cart_42`, which the catalogue does not declare for site `a`; the Open Cookie Database knows it as Example Shop (Functional)"), "{report}");
+    assert!(
+        report.contains("      provider = \"Example Ltd\"\n"),
+        "{report}"
+    );
+    assert!(report.contains("      purpose.en = \"Remembers the items in a shopping cart\"  # from the Open Cookie Database: check it\n"), "{report}");
+    assert!(
+        report.contains("      duration = \"session\"\n"),
+        "{report}"
+    );
+    let run = p.run(&["check", "--cookie-db", "missing.csv"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .starts_with("error[io]: cannot read cookie database missing.csv"),
+        "{}",
+        run.stdout
+    );
+}

@@ -69,6 +69,7 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
                 strict: false,
                 allow: Vec::new(),
                 inventory: None,
+                cookie_db: None,
             };
             let started = Instant::now();
             let outcome = build::run(&options);
