@@ -401,8 +401,6 @@ struct Layout {
 }
 
 impl Layout {
-    // A failed layout ends the run: the size of its error does not matter.
-    #[allow(clippy::result_large_err)]
     fn new(options: &Options) -> Result<Layout, Diagnostic> {
         let site = &options.site;
         if !site.is_dir() {
@@ -505,7 +503,6 @@ impl Layout {
         (entries, errors)
     }
 
-    #[allow(clippy::result_large_err)]
     fn prepare_staging(&self, entries: &[Entry]) -> Result<PathBuf, Diagnostic> {
         let staging = PathBuf::from(format!("{}{}", self.staging_prefix, std::process::id()));
         if staging.exists() {
