@@ -113,6 +113,30 @@ pub fn sightings(
     findings
 }
 
+/// The cookies a site sets, as (name, what sets it), for reports: service cookies set only in some cases only when `strict`.
+pub fn listed(
+    catalogue: &Catalogue,
+    first: &[(Location, Sighting, usize)],
+    strict: bool,
+) -> Vec<(String, String)> {
+    let mut listed: Vec<(String, String)> = first
+        .iter()
+        .filter_map(|(_, sighting, _)| {
+            let name = sighting.name.clone()?;
+            let (_, always) = describe(catalogue, &sighting.source);
+            let by = match &sighting.source {
+                Source::Script(api) => format!("script, {api}"),
+                Source::Header => "Set-Cookie".to_owned(),
+                Source::Service(s, _) => catalogue.services.all()[*s].name.clone(),
+            };
+            (always || strict).then_some((name, by))
+        })
+        .collect();
+    listed.sort();
+    listed.dedup();
+    listed
+}
+
 /// "site `a`" or "sites `a`, `b`".
 fn site_list(catalogue: &Catalogue, sites: &[usize]) -> String {
     let ids: Vec<String> = sites

@@ -75,6 +75,8 @@ pub struct Outcome {
     pub exit: ExitCode,
     /// Whether the output folder was replaced.
     pub wrote: bool,
+    /// For each site (by id), the cookies its pages set: name, and what sets it.
+    pub found: Vec<(String, Vec<(String, String)>)>,
 }
 
 impl Outcome {
@@ -87,6 +89,7 @@ impl Outcome {
             summary,
             exit,
             wrote: false,
+            found: Vec::new(),
         }
     }
 }
@@ -328,6 +331,17 @@ pub fn run(options: &Options) -> Outcome {
 
     diagnostics.retain(|d| !options.allow.contains(&d.rule));
     let mut outcome = Outcome::failed(diagnostics, summary);
+    outcome.found = catalogue
+        .sites
+        .iter()
+        .zip(&found)
+        .map(|(site, found)| {
+            (
+                site.id.clone(),
+                audit::listed(&catalogue, &found.first, options.strict),
+            )
+        })
+        .collect();
     if let Some(staging) = staging {
         if outcome.exit == ExitCode::Clean {
             match swap(&staging, &layout.out) {

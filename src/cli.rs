@@ -173,6 +173,7 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 diagnostics,
                 summary: build::Summary::default(),
                 wrote: false,
+                found: Vec::new(),
             };
             let _ = report::write(
                 out,

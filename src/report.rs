@@ -105,6 +105,16 @@ fn human(
         }
         writeln!(out)?;
     }
+    if outcome.found.iter().any(|(_, cookies)| !cookies.is_empty()) {
+        writeln!(out, "cookies found:")?;
+        for (site, cookies) in outcome.found.iter().filter(|(_, c)| !c.is_empty()) {
+            let list: Vec<String> = cookies
+                .iter()
+                .map(|(name, by)| format!("{name} ({by})"))
+                .collect();
+            writeln!(out, "  {site}: {}", list.join(", "))?;
+        }
+    }
     let (errors, warnings) = count(&outcome.diagnostics);
     let status = match outcome.exit {
         ExitCode::Clean if outcome.wrote => "ok, output written",
@@ -139,6 +149,7 @@ struct JsonReport<'a> {
     warnings: usize,
     elapsed_ms: u128,
     diagnostics: &'a [Diagnostic],
+    found: Vec<serde_json::Value>,
 }
 
 fn json(
@@ -157,6 +168,17 @@ fn json(
         warnings,
         elapsed_ms: elapsed.as_millis(),
         diagnostics: &outcome.diagnostics,
+        found: outcome
+            .found
+            .iter()
+            .map(|(site, cookies)| {
+                let cookies: Vec<_> = cookies
+                    .iter()
+                    .map(|(name, by)| serde_json::json!({ "name": name, "set_by": by }))
+                    .collect();
+                serde_json::json!({ "site": site, "cookies": cookies })
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -91,6 +91,14 @@ fn build_puts_the_seed_wording_into_every_portal_policy_page() {
             );
         }
     }
+    // The check sees what the portals set: the consent script everywhere, Matomo on ODWB.
+    let check = p.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("  odwb: _pk_id.* (Matomo), _pk_ses.* (Matomo), cookies_preferences (script, document.cookie)\n"),
+        "{}",
+        check.stdout
+    );
     // Euler Hermes has a template of its own: names first, as row headers.
     let euler = p.read("dist/eulerhermes/cookies.html");
     assert!(euler.contains("<th scope=\"row\">csrftoken</th>"));
