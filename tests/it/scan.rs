@@ -390,3 +390,61 @@ fn the_open_cookie_database_describes_undeclared_cookies_but_never_overrules_the
         run.stdout
     );
 }
+
+#[test]
+fn every_supported_way_of_writing_a_cookie_is_found_with_its_place() {
+    let app = "\
+document.cookie = \"a_plain=1; path=/\";\n\
+document.cookie = `a_template=${v}`;\n\
+document.cookie = 'a_concat=' + v + '; max-age=60';\n\
+Cookies.set('a_jscookie', v);\n\
+$.cookie('a_jquery', v, { expires: 7 });\n\
+jQuery.cookie('a_jquery2', v);\n\
+cookieStore.set('a_store', v);\n\
+cookieStore.set({ name: 'a_store2', value: v });\n\
+var x = document.cookie; $.cookie('read_only');\n";
+    let p = project(app, "<p>x</p>");
+    let run = p.run(&["check", "--format", "json", "--allow", "unseen-cookie"]);
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let name = d["message"]
+                .as_str()
+                .unwrap()
+                .split('`')
+                .nth(1)
+                .unwrap()
+                .to_owned();
+            (
+                name,
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64, u64)> = [
+        ("a_plain", 1, 1),
+        ("a_template", 2, 1),
+        ("a_concat", 3, 1),
+        ("a_jscookie", 4, 1),
+        ("a_jquery", 5, 1),
+        ("a_jquery2", 6, 1),
+        ("a_store", 7, 1),
+        ("a_store2", 8, 1),
+    ]
+    .into_iter()
+    .map(|(n, l, c)| (n.to_owned(), l, c))
+    .collect();
+    assert_eq!(found, expected);
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["file"] == "site/a/js/app.js")
+    );
+}
