@@ -9,14 +9,18 @@ use crate::pattern;
 use crate::scan::cookie_db::{CookieDb, Entry};
 use crate::scan::{Sighting, Source};
 
+/// Whether a declared name or pattern and a found one can be the same cookie: equal, or one an instance of the
+/// other (`_ga_*` declared and `_ga_ABC` found, or `_ga_ABC` declared and the service's `_ga_*` found).
+pub fn names_meet(declared: &str, found: &str) -> bool {
+    declared == found || pattern::matches(declared, found) || pattern::matches(found, declared)
+}
+
 /// The catalogue cookie of `site` that declares `name` (a name or a pattern).
 pub fn declared(catalogue: &Catalogue, site: usize, name: &str) -> Option<usize> {
-    catalogue.cookies.iter().position(|c| {
-        c.sites.contains(&site)
-            && c.names
-                .iter()
-                .any(|p| p == name || pattern::matches(p, name))
-    })
+    catalogue
+        .cookies
+        .iter()
+        .position(|c| c.sites.contains(&site) && c.names.iter().any(|p| names_meet(p, name)))
 }
 
 /// One cookie found, with where it was first seen, on how many places, and for which sites.
@@ -163,11 +167,10 @@ pub fn unseen(catalogue: &Catalogue, seen: &[&BTreeSet<String>], strict: bool) -
             .iter()
             .copied()
             .filter(|&site| {
-                !cookie.names.iter().any(|p| {
-                    seen[site]
-                        .iter()
-                        .any(|n| n == p || pattern::matches(p, n) || pattern::matches(n, p))
-                })
+                !cookie
+                    .names
+                    .iter()
+                    .any(|p| seen[site].iter().any(|n| names_meet(p, n)))
             })
             .collect();
         if missing.is_empty() {
@@ -372,7 +375,11 @@ fn suggestion(
             }
         }
     }
-    let mut text = format!("[[cookie]]\nnames = [\"{name}\"]\nprovider = \"{provider}\"\n");
+    let mut text = format!(
+        "[[cookie]]\nnames = [{}]\nprovider = {}\n",
+        toml_string(name),
+        toml_string(&provider)
+    );
     for lang in &languages {
         text.push_str(&format!(
             "function.{lang} = \"TODO: what it serves, and where\"\n"
@@ -383,8 +390,8 @@ fn suggestion(
             // The database is written in English.
             Some(entry) if *lang == "en" && !entry.description.is_empty() => {
                 text.push_str(&format!(
-                    "purpose.en = {:?}  # from the Open Cookie Database: check it\n",
-                    entry.description
+                    "purpose.en = {}  # from the Open Cookie Database: check it\n",
+                    toml_string(&entry.description)
                 ));
             }
             _ => text.push_str(&format!("purpose.{lang} = \"TODO: why it is set\"\n")),
@@ -392,12 +399,19 @@ fn suggestion(
     }
     let ids: Vec<String> = sites
         .iter()
-        .map(|&site| format!("\"{}\"", catalogue.sites[site].id))
+        .map(|&site| toml_string(&catalogue.sites[site].id))
         .collect();
     text.push_str(&format!(
-        "duration = \"{duration}\"\ncategory = \"{category}\"\nparty = \"{}\"\nset_by = \"{set_by}\"\nsites = [{}]\n",
+        "duration = {}\ncategory = {}\nparty = \"{}\"\nset_by = \"{set_by}\"\nsites = [{}]\n",
+        toml_string(&duration),
+        toml_string(&category),
         party.id(),
         ids.join(", ")
     ));
     text
+}
+
+/// A TOML basic string holding `text`, escaped as TOML wants.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
 }

@@ -119,7 +119,8 @@ struct Found {
     names: BTreeSet<String>,
     /// First sighting of each cookie (or of each dynamic write), with its count of places.
     first: Vec<(Location, Sighting, usize)>,
-    index: HashMap<String, usize>,
+    /// Position in `first` and the files already counted, by cookie.
+    index: HashMap<String, (usize, HashSet<String>)>,
 }
 
 impl Found {
@@ -137,10 +138,16 @@ impl Found {
             if let Some(name) = &sighting.name {
                 self.names.insert(name.clone());
             }
-            match self.index.get(&key) {
-                Some(&i) => self.first[i].2 += 1,
+            match self.index.get_mut(&key) {
+                // Places are files: a page with the tag and the snippet of one service is one place.
+                Some((i, files)) => {
+                    if files.insert(location.file.clone()) {
+                        self.first[*i].2 += 1;
+                    }
+                }
                 None => {
-                    self.index.insert(key, self.first.len());
+                    let files = HashSet::from([location.file.clone()]);
+                    self.index.insert(key, (self.first.len(), files));
                     self.first.push((location, sighting, 1));
                 }
             }

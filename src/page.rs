@@ -201,7 +201,12 @@ pub fn process(
         sightings.extend(scan::tag(services, tag).into_iter().map(located));
         if tag.kind == TagKind::Script
             && let Some(site) = site
-            && let Some(path) = local_path(rel, &ctx.catalogue.sites[site].dir, &tag.url)
+            && let Some(path) = local_path(
+                rel,
+                &ctx.catalogue.sites[site].dir,
+                &ctx.catalogue.sites[site].url,
+                &tag.url,
+            )
         {
             scripts.push(path);
         }
@@ -225,9 +230,23 @@ pub fn process(
 
 /// The site-folder path a page's script URL points to, or `None` for another host.
 ///
-/// A root-relative URL starts at the site's own folder: each site is served at its own address.
-pub fn local_path(page: &str, site_dir: &str, url: &str) -> Option<String> {
-    let lower = url.trim().to_ascii_lowercase();
+/// A root-relative URL starts at the site's own folder: each site is served at its own
+/// address, `site_url`, and an absolute URL on that address is the site's too.
+pub fn local_path(page: &str, site_dir: &str, site_url: &str, url: &str) -> Option<String> {
+    let url = url.trim();
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    let own = site_url.trim_end_matches('/');
+    let url = match url.strip_prefix(own) {
+        Some(path) if path.is_empty() || path.starts_with('/') => {
+            if path.is_empty() {
+                "/"
+            } else {
+                path
+            }
+        }
+        _ => url,
+    };
+    let lower = url.to_ascii_lowercase();
     if lower.starts_with("//")
         || lower.contains("://")
         || lower.starts_with("data:")
@@ -235,7 +254,7 @@ pub fn local_path(page: &str, site_dir: &str, url: &str) -> Option<String> {
     {
         return None;
     }
-    let url = url.trim().split(['?', '#']).next().unwrap_or_default();
+    let url = percent_decode(url);
     let base = match url.strip_prefix('/') {
         Some(_) => site_dir.to_owned(),
         None => page
@@ -253,6 +272,31 @@ pub fn local_path(page: &str, site_dir: &str, url: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// `%20` and friends decoded; invalid escapes and non-UTF-8 results are left as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|&b| hex(b)),
+            bytes.get(i + 2).and_then(|&b| hex(b)),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 /// Maps an output offset outside markers back to the input: subtract what the markers closed before it added.

@@ -24,7 +24,12 @@ impl LineIndex {
     pub fn line_col(&self, text: &[u8], offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
+        // A byte-order mark is not a character anyone sees.
+        let start = if line == 0 && text.starts_with(b"\xEF\xBB\xBF") {
+            3.min(offset)
+        } else {
+            self.starts[line]
+        };
         // Columns count characters, as editors do; continuation bytes are not characters.
         let column = text[start..offset]
             .iter()
@@ -50,5 +55,8 @@ mod tests {
         assert_eq!(index.line_col(text, 7), (3, 1));
         assert_eq!(index.line_col(text, 8), (4, 1));
         assert_eq!(index.line_col(text, 99), (4, 2));
+        let bom = "\u{feff}ab".as_bytes();
+        assert_eq!(LineIndex::new(bom).line_col(bom, 3), (1, 1));
+        assert_eq!(LineIndex::new(bom).line_col(bom, 4), (1, 2));
     }
 }

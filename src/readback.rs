@@ -229,12 +229,16 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
                 });
                 return Ok(());
             }
-            // JSON data and HTML templates in <script> are not code.
+            // JSON data and HTML templates in <script> are not code; anything else may be, including
+            // `text/plain` scripts that a consent manager turns on later.
             let kind = el
                 .get_attribute("type")
                 .unwrap_or_default()
                 .to_ascii_lowercase();
-            if !(kind.is_empty() || kind.contains("javascript") || kind == "module") {
+            if ["json", "template", "html", "importmap", "speculationrules"]
+                .iter()
+                .any(|t| kind.contains(t))
+            {
                 return Ok(());
             }
             s9.borrow_mut().open_script = Some((None, String::new()));

@@ -51,9 +51,16 @@ pub fn covers(path: &str, dir: &str) -> bool {
     } else {
         format!("/{dir}/")
     };
-    crate::pattern::matches(path, &folder)
-        || path.starts_with(&folder)
-        || folder.starts_with(path.trim_end_matches('*'))
+    if path.contains('*') {
+        // `/*` covers every site; `/odwb/*` the site in `odwb`; `/odwb*` too.
+        return crate::pattern::matches(path, &folder) || path.starts_with(&folder);
+    }
+    // A plain path names one page: it serves the site whose folder holds it; `/` is the root site's home page.
+    if dir.is_empty() {
+        path.starts_with('/')
+    } else {
+        path.starts_with(&folder)
+    }
 }
 
 #[cfg(test)]
@@ -81,5 +88,10 @@ mod tests {
             covers("/*", "odwb") && covers("/odwb/*", "odwb") && !covers("/odwb/*", "datastro")
         );
         assert!(covers("/datastro/cookies.html", "datastro"));
+        assert!(
+            !covers("/", "datastro"),
+            "`/` is the home page of the root only"
+        );
+        assert!(covers("/", ""));
     }
 }

@@ -20,6 +20,8 @@ pub fn cookie_writes(code: &str) -> Vec<Write> {
     let mut writes = Vec::new();
     for (needle, api) in [
         ("document.cookie", "document.cookie"),
+        ("document['cookie']", "document.cookie"),
+        ("document[\"cookie\"]", "document.cookie"),
         ("Cookies.set(", "js-cookie"),
         ("$.cookie(", "jQuery.cookie"),
         ("jQuery.cookie(", "jQuery.cookie"),
@@ -35,6 +37,9 @@ pub fn cookie_writes(code: &str) -> Vec<Write> {
                     let Some(rest) = assignment(after) else {
                         continue;
                     };
+                    if deletes(rest) {
+                        continue;
+                    }
                     literal_prefix(rest)
                         .and_then(|text| text.split_once('=').map(|(n, _)| n.trim().to_owned()))
                 }
@@ -51,7 +56,11 @@ pub fn cookie_writes(code: &str) -> Vec<Write> {
                         });
                         continue;
                     };
-                    if !rest.trim_start().starts_with(',') {
+                    let Some(value) = rest.trim_start().strip_prefix(',') else {
+                        continue;
+                    };
+                    // `$.cookie(name, null)` deletes the cookie.
+                    if value.trim_start().starts_with("null") {
                         continue;
                     }
                     Some(name)
@@ -72,6 +81,20 @@ pub fn cookie_writes(code: &str) -> Vec<Write> {
     }
     writes.sort_by_key(|w| w.offset);
     writes
+}
+
+/// Whether an assignment to `document.cookie` expires the cookie (a deletion) rather than sets it.
+fn deletes(value: &str) -> bool {
+    let statement = value
+        .split('\n')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let compact: String = statement.chars().filter(|c| !c.is_whitespace()).collect();
+    let zero_age = compact
+        .match_indices("max-age=0")
+        .any(|(i, m)| !compact[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()));
+    zero_age || compact.contains("max-age=-") || compact.contains("expires=thu,01jan1970")
 }
 
 /// `= value` but not `==`; returns what follows `=`.
@@ -153,53 +176,173 @@ fn preceded_by_identifier(code: &str, offset: usize) -> bool {
         .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
-/// For each byte: whether it is code (not inside a comment or a string).
+/// What a byte of JavaScript is part of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Code,
+    Comment,
+    Str,
+    Regex,
+}
+
+/// For each byte: whether it is code (not inside a comment, a string or a regular expression).
 fn code_mask(code: &str) -> Vec<bool> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        Code,
-        Line,
-        Block,
-        Str(u8),
-    }
+    let mut mask: Vec<bool> = classify(code)
+        .into_iter()
+        .map(|c| c == Class::Code)
+        .collect();
+    mask.push(true);
+    mask
+}
+
+/// `code` with its comments blanked out (newlines kept), so offsets stay the same.
+pub fn without_comments(code: &str) -> String {
+    let classes = classify(code);
+    let bytes: Vec<u8> = code
+        .bytes()
+        .zip(classes)
+        .map(|(b, class)| {
+            if class == Class::Comment && b != b'\n' && b.is_ascii() {
+                b' '
+            } else {
+                b
+            }
+        })
+        .collect();
+    // Only ASCII bytes were replaced, so the text stays UTF-8; a comment's non-ASCII bytes are kept as they are.
+    String::from_utf8(bytes).unwrap_or_else(|_| code.to_owned())
+}
+
+// Keywords after which `/` starts a regular expression rather than a division.
+const BEFORE_REGEX: &[&str] = &[
+    "return",
+    "typeof",
+    "instanceof",
+    "in",
+    "of",
+    "new",
+    "delete",
+    "void",
+    "throw",
+    "case",
+    "do",
+    "else",
+    "yield",
+    "await",
+];
+
+/// Classifies each byte of `code`; a lexer's worth of JavaScript, no more.
+fn classify(code: &str) -> Vec<Class> {
     let bytes = code.as_bytes();
-    let mut mask = vec![true; bytes.len() + 1];
-    let mut state = State::Code;
+    let mut classes = vec![Class::Code; bytes.len()];
     let mut i = 0;
+    // The last significant code byte, to tell a regular expression from a division.
+    let mut previous: Option<usize> = None;
     while i < bytes.len() {
         let b = bytes[i];
         let next = bytes.get(i + 1).copied();
-        match state {
-            State::Code => match (b, next) {
-                (b'/', Some(b'/')) => state = State::Line,
-                (b'/', Some(b'*')) => state = State::Block,
-                (b'\'' | b'"' | b'`', _) => state = State::Str(b),
-                _ => {}
+        let start = i;
+        let class = match (b, next) {
+            (b'/', Some(b'/')) => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(bytes.len(), |n| i + n);
+                Class::Comment
+            }
+            (b'/', Some(b'*')) => {
+                i = code[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+                Class::Comment
+            }
+            (b'\'' | b'"' | b'`', _) => {
+                i = string_end(bytes, i);
+                Class::Str
+            }
+            (b'/', _) if regex_allowed(code, previous) => match regex_end(bytes, i) {
+                Some(end) => {
+                    i = end;
+                    Class::Regex
+                }
+                None => {
+                    i += 1;
+                    Class::Code
+                }
             },
-            State::Line if b == b'\n' => state = State::Code,
-            State::Block if b == b'*' && next == Some(b'/') => {
-                mask[i] = false;
+            _ => {
                 i += 1;
-                state = State::Code;
+                Class::Code
             }
-            State::Str(_) if b == b'\\' => {
-                mask[i] = false;
-                i += 1;
-            }
-            State::Str(q) if b == q => {
-                mask[i] = false;
-                i += 1;
-                state = State::Code;
-                continue;
-            }
-            _ => {}
+        };
+        for c in &mut classes[start..i] {
+            *c = class;
         }
-        if state != State::Code {
-            mask[i.min(bytes.len() - 1)] = false;
+        if class != Class::Comment && !b.is_ascii_whitespace() {
+            previous = Some(i - 1);
         }
-        i += 1;
     }
-    mask
+    classes
+}
+
+/// The index just past the string literal that starts at `start`.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            c if c == quote => return i + 1,
+            b'\n' if quote != b'`' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index just past the regular expression literal (and its flags) that starts at `start`, if it is one.
+fn regex_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    let mut in_class = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'\n' => return None,
+            b'[' => {
+                in_class = true;
+                i += 1;
+            }
+            b']' => {
+                in_class = false;
+                i += 1;
+            }
+            b'/' if !in_class => {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                return Some(i);
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether a `/` after the code byte at `previous` starts a regular expression.
+fn regex_allowed(code: &str, previous: Option<usize>) -> bool {
+    let Some(p) = previous else { return true };
+    let b = code.as_bytes()[p];
+    if b == b')' || b == b']' || b == b'}' {
+        return false;
+    }
+    if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' {
+        let start = code[..=p]
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .map_or(0, |i| i + 1);
+        return BEFORE_REGEX.contains(&&code[start..=p]);
+    }
+    true
 }
 
 #[cfg(test)]
@@ -251,6 +394,63 @@ mod tests {
         assert!(names("// document.cookie = 'x=1'\n/* Cookies.set('y', 1) */").is_empty());
         assert!(names(r#"var s = "document.cookie = 'x=1'";"#).is_empty());
         assert!(names("$.cookie('lang'); mydocument.cookie = 'z=1'").is_empty());
+    }
+
+    #[test]
+    fn regular_expressions_do_not_hide_what_follows() {
+        assert_eq!(
+            names(r#"var re = /"/g; document.cookie = "a=1";"#),
+            [(Some("a"), "document.cookie")]
+        );
+        assert_eq!(
+            names(r#"var t=/\/\//;document.cookie="h=1""#),
+            [(Some("h"), "document.cookie")]
+        );
+        assert_eq!(
+            names("var r = /\\/*$/; document.cookie = 'b=1'"),
+            [(Some("b"), "document.cookie")]
+        );
+        assert_eq!(
+            names("if (x) return /'/.test(y); document.cookie = 'c=1'"),
+            [(Some("c"), "document.cookie")]
+        );
+        // A division is not a regular expression.
+        assert_eq!(
+            names("var h = w / 2 / 3; document.cookie = 'd=1'"),
+            [(Some("d"), "document.cookie")]
+        );
+        assert_eq!(names("var h = (a) / 2; // document.cookie = 'e=1'"), []);
+    }
+
+    #[test]
+    fn deleting_a_cookie_is_not_setting_it() {
+        assert!(
+            names("document.cookie = 'n=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';")
+                .is_empty()
+        );
+        assert!(names("document.cookie = name + '=; Max-Age=0';").is_empty());
+        assert!(names("document.cookie = 'n=1; max-age=-1';").is_empty());
+        assert!(names("$.cookie('r', null)").is_empty());
+        assert_eq!(
+            names("document.cookie = 'k=1; max-age=0600'"),
+            [(Some("k"), "document.cookie")]
+        );
+    }
+
+    #[test]
+    fn bracket_access_is_a_write_too() {
+        assert_eq!(
+            names("document['cookie'] = 'w=1'"),
+            [(Some("w"), "document.cookie")]
+        );
+    }
+
+    #[test]
+    fn comments_are_blanked_keeping_offsets() {
+        let code = "a(); // gtag('config')\n/* x */ b();";
+        let blank = without_comments(code);
+        assert_eq!(blank.len(), code.len());
+        assert!(!blank.contains("gtag") && blank.contains("b();") && blank.contains('\n'));
     }
 
     #[test]

@@ -59,8 +59,18 @@ pub fn script(code: &str, base: usize) -> Vec<Sighting> {
 
 /// The cookies an inline script's vendor snippets imply.
 pub fn snippet(services: &Services, code: &str, base: usize) -> Vec<Sighting> {
+    // A commented-out snippet runs nothing.
+    let code = &js::without_comments(code);
     let mut found = Vec::new();
     for service in services.by_inline(code) {
+        if service
+            .matchers
+            .cookieless_if
+            .iter()
+            .any(|c| code.contains(c.as_str()))
+        {
+            continue;
+        }
         let signature = service
             .matchers
             .inline

@@ -45,6 +45,9 @@ pub struct Matchers {
     /// Inline `<script>` text: any one string.
     #[serde(default)]
     pub inline: Vec<String>,
+    /// Inline text that turns the service's cookies off (Matomo's `disableCookies`).
+    #[serde(default)]
+    pub cookieless_if: Vec<String>,
 }
 
 /// A cookie a service sets.
@@ -87,9 +90,12 @@ struct File {
 impl Services {
     /// The built-in services followed by `extra` ones; `extra` come first so a catalogue can override.
     pub fn new(extra: Vec<Service>) -> Services {
-        let builtin: File = toml::from_str(BUILTIN).expect("services.toml is checked by a test");
+        let builtin: File = toml::from_str(BUILTIN)
+            .unwrap_or_else(|e| panic!("src/data/services.toml: {}", e.message()));
+        // A catalogue's service replaces the built-in one of the same id, in every check.
         let mut list = extra;
-        list.extend(builtin.service);
+        let own: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
+        list.extend(builtin.service.into_iter().filter(|s| !own.contains(&s.id)));
         Services { list }
     }
 

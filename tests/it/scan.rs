@@ -57,7 +57,7 @@ fn each_vendor_snippet_yields_exactly_its_cookies() {
         assert_eq!(found, expected, "{}", service.id);
         checked += 1;
     }
-    assert_eq!(checked, 17);
+    assert_eq!(checked, 18);
 }
 
 const CATALOGUE: &str = r#"
@@ -447,4 +447,151 @@ var x = document.cookie; $.cookie('read_only');\n";
             .iter()
             .all(|d| d["file"] == "site/a/js/app.js")
     );
+}
+
+/// The names found on one page body of site `v`.
+fn found_on(body: &str) -> BTreeSet<String> {
+    let catalogue = Catalogue::parse(SITE, "catalogue.toml", Path::new(".")).unwrap();
+    let tables = Tables::render(&catalogue).unwrap();
+    let ctx = Context {
+        catalogue: &catalogue,
+        tables: &tables,
+        report_stale_markers: false,
+    };
+    let page = format!("<html><head>{body}</head><body></body></html>");
+    let result = page::process(&ctx, "v/page.html", "page.html", page.as_bytes(), 64);
+    result
+        .sightings
+        .iter()
+        .filter_map(|(_, s)| s.name.clone())
+        .collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+#[test]
+fn tags_are_told_apart_as_their_vendors_ship_them() {
+    // A consent manager's blocked script still sets cookies once allowed.
+    assert_eq!(
+        found_on(
+            "<script type=\"text/plain\" data-category=\"analytics\">gtag('config', 'G-ABC123');</script>"
+        ),
+        set(&["_ga", "_ga_*"])
+    );
+    assert_eq!(
+        found_on(
+            "<script type=\"application/ld+json\">{\"x\": \"gtag('config', 'G-1')\"}</script>"
+        ),
+        set(&[])
+    );
+    assert_eq!(
+        found_on(
+            "<script async src=\"https://www.googletagmanager.com/gtag/js?id=AW-123\"></script>"
+        ),
+        set(&["_gcl_au"])
+    );
+    assert_eq!(
+        found_on(
+            "<script>(function(d){var js=d.createElement('script');js.src='https://connect.facebook.net/en_US/sdk.js';})(document);</script>"
+        ),
+        set(&[])
+    );
+    assert_eq!(
+        found_on(
+            "<script>var _paq = window._paq || []; _paq.push(['disableCookies']); _paq.push(['trackPageView']);</script>"
+        ),
+        set(&[])
+    );
+    assert_eq!(
+        found_on("<script src=\"//js-eu1.hs-scripts.com/1.js\"></script>").len(),
+        4
+    );
+    assert_eq!(
+        found_on("<script src=\"https://tag.aticdn.piano.io/1/smarttag.js\"></script>"),
+        set(&["atuserid", "atidvisitor"])
+    );
+    // A commented-out snippet runs nothing.
+    assert_eq!(
+        found_on(
+            "<script>// gtag('config', 'G-ABC123');\n/* _paq.push(['trackPageView']) */</script>"
+        ),
+        set(&[])
+    );
+}
+
+#[test]
+fn declarations_meet_what_services_set_from_either_side() {
+    let p = project("document.cookie = 'theme=1';", "<p>x</p>");
+    p.edit(
+        "catalogue.toml",
+        "names = [\"_ga\", \"_ga_*\"]",
+        "names = [\"_ga\", \"_ga_ABC123\"]",
+    );
+    assert_eq!(
+        p.run(&["check"]).code,
+        0,
+        "an exact declaration of the measurement id's cookie is enough"
+    );
+    // A catalogue's own service replaces the built-in one of the same id, in every check.
+    p.write(
+        "catalogue.toml",
+        p.read("catalogue.toml")
+            .replace("category = \"statistics\"\nparty = \"first\"", "category = \"necessary\"\nparty = \"first\"")
+            .replace("names = [\"_ga\", \"_ga_ABC123\"]", "names = [\"_ga_ABC123\"]")
+            + "\n[[service]]\nid = \"google-analytics-4\"\nname = \"Our analytics\"\nprovider = \"Us\"\ncategory = \"necessary\"\nmatch.script_src = [[\"googletagmanager.com/gtag/js\"]]\ncookie = [{ name = \"_ga_*\", party = \"first\", duration = \"13 months\", always = true }]\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn scripts_are_found_however_their_url_is_written() {
+    let p = project(
+        "document.cookie = 'theme=1';",
+        "<script src=\"my%20js/s.js?v=https://cdn\"></script>\n<script src=\"https://a.example/abs.js\"></script>",
+    );
+    p.write("site/a/my js/s.js", "document.cookie = 'spaced=1';");
+    p.write("site/a/abs.js", "document.cookie = 'absolute=1';");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("site/a/my js/s.js:1:1: error[undeclared-cookie]: a script (document.cookie) sets cookie `spaced`"), "{}", run.stdout);
+    assert!(run.stdout.contains("site/a/abs.js:1:1: error[undeclared-cookie]: a script (document.cookie) sets cookie `absolute`"), "{}", run.stdout);
+}
+
+#[test]
+fn suggestions_paste_as_valid_toml_and_places_count_files() {
+    let p = project(
+        "document.cookie = 'theme=1';",
+        "<script>document.cookie = 'q\"uote=1'; document.cookie = 'q\"uote=2';</script>",
+    );
+    p.write("ocd.csv", "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n1,Shop,Marketing,\"q\"\"uote\",,\"Says \"\"hi\"\"\u{200b}\",forever,\"Acme \"\"Inc\"\"\",,0\n");
+    let run = p.run(&["check", "--format", "json", "--cookie-db", "ocd.csv"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let finding = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "undeclared-cookie")
+        .unwrap();
+    assert!(
+        !finding["message"].as_str().unwrap().contains("other place"),
+        "two writes on one page are one place"
+    );
+    let suggestion = finding["suggestion"].as_str().unwrap();
+    let pasted: toml::Value =
+        toml::from_str(suggestion).unwrap_or_else(|e| panic!("{e}\n{suggestion}"));
+    assert_eq!(pasted["cookie"][0]["names"][0].as_str(), Some("q\"uote"));
+    assert_eq!(
+        pasted["cookie"][0]["provider"].as_str(),
+        Some("Acme \"Inc\"")
+    );
+}
+
+#[test]
+fn a_headers_rule_for_the_home_page_is_not_a_rule_for_every_site() {
+    let p = project("document.cookie = 'theme=1';", "<p>x</p>");
+    p.write("site/_headers", "/\n  Set-Cookie: home_only=1\n");
+    assert_eq!(p.run(&["check"]).code, 0);
 }
