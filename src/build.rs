@@ -45,8 +45,17 @@ pub struct Options {
     pub allow: Vec<Rule>,
     /// A copy of the Open Cookie Database (CSV), to describe undeclared cookies.
     pub cookie_db: Option<PathBuf>,
+    /// The preview's settings; `None` for `build` and `check`.
+    pub preview: Option<Preview>,
     /// Where a clean build writes its inventory; `None` puts it beside the output, as `<out>-inventory.json`.
     pub inventory: Option<PathBuf>,
+}
+
+/// How the preview server builds: its script on every page, and output written despite drift.
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// HTML appended to every page.
+    pub append: String,
 }
 
 /// Counts for the summary line.
@@ -77,6 +86,8 @@ pub struct Outcome {
     pub wrote: bool,
     /// For each site (by id), the cookies its pages set: name, and what sets it.
     pub found: Vec<(String, Vec<(String, String)>)>,
+    /// Pages with a cookie table, as `/`-separated paths in the site folder.
+    pub policy_pages: Vec<String>,
 }
 
 impl Outcome {
@@ -90,6 +101,7 @@ impl Outcome {
             exit,
             wrote: false,
             found: Vec::new(),
+            policy_pages: Vec::new(),
         }
     }
 }
@@ -233,6 +245,7 @@ pub fn run(options: &Options) -> Outcome {
         catalogue: &catalogue,
         tables: &tables,
         report_stale_markers: options.mode == Mode::Check,
+        append: options.preview.as_ref().map(|p| p.append.as_str()),
     };
 
     let results: Vec<FileResult> = entries
@@ -246,6 +259,7 @@ pub fn run(options: &Options) -> Outcome {
     let mut policy_pages = vec![0usize; sites];
     let mut found: Vec<Found> = vec![Found::new(); sites];
     let mut inventory = vec![SiteInventory::default(); sites];
+    let mut policy_list = Vec::new();
     let mut loads: Vec<BTreeSet<String>> = vec![BTreeSet::new(); sites];
     let mut script_files: HashMap<String, Vec<(Location, Sighting)>> = HashMap::new();
     let mut header_cookies = Vec::new();
@@ -256,6 +270,9 @@ pub fn run(options: &Options) -> Outcome {
         if let Some(site) = r.site {
             covered[site].extend(r.covered);
             policy_pages[site] += usize::from(r.cookie_tables > 0);
+            if r.cookie_tables > 0 {
+                policy_list.push(entry.rel.clone());
+            }
             if !r.sightings.is_empty() {
                 let display = format!("{}/{}", layout.site_display, entry.rel);
                 inventory[site].places.push((display, r.sightings.clone()));
@@ -338,6 +355,7 @@ pub fn run(options: &Options) -> Outcome {
 
     diagnostics.retain(|d| !options.allow.contains(&d.rule));
     let mut outcome = Outcome::failed(diagnostics, summary);
+    outcome.policy_pages = policy_list;
     outcome.found = catalogue
         .sites
         .iter()
@@ -350,7 +368,10 @@ pub fn run(options: &Options) -> Outcome {
         })
         .collect();
     if let Some(staging) = staging {
-        if outcome.exit == ExitCode::Clean {
+        // The preview shows drift on the page itself, so it writes pages that drift; bad input keeps the last good output.
+        let writable = outcome.exit == ExitCode::Clean
+            || (options.preview.is_some() && outcome.exit == ExitCode::Drift);
+        if writable {
             match swap(&staging, &layout.out) {
                 Ok(None) => {
                     outcome.wrote = true;

@@ -29,8 +29,29 @@ enum Command {
     Check(Common),
     /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
     Export(ExportArgs),
+    /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
+    Serve(ServeArgs),
     /// List the rules with their ids and what each checks.
     Rules,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// The catalogue file.
+    #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
+    catalogue: PathBuf,
+    /// The folder of pages to preview.
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    site: PathBuf,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 4747)]
+    port: u16,
+    /// The address to listen on; anything but loopback exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Where to build the preview (default: a folder in the system's temporary folder).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -116,6 +137,7 @@ where
         Command::Build(common) => (Mode::Build, common),
         Command::Check(common) => (Mode::Check, common),
         Command::Export(args) => return export(&args, out, err),
+        Command::Serve(args) => return serve(args, out, err),
         Command::Rules => {
             for rule in Rule::ALL {
                 let _ = writeln!(out, "{:<18} {}", rule.id(), rule.explanation());
@@ -138,6 +160,7 @@ where
         allow: common.allow,
         inventory: common.inventory,
         cookie_db: common.cookie_db,
+        preview: None,
     });
     let color = match common.color {
         Color::Always => true,
@@ -174,6 +197,7 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 summary: build::Summary::default(),
                 wrote: false,
                 found: Vec::new(),
+                policy_pages: Vec::new(),
             };
             let _ = report::write(
                 out,
@@ -205,4 +229,24 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         args.out.display()
     );
     0
+}
+
+fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let options = crate::serve::ServeOptions {
+        catalogue: args.catalogue,
+        site: args.site,
+        out: args.out,
+        host: args.host,
+        port: args.port,
+    };
+    let (log, lines) = std::sync::mpsc::channel();
+    let server = std::thread::spawn(move || crate::serve::run(options, log));
+    // The server's threads send their lines here: this thread alone writes, flushing each so pipes see it at once.
+    for line in lines {
+        let _ = match line {
+            crate::serve::Log::Out(text) => writeln!(out, "{text}").and_then(|()| out.flush()),
+            crate::serve::Log::Err(text) => writeln!(err, "{text}").and_then(|()| err.flush()),
+        };
+    }
+    server.join().unwrap_or(ExitCode::BadInput as i32)
 }

@@ -19,4 +19,5 @@ pub mod readback;
 pub mod render;
 pub mod report;
 pub mod scan;
+pub mod serve;
 pub mod verify;

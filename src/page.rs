@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub tables: &'a Tables,
     /// Report markers whose existing content differs from what they will get (check mode).
     pub report_stale_markers: bool,
+    /// HTML appended to every page (the preview's reload script); never set by `build` or `check`.
+    pub append: Option<&'a str>,
 }
 
 /// The result of one page pass.
@@ -61,7 +63,13 @@ pub fn process(
     let mut output = Vec::with_capacity(input.len() + input.len() / 4);
     let mut read_error = None;
     let mut reader = HtmlRewriter::new(readback::settings(Rc::clone(&read)), |_: &[u8]| {});
-    let settings = inject::settings(ctx.catalogue, ctx.tables, site, Rc::clone(&injected));
+    let mut settings = inject::settings(ctx.catalogue, ctx.tables, site, Rc::clone(&injected));
+    if let Some(html) = ctx.append {
+        settings = settings.append_document_content_handler(lol_html::end!(move |end| {
+            end.append(html, lol_html::html_content::ContentType::Html);
+            Ok(())
+        }));
+    }
     let mut writer = HtmlRewriter::new(settings, |chunk: &[u8]| {
         output.extend_from_slice(chunk);
         if read_error.is_none()

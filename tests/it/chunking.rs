@@ -45,6 +45,7 @@ fn every_chunk_size_gives_the_same_result() {
             catalogue: &catalogue,
             tables: &tables,
             report_stale_markers,
+            append: None,
         };
         for (rel, input) in pages() {
             let whole = page::process(&ctx, &rel, &rel, &input, input.len());
@@ -76,6 +77,7 @@ fn findings_of_a_built_page_point_into_the_page_as_written() {
         catalogue: &catalogue,
         tables: &tables,
         report_stale_markers: false,
+        append: None,
     };
     let (rel, input) = pages().swap_remove(4);
     let result = page::process(&ctx, &rel, "p.html", &input, 5);

@@ -28,6 +28,7 @@ fn the_committed_demo_is_clean() {
         allow: Vec::new(),
         inventory: None,
         cookie_db: None,
+        preview: None,
     });
     assert_eq!(outcome.diagnostics, vec![], "the demo has findings");
     assert_eq!(outcome.exit, ExitCode::Clean);

@@ -40,6 +40,7 @@ fn each_vendor_snippet_yields_exactly_its_cookies() {
         catalogue: &catalogue,
         tables: &tables,
         report_stale_markers: false,
+        append: None,
     };
     let dir = root().join("tests/fixtures/vendors/pages");
     let mut checked = 0;
@@ -457,6 +458,7 @@ fn found_on(body: &str) -> BTreeSet<String> {
         catalogue: &catalogue,
         tables: &tables,
         report_stale_markers: false,
+        append: None,
     };
     let page = format!("<html><head>{body}</head><body></body></html>");
     let result = page::process(&ctx, "v/page.html", "page.html", page.as_bytes(), 64);

@@ -75,6 +75,7 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
                 allow: Vec::new(),
                 inventory: None,
                 cookie_db: None,
+                preview: None,
             };
             let started = Instant::now();
             let outcome = build::run(&options);

@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod check;
 mod export;
+mod serve;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ cargo xtask <command> [options]
 commands:
   build    render the demo catalogue's tables into site/, verify, write dist/
   check    run every check on the demo and write nothing (for CI)
+  serve    preview the demo on http://127.0.0.1:4747/, rebuilding as you edit [--port N]
   export   write the demo catalogue's declarations (JSON, cookieconsent) to declarations/
   bench    time a build of a generated 10,000-page site against copying it [--pages N]
 
@@ -26,6 +28,7 @@ fn main() {
         Some("check") => check::run(args.collect()),
         Some("bench") => bench::run(args.collect()),
         Some("export") => export::run(args.collect()),
+        Some("serve") => serve::run(args.collect()),
         None | Some("help" | "--help" | "-h") => {
             println!("{HELP}");
             0
@@ -50,6 +53,7 @@ fn project_root() -> PathBuf {
 fn run_tool(command: &str, extra: Vec<String>) -> i32 {
     let paths: &[&str] = match command {
         "export" => &["--catalogue", "catalogue.toml", "--out", "declarations"],
+        "serve" => &["--catalogue", "catalogue.toml", "--site", "site"],
         _ => &[
             "--catalogue",
             "catalogue.toml",

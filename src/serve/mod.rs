@@ -1,0 +1,381 @@
+//! `serve`: the live preview. Builds the site into a folder of its own, serves it on
+//! loopback, rebuilds on every change, and tells open pages to reload or to show findings.
+//!
+//! Threads: the caller's thread writes the log; a watcher thread rebuilds; a small tokio
+//! runtime serves HTTP. They talk through channels; only the caller writes to the terminal.
+
+mod http;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::RecursiveMode;
+use tokio::sync::{broadcast, watch};
+
+use crate::build::{self, Mode, Options, Preview};
+use crate::diagnostic::{Diagnostic, ExitCode};
+
+/// The reload and overlay script served to previewed pages.
+pub const LIVE_JS: &str = include_str!("live.js");
+
+/// The tag the preview appends to every page; `build` never does.
+pub const LIVE_TAG: &str = "<script src=\"/__cookie-ledger/live.js\" defer></script>";
+
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// The catalogue file.
+    pub catalogue: PathBuf,
+    /// The site folder.
+    pub site: PathBuf,
+    /// Where the preview is built; `None` for a folder in the system's temporary folder.
+    pub out: Option<PathBuf>,
+    /// Address to bind.
+    pub host: IpAddr,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+}
+
+/// A line for the terminal, sent to the caller's thread.
+pub enum Log {
+    /// Progress and addresses: stdout.
+    Out(String),
+    /// Warnings and errors about the server itself: stderr.
+    Err(String),
+}
+
+/// What the pages can ask the server about the latest build.
+#[derive(Debug, Default)]
+pub struct State {
+    /// The latest findings, as a JSON array.
+    pub findings: String,
+    /// Whether the last rebuild succeeded (bad input keeps the last good pages).
+    pub served_is_current: bool,
+}
+
+/// A message to open pages.
+#[derive(Clone, Debug)]
+pub enum PageEvent {
+    /// Pages changed: reload.
+    Reload,
+    /// Nothing new to show but findings (the edit is bad input): show them.
+    Findings(String),
+}
+
+/// Runs the preview until Ctrl-C; `log` receives every line to print. Returns the exit code.
+pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&options.site));
+    if !options.host.is_loopback() {
+        let _ = log.send(Log::Err(format!(
+            "warning: serving on {}: anyone who can reach this machine can read the preview",
+            options.host
+        )));
+    }
+    let state = Arc::new(Mutex::new(State::default()));
+    let (events, _) = broadcast::channel::<PageEvent>(64);
+    let first = rebuild(&options, &out, &state, &log);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = log.send(Log::Err(format!("error: cannot start the server: {e}")));
+            return ExitCode::BadInput as i32;
+        }
+    };
+    let address = SocketAddr::new(options.host, options.port);
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(address)) {
+        Ok(l) => l,
+        Err(e) => {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                "; choose another with --port"
+            } else {
+                ""
+            };
+            let _ = log.send(Log::Err(format!(
+                "error: cannot listen on {address}: {e}{hint}"
+            )));
+            return ExitCode::BadInput as i32;
+        }
+    };
+    let bound = listener.local_addr().unwrap_or(address);
+    let base = format!("http://{bound}");
+    let _ = log.send(Log::Out(format!(
+        "serving {} at {base}/ (preview built in {})",
+        options.site.display(),
+        out.display()
+    )));
+    for page in &first.policy_pages {
+        let _ = log.send(Log::Out(format!("  {base}/{page}")));
+    }
+    let _ = log.send(Log::Out("watching for changes; Ctrl-C stops".to_owned()));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (options, out, state, events, log, stop) = (
+            options.clone(),
+            out.clone(),
+            Arc::clone(&state),
+            events.clone(),
+            log.clone(),
+            Arc::clone(&stop),
+        );
+        std::thread::spawn(move || watch_and_rebuild(&options, &out, &state, &events, &log, &stop))
+    };
+
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let app = http::router(out, Arc::clone(&state), events, shutdown_rx.clone());
+    let served = runtime.block_on(async move {
+        let signal = async move {
+            stop_signal().await;
+            let _ = shutdown.send(true);
+        };
+        axum::serve(listener, app)
+            .with_graceful_shutdown(signal)
+            .await
+    });
+    stop.store(true, Ordering::SeqCst);
+    let _ = watcher.join();
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match served {
+        Ok(()) => {
+            let _ = log.send(Log::Out("stopped".to_owned()));
+            0
+        }
+        Err(e) => {
+            let _ = log.send(Log::Err(format!("error: the server failed: {e}")));
+            ExitCode::BadInput as i32
+        }
+    }
+}
+
+/// Ctrl-C, or a polite request to stop from a process manager.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// A preview folder of its own for `site`, outside the project, so the watcher never sees it.
+fn default_out(site: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    site.canonicalize()
+        .unwrap_or_else(|_| site.to_path_buf())
+        .hash(&mut hasher);
+    std::env::temp_dir().join(format!("cookie-ledger-preview-{:016x}", hasher.finish()))
+}
+
+/// Builds the preview and records its findings; returns the outcome.
+fn rebuild(
+    options: &ServeOptions,
+    out: &Path,
+    state: &Mutex<State>,
+    log: &mpsc::Sender<Log>,
+) -> build::Outcome {
+    let started = Instant::now();
+    let outcome = build::run(&Options {
+        catalogue: options.catalogue.clone(),
+        site: options.site.clone(),
+        out: out.to_path_buf(),
+        mode: Mode::Build,
+        strict: false,
+        allow: Vec::new(),
+        inventory: Some(std::env::temp_dir().join(format!(
+            "cookie-ledger-preview-inventory-{}.json",
+            std::process::id()
+        ))),
+        cookie_db: None,
+        preview: Some(Preview {
+            append: LIVE_TAG.to_owned(),
+        }),
+    });
+    if outcome.wrote && !out.join("index.html").exists() {
+        let _ = std::fs::write(out.join("index.html"), index_page(&outcome.policy_pages));
+    }
+    let findings = serde_json::to_string(&outcome.diagnostics).unwrap_or_else(|_| "[]".to_owned());
+    if let Ok(mut s) = state.lock() {
+        s.findings = findings;
+        s.served_is_current = outcome.wrote;
+    }
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    let status = match outcome.exit {
+        ExitCode::Clean => "ok".to_owned(),
+        ExitCode::Drift => format!("{errors} drift finding(s), shown on the pages"),
+        ExitCode::BadInput => "bad input: still serving the last good build".to_owned(),
+    };
+    let _ = log.send(Log::Out(format!(
+        "rebuilt in {} ms: {status}",
+        started.elapsed().as_millis()
+    )));
+    for d in &outcome.diagnostics {
+        let _ = log.send(Log::Out(format!("  {}", one_line(d))));
+    }
+    outcome
+}
+
+fn one_line(d: &Diagnostic) -> String {
+    let place = d
+        .location
+        .as_ref()
+        .map(|l| format!("{l}: "))
+        .unwrap_or_default();
+    let severity = match d.severity {
+        crate::diagnostic::Severity::Error => "error",
+        crate::diagnostic::Severity::Warning => "warning",
+    };
+    format!("{place}{severity}[{}]: {}", d.rule, d.message)
+}
+
+/// The preview's home page when the site has none: its policy pages.
+fn index_page(policy_pages: &[String]) -> String {
+    let links: String = policy_pages
+        .iter()
+        .map(|p| {
+            format!(
+                "<li><a href=\"/{0}\">{0}</a></li>\n",
+                crate::render::escape_text(p)
+            )
+        })
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>cookie-ledger preview</title></head>\n<body>\n<h1>cookie-ledger preview</h1>\n<p>Policy pages:</p>\n<ul>\n{links}</ul>\n{LIVE_TAG}\n</body>\n</html>\n"
+    )
+}
+
+/// Watches the site, the catalogue and its templates; rebuilds after each burst of changes.
+fn watch_and_rebuild(
+    options: &ServeOptions,
+    out: &Path,
+    state: &Mutex<State>,
+    events: &broadcast::Sender<PageEvent>,
+    log: &mpsc::Sender<Log>,
+    stop: &AtomicBool,
+) {
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer =
+        match notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, tx) {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = log.send(Log::Err(format!("error: cannot watch for changes: {e}")));
+                return;
+            }
+        };
+    let catalogue = options
+        .catalogue
+        .canonicalize()
+        .unwrap_or_else(|_| options.catalogue.clone());
+    let catalogue_dir = catalogue
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let site = options
+        .site
+        .canonicalize()
+        .unwrap_or_else(|_| options.site.clone());
+    let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    // The site whole; the catalogue's and the templates' folders without their subfolders, so
+    // build output and `target/` beside the catalogue never wake the watcher.
+    let mut watched: Vec<PathBuf> = Vec::new();
+    let mut watch = |path: &Path, mode: RecursiveMode, watched: &mut Vec<PathBuf>| {
+        if watched.iter().any(|w| path.starts_with(w)) {
+            return;
+        }
+        match debouncer.watch(path, mode) {
+            Ok(()) => watched.push(path.to_path_buf()),
+            Err(e) => {
+                let _ = log.send(Log::Err(format!(
+                    "error: cannot watch {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    };
+    watch(&site, RecursiveMode::Recursive, &mut watched);
+    watch(&catalogue_dir, RecursiveMode::NonRecursive, &mut watched);
+    let mut template_files = templates(&catalogue);
+    for template in &template_files {
+        if let Some(folder) = template.parent() {
+            watch(folder, RecursiveMode::NonRecursive, &mut watched);
+        }
+    }
+    while !stop.load(Ordering::SeqCst) {
+        let Ok(result) = rx.recv_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        let Ok(batch) = result else { continue };
+        // Never react to the preview's own writes, or to editors' and version control's bookkeeping.
+        // Reading files is an event too (the build's own reads would rebuild forever): only changes count.
+        let changes = batch.iter().filter(|e| {
+            use notify_debouncer_full::notify::EventKind;
+            use notify_debouncer_full::notify::event::ModifyKind;
+            matches!(
+                e.kind,
+                EventKind::Create(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(
+                        ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any
+                    )
+            )
+        });
+        let relevant = changes.flat_map(|e| e.paths.iter()).any(|p| {
+            !p.starts_with(&out)
+                && !p.components().any(|c| {
+                    let c = c.as_os_str().to_string_lossy();
+                    c == ".git" || c == "target" || c.ends_with('~') || c.ends_with(".swp")
+                })
+                && (p.starts_with(&site) || p == &catalogue || template_files.contains(p))
+        });
+        if !relevant {
+            continue;
+        }
+        let outcome = rebuild(options, &out, state, log);
+        template_files = templates(&catalogue);
+        let event = if outcome.wrote {
+            PageEvent::Reload
+        } else {
+            PageEvent::Findings(state.lock().map(|s| s.findings.clone()).unwrap_or_default())
+        };
+        let _ = events.send(event);
+    }
+}
+
+/// The template files the catalogue names, as absolute paths; none when it cannot be read.
+fn templates(catalogue: &Path) -> Vec<PathBuf> {
+    crate::catalogue::Catalogue::load(catalogue)
+        .map(|c| {
+            c.sites
+                .iter()
+                .filter_map(|s| s.template.as_ref())
+                .map(|(path, _)| absolute(Path::new(path)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
