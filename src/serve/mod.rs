@@ -118,9 +118,8 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     for page in &first.policy_pages {
         let _ = log.send(Log::Out(format!("  {base}/{page}")));
     }
-    let _ = log.send(Log::Out("watching for changes; Ctrl-C stops".to_owned()));
-
     let stop = Arc::new(AtomicBool::new(false));
+    let (ready, watching) = mpsc::channel();
     let watcher = {
         let (options, out, state, events, log, stop) = (
             options.clone(),
@@ -130,8 +129,14 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
             log.clone(),
             Arc::clone(&stop),
         );
-        std::thread::spawn(move || watch_and_rebuild(&options, &out, &state, &events, &log, &stop))
+        std::thread::spawn(move || {
+            watch_and_rebuild(&options, &out, &state, &events, &log, &stop, ready)
+        })
     };
+
+    // Edits made after this line are seen: the watches are in place.
+    let _ = watching.recv_timeout(Duration::from_secs(10));
+    let _ = log.send(Log::Out("watching for changes; Ctrl-C stops".to_owned()));
 
     let (shutdown, shutdown_rx) = watch::channel(false);
     let app = http::router(out, Arc::clone(&state), events, shutdown_rx.clone());
@@ -274,6 +279,7 @@ fn watch_and_rebuild(
     events: &broadcast::Sender<PageEvent>,
     log: &mpsc::Sender<Log>,
     stop: &AtomicBool,
+    ready: mpsc::Sender<()>,
 ) {
     let (tx, rx) = mpsc::channel();
     let mut debouncer =
@@ -322,6 +328,7 @@ fn watch_and_rebuild(
             watch(folder, RecursiveMode::NonRecursive, &mut watched);
         }
     }
+    let _ = ready.send(());
     while !stop.load(Ordering::SeqCst) {
         let Ok(result) = rx.recv_timeout(Duration::from_millis(200)) else {
             continue;

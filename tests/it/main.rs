@@ -11,5 +11,6 @@ mod markers;
 mod output;
 mod scan;
 mod seeds;
+mod serve;
 mod soup;
 mod support;

@@ -1,0 +1,431 @@
+//! The preview server, started for real on an ephemeral port over a copy of the demo, spoken to over TCP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::support::Project;
+
+/// A running `cookie-ledger serve`, stopped with SIGINT when dropped.
+struct Server {
+    child: Child,
+    address: String,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(project: &Project) -> Server {
+        Server::start_with(project, &["--port", "0"])
+    }
+
+    fn start_with(project: &Project, args: &[&str]) -> Server {
+        let preview = project.path("preview");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+            .arg("serve")
+            .args(args)
+            .arg("--out")
+            .arg(&preview)
+            .current_dir(project.path("."))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let tx2 = tx.clone();
+        std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .for_each(|l| drop(tx.send(l)))
+        });
+        std::thread::spawn(move || {
+            BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+                .for_each(|l| drop(tx2.send(l)))
+        });
+        let mut server = Server {
+            child,
+            address: String::new(),
+            lines,
+        };
+        let line = server
+            .wait_for_line(|l| l.starts_with("serving "))
+            .expect("the server says where it serves");
+        let start = line
+            .find("http://127.0.0.1:")
+            .expect("an address on loopback")
+            + "http://".len();
+        server.address = line[start..].split('/').next().unwrap().to_owned();
+        server
+            .wait_for_line(|l| l.starts_with("watching for changes"))
+            .expect("the server watches");
+        server
+    }
+
+    /// Waits (up to a generous bound) for an output line that passes `test`.
+    fn wait_for_line(&self, test: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if test(&line) => return Some(line),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(&self.address, "GET", path)
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and returns the exit code.
+    fn stop(mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    }
+}
+
+/// One HTTP/1.1 request with the path sent exactly as given (no client-side normalising).
+fn request(address: &str, method: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("reads the reply");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        headers: head.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
+/// Subscribes to the event stream; the returned receiver yields `(event, data)` pairs.
+fn subscribe(address: &str) -> mpsc::Receiver<(String, String)> {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    write!(
+        stream,
+        "GET /__cookie-ledger/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+    )
+    .unwrap();
+    // The subscription is live once the response's headers have come: read them here.
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    while reader.read_line(&mut line).expect("headers") > 0 && line != "\r\n" {
+        line.clear();
+    }
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        // An event is its `event:` and `data:` lines, ended by a blank line.
+        let (mut event, mut data) = (String::new(), String::new());
+        for line in reader.lines().map_while(Result::ok) {
+            let line = line.trim_end_matches('\r');
+            if let Some(name) = line.strip_prefix("event:") {
+                event = name.trim().to_owned();
+            } else if let Some(value) = line.strip_prefix("data:") {
+                data = value.trim_start().to_owned();
+            } else if line.is_empty() && !event.is_empty() {
+                let sent = tx.send((std::mem::take(&mut event), std::mem::take(&mut data)));
+                if sent.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+fn next_event(events: &mpsc::Receiver<(String, String)>) -> (String, String) {
+    events
+        .recv_timeout(Duration::from_secs(60))
+        .expect("an event within a minute")
+}
+
+#[test]
+fn pages_are_served_with_their_types_and_the_live_script() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let page = server.get("/datastro/cookies.html");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.body.contains("<code>sessionid</code>"));
+    assert!(
+        page.body
+            .contains("<script src=\"/__cookie-ledger/live.js\" defer></script>")
+    );
+    for (path, kind) in [
+        ("/assets/style.css", "text/css"),
+        ("/assets/consent.js", "javascript"),
+        ("/__cookie-ledger/live.js", "javascript"),
+        ("/__cookie-ledger/findings", "application/json"),
+        ("/", "text/html"),
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            reply.header("content-type").unwrap().contains(kind),
+            "{path}: {:?}",
+            reply.header("content-type")
+        );
+    }
+    assert!(
+        server
+            .get("/")
+            .body
+            .contains("<a href=\"/odwb/fr/cookies.html\">"),
+        "the start page lists the policy pages"
+    );
+    let missing = server.get("/nowhere.html");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<html") && missing.body.contains("live.js"));
+    assert_eq!(
+        request(&server.address, "POST", "/datastro/cookies.html").status,
+        405
+    );
+    assert_eq!(request(&server.address, "DELETE", "/").status, 405);
+    let head = request(&server.address, "HEAD", "/datastro/cookies.html");
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    assert_eq!(server.stop(), Some(0), "Ctrl-C ends it cleanly");
+}
+
+#[test]
+fn no_path_leaves_the_preview_folder() {
+    let p = Project::demo();
+    std::fs::write(p.path("secret.txt"), "[[site]] secret").unwrap();
+    let server = Server::start(&p);
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%252e%252e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "//etc/passwd",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/datastro/../../secret.txt",
+        "/%2Fetc%2Fpasswd",
+    ] {
+        let reply = server.get(path);
+        assert!(
+            matches!(reply.status, 400 | 403 | 404),
+            "{path}: {}",
+            reply.status
+        );
+        assert!(
+            !reply.body.contains("secret") && !reply.body.contains("root:x:0"),
+            "{path} leaked"
+        );
+    }
+}
+
+#[test]
+fn edits_to_a_page_and_to_the_catalogue_reach_open_pages() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let events = subscribe(&server.address);
+    p.edit(
+        "site/datastro/cookies.html",
+        "<h1>Cookie policy</h1>",
+        "<h1>Cookie policy, edited</h1>",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(
+        server
+            .get("/datastro/cookies.html")
+            .body
+            .contains("Cookie policy, edited")
+    );
+
+    p.edit(
+        "catalogue.toml",
+        "purpose.en = \"To remember the user from one page to another\"",
+        "purpose.en = \"To remember who you are\"",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    let page = server.get("/odwb/cookies.html").body;
+    assert!(page.contains("<td>To remember who you are</td>"), "{page}");
+}
+
+#[test]
+fn a_broken_catalogue_keeps_the_last_good_pages_and_says_where() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let events = subscribe(&server.address);
+    let good = p.read("catalogue.toml");
+    p.write("catalogue.toml", format!("{good}\nthis is = = not toml\n"));
+    let (event, data) = next_event(&events);
+    assert_eq!(event, "findings");
+    let findings: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let first = &findings[0];
+    assert_eq!(
+        (first["file"].as_str(), first["rule"].as_str()),
+        (Some("catalogue.toml"), Some("catalogue-syntax"))
+    );
+    assert_eq!(
+        first["line"].as_u64(),
+        Some(good.lines().count() as u64 + 2)
+    );
+    assert!(first["column"].as_u64().unwrap() > 1);
+    let page = server.get("/datastro/cookies.html");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<code>sessionid</code>"),
+        "the last good page is still served"
+    );
+    assert!(
+        server
+            .get("/__cookie-ledger/findings")
+            .body
+            .contains("catalogue-syntax")
+    );
+    assert!(
+        server
+            .wait_for_line(
+                |l| l.contains("catalogue.toml:") && l.contains("error[catalogue-syntax]")
+            )
+            .is_some(),
+        "the terminal says it too"
+    );
+
+    p.write("catalogue.toml", good);
+    assert_eq!(next_event(&events).0, "reload");
+    assert_eq!(server.get("/__cookie-ledger/findings").body, "[]");
+}
+
+#[test]
+fn drift_is_shown_on_the_page_it_is_on() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let events = subscribe(&server.address);
+    p.edit(
+        "site/odwb/cookies.html",
+        "</main>",
+        "<script>document.cookie = 'promo=1';</script></main>",
+    );
+    assert_eq!(
+        next_event(&events).0,
+        "reload",
+        "a drifting page is still shown, with its findings"
+    );
+    assert!(server.get("/odwb/cookies.html").body.contains("promo=1"));
+    let findings = server.get("/__cookie-ledger/findings").body;
+    assert!(
+        findings.contains("undeclared-cookie") && findings.contains("site/odwb/cookies.html"),
+        "{findings}"
+    );
+}
+
+#[test]
+fn two_hundred_concurrent_connections_are_served() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let address = server.address.clone();
+    let clients: Vec<_> = (0..200)
+        .map(|i| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 {
+                    "/datastro/cookies.html"
+                } else {
+                    "/assets/style.css"
+                };
+                request(&address, "GET", path).status
+            })
+        })
+        .collect();
+    let ok = clients
+        .into_iter()
+        .map(|c| c.join().unwrap())
+        .filter(|s| *s == 200)
+        .count();
+    assert_eq!(ok, 200);
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let p = Project::demo();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+        .args(["serve", "--port", &port, "--out"])
+        .arg(p.path("preview"))
+        .current_dir(p.path("."))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("error: cannot listen on 127.0.0.1:{port}"))
+            && stderr.contains("choose another with --port"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn build_output_never_carries_the_live_script() {
+    let p = Project::demo();
+    assert_eq!(p.run(&["build"]).code, 0);
+    for (path, bytes) in p.tree("dist") {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("__cookie-ledger") && !text.contains("EventSource"),
+            "{path}"
+        );
+    }
+}
