@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 
 use crate::audit;
 use crate::catalogue::Catalogue;
-use crate::diagnostic::{Diagnostic, ExitCode, Location, Rule};
+use crate::diagnostic::{Class, Diagnostic, ExitCode, Location, Rule};
 use crate::inventory::{self, SiteInventory};
 use crate::page::{self, Context};
 use crate::position::LineIndex;
@@ -194,206 +194,315 @@ impl Kind {
 
 /// Runs a build or a check.
 pub fn run(options: &Options) -> Outcome {
-    let catalogue = match Catalogue::load(&options.catalogue) {
-        Ok(c) => c,
-        Err(errors) => return Outcome::failed(errors, Summary::default()),
-    };
-    let mut summary = Summary {
-        sites: catalogue.sites.len(),
-        cookies: catalogue.cookies.len(),
-        ..Summary::default()
-    };
-    let cookie_db = match options
-        .cookie_db
-        .as_deref()
-        .map(scan::cookie_db::CookieDb::load)
-        .transpose()
-    {
-        Ok(db) => db,
-        Err(e) => return Outcome::failed(vec![e], summary),
-    };
-    let tables = match Tables::render(&catalogue) {
-        Ok(t) => t,
-        Err(errors) => return Outcome::failed(errors, summary),
-    };
-    let layout = match Layout::new(options) {
-        Ok(l) => l,
-        Err(e) => return Outcome::failed(vec![e], summary),
-    };
-    if let Some(folder) = options
-        .inventory
-        .as_deref()
-        .and_then(Path::parent)
-        .filter(|f| !f.as_os_str().is_empty() && !f.is_dir())
-    {
-        let message = format!("the inventory's folder {} does not exist", folder.display());
-        let d = Diagnostic::error(Rule::Io, None, message)
-            .with_help("create it, or choose another --inventory");
-        return Outcome::failed(vec![d], summary);
+    match Session::start(options) {
+        Ok((_, outcome)) | Err(outcome) => outcome,
     }
-    let (entries, mut diagnostics) = layout.walk();
-    let staging = match options.mode {
-        Mode::Build => match layout.prepare_staging(&entries) {
-            Ok(dir) => Some(dir),
-            Err(e) => return Outcome::failed(vec![e], summary),
-        },
-        Mode::Check => None,
-    };
-    let compare_with =
-        (options.mode == Mode::Check && layout.out.is_dir()).then_some(layout.out.as_path());
-    let ctx = Context {
-        catalogue: &catalogue,
-        tables: &tables,
-        report_stale_markers: options.mode == Mode::Check,
-        append: options.preview.as_ref().map(|p| p.append.as_str()),
-    };
+}
 
-    let results: Vec<FileResult> = entries
-        .par_iter()
-        .filter(|e| !e.is_dir)
-        .map(|entry| layout.file(&ctx, entry, staging.as_deref(), compare_with))
-        .collect();
+/// A site built once and kept in memory, so that the preview rebuilds a changed page alone.
+pub struct Session {
+    options: Options,
+    catalogue: Catalogue,
+    tables: Tables,
+    cookie_db: Option<scan::cookie_db::CookieDb>,
+    layout: Layout,
+    /// The site's files in walk order, with what each contributed.
+    files: Vec<(Entry, FileResult)>,
+    /// Folders of the site, for comparing with an output folder.
+    dirs: Vec<String>,
+    /// Findings of the walk itself.
+    walk: Vec<Diagnostic>,
+}
 
-    let sites = catalogue.sites.len();
-    let mut covered = vec![BTreeSet::new(); sites];
-    let mut policy_pages = vec![0usize; sites];
-    let mut found: Vec<Found> = vec![Found::new(); sites];
-    let mut inventory = vec![SiteInventory::default(); sites];
-    let mut policy_list = Vec::new();
-    let mut loads: Vec<BTreeSet<String>> = vec![BTreeSet::new(); sites];
-    let mut script_files: HashMap<String, Vec<(Location, Sighting)>> = HashMap::new();
-    let mut header_cookies = Vec::new();
-    for (entry, r) in entries.iter().filter(|e| !e.is_dir).zip(results) {
-        summary.files += 1;
-        summary.pages += usize::from(r.page);
-        summary.tables += r.cookie_tables;
-        if let Some(site) = r.site {
-            covered[site].extend(r.covered);
-            policy_pages[site] += usize::from(r.cookie_tables > 0);
-            if r.cookie_tables > 0 {
-                policy_list.push(entry.rel.clone());
-            }
-            if !r.sightings.is_empty() {
-                let display = format!("{}/{}", layout.site_display, entry.rel);
-                inventory[site].places.push((display, r.sightings.clone()));
-            }
-            found[site].add(r.sightings);
-            loads[site].extend(r.scripts);
+impl Session {
+    /// Builds or checks the whole site, and keeps what an update needs; `Err` when nothing could be built.
+    pub fn start(options: &Options) -> Result<(Session, Outcome), Outcome> {
+        let catalogue = Catalogue::load(&options.catalogue)
+            .map_err(|errors| Outcome::failed(errors, Summary::default()))?;
+        let summary = Summary {
+            sites: catalogue.sites.len(),
+            cookies: catalogue.cookies.len(),
+            ..Summary::default()
+        };
+        let cookie_db = options
+            .cookie_db
+            .as_deref()
+            .map(scan::cookie_db::CookieDb::load)
+            .transpose()
+            .map_err(|e| Outcome::failed(vec![e], summary.clone()))?;
+        let tables = Tables::render(&catalogue)
+            .map_err(|errors| Outcome::failed(errors, summary.clone()))?;
+        let layout = Layout::new(options).map_err(|e| Outcome::failed(vec![e], summary.clone()))?;
+        if let Some(folder) = options
+            .inventory
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|f| !f.as_os_str().is_empty() && !f.is_dir())
+        {
+            let message = format!("the inventory's folder {} does not exist", folder.display());
+            let d = Diagnostic::error(Rule::Io, None, message)
+                .with_help("create it, or choose another --inventory");
+            return Err(Outcome::failed(vec![d], summary));
         }
-        if let Some(writes) = r.script_writes {
-            script_files.insert(entry.rel.clone(), writes);
+        let (entries, walk) = layout.walk();
+        let staging = match options.mode {
+            Mode::Build => Some(
+                layout
+                    .prepare_staging(&entries)
+                    .map_err(|e| Outcome::failed(vec![e], summary.clone()))?,
+            ),
+            Mode::Check => None,
+        };
+        let compare_with =
+            (options.mode == Mode::Check && layout.out.is_dir()).then(|| layout.out.clone());
+        let ctx = Context {
+            catalogue: &catalogue,
+            tables: &tables,
+            report_stale_markers: options.mode == Mode::Check,
+            append: options.preview.as_ref().map(|p| p.append.as_str()),
+        };
+        let results: Vec<FileResult> = entries
+            .par_iter()
+            .filter(|e| !e.is_dir)
+            .map(|entry| {
+                layout.file(
+                    &ctx,
+                    entry,
+                    staging.as_deref(),
+                    compare_with.as_deref(),
+                    false,
+                )
+            })
+            .collect();
+        let (dirs, files): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.is_dir);
+        let session = Session {
+            options: options.clone(),
+            catalogue,
+            tables,
+            cookie_db,
+            layout,
+            files: files.into_iter().zip(results).collect(),
+            dirs: dirs.into_iter().map(|d| d.rel).collect(),
+            walk,
+        };
+        let extra = compare_with
+            .as_deref()
+            .map(|out| session.layout.extra_outputs(out, session.known()))
+            .unwrap_or_default();
+        let (mut outcome, inventory) = session.aggregate(extra);
+        if let Some(staging) = staging {
+            session.publish(&staging, &mut outcome, &inventory);
         }
-        header_cookies.extend(r.header_cookies.into_iter().map(|h| (entry.rel.clone(), h)));
-        diagnostics.extend(r.findings);
+        Ok((session, outcome))
     }
-    // Scripts and headers files set cookies for the sites that load or serve them.
-    for site in 0..sites {
-        for rel in &loads[site] {
-            if let Some(writes) = script_files.get(rel).filter(|w| !w.is_empty()) {
-                found[site].add(writes.iter().cloned());
+
+    /// Rebuilds the files at `paths` (absolute, as a watcher reports them) alone, writing them into
+    /// the output in place; `None` when the change needs a full rebuild (a folder came or went).
+    ///
+    /// A page that turns into bad input is not written: the output keeps its last good version.
+    pub fn update(&mut self, paths: &[PathBuf]) -> Option<Outcome> {
+        let site = self.layout.site.canonicalize().ok()?;
+        let mut wrote = false;
+        for path in paths {
+            let Ok(relative) = path.strip_prefix(&site) else {
+                continue;
+            };
+            let rel = slash(relative);
+            if rel.is_empty() || path.is_dir() || self.dirs.iter().any(|d| *d == rel) {
+                return None;
+            }
+            let index = self.files.iter().position(|(e, _)| e.rel == rel);
+            if !path.exists() {
+                if let Some(i) = index {
+                    self.files.remove(i);
+                    let _ = fs::remove_file(self.layout.out.join(&rel));
+                    wrote = true;
+                }
+                continue;
+            }
+            let parent = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+            if !parent.is_empty() && !self.dirs.iter().any(|d| d == parent) {
+                return None;
+            }
+            let ctx = Context {
+                catalogue: &self.catalogue,
+                tables: &self.tables,
+                report_stale_markers: false,
+                append: self.options.preview.as_ref().map(|p| p.append.as_str()),
+            };
+            let entry = Entry {
+                path: path.clone(),
+                rel,
+                is_dir: false,
+            };
+            let result = self
+                .layout
+                .file(&ctx, &entry, Some(&self.layout.out), None, true);
+            wrote |= !result
+                .findings
+                .iter()
+                .any(|d| d.rule.class() == Class::BadInput);
+            match index {
+                Some(i) => self.files[i] = (entry, result),
+                None => {
+                    self.files.push((entry, result));
+                    self.files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+                }
+            }
+        }
+        let (mut outcome, _) = self.aggregate(Vec::new());
+        outcome.wrote = wrote;
+        Some(outcome)
+    }
+
+    /// Every path the site has, files and folders.
+    fn known(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .map(|(e, _)| e.rel.as_str())
+            .chain(self.dirs.iter().map(String::as_str))
+    }
+
+    /// The site-wide picture from every file's result: findings, counts, cookies found, inventory.
+    fn aggregate(&self, extra: Vec<Diagnostic>) -> (Outcome, Vec<SiteInventory>) {
+        let (catalogue, layout, options) = (&self.catalogue, &self.layout, &self.options);
+        let mut diagnostics = self.walk.clone();
+        let mut summary = Summary {
+            sites: catalogue.sites.len(),
+            cookies: catalogue.cookies.len(),
+            ..Summary::default()
+        };
+        let sites = catalogue.sites.len();
+        let mut covered = vec![BTreeSet::new(); sites];
+        let mut policy_pages = vec![0usize; sites];
+        let mut found: Vec<Found> = vec![Found::new(); sites];
+        let mut inventory = vec![SiteInventory::default(); sites];
+        let mut policy_list = Vec::new();
+        let mut loads: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); sites];
+        let mut script_files: HashMap<&str, &Vec<(Location, Sighting)>> = HashMap::new();
+        let mut header_cookies = Vec::new();
+        for (entry, r) in &self.files {
+            summary.files += 1;
+            summary.pages += usize::from(r.page);
+            summary.tables += r.cookie_tables;
+            if let Some(site) = r.site {
+                covered[site].extend(r.covered.iter().copied());
+                policy_pages[site] += usize::from(r.cookie_tables > 0);
+                if r.cookie_tables > 0 {
+                    policy_list.push(entry.rel.clone());
+                }
+                if !r.sightings.is_empty() {
+                    let display = format!("{}/{}", layout.site_display, entry.rel);
+                    inventory[site].places.push((display, r.sightings.clone()));
+                }
+                found[site].add(r.sightings.iter().cloned());
+                loads[site].extend(r.scripts.iter().map(String::as_str));
+            }
+            if let Some(writes) = &r.script_writes {
+                script_files.insert(entry.rel.as_str(), writes);
+            }
+            header_cookies.extend(r.header_cookies.iter().map(|h| (entry.rel.as_str(), h)));
+            diagnostics.extend(r.findings.iter().cloned());
+        }
+        // Scripts and headers files set cookies for the sites that load or serve them.
+        for site in 0..sites {
+            for rel in &loads[site] {
+                if let Some(writes) = script_files.get(rel).filter(|w| !w.is_empty()) {
+                    found[site].add(writes.iter().cloned());
+                    inventory[site]
+                        .places
+                        .push((format!("{}/{rel}", layout.site_display), (*writes).clone()));
+                }
+            }
+            let dir = &catalogue.sites[site].dir;
+            let served: Vec<(Location, Sighting)> = header_cookies
+                .iter()
+                .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
+                .map(|(_, (_, location, sighting))| (location.clone(), sighting.clone()))
+                .collect();
+            if let Some((location, _)) = served.first() {
                 inventory[site]
                     .places
-                    .push((format!("{}/{rel}", layout.site_display), writes.clone()));
+                    .push((location.file.clone(), served.clone()));
+            }
+            found[site].add(served);
+        }
+        // A script or headers file shared by several sites is one finding naming them all.
+        let mut groups: Vec<audit::Found> = Vec::new();
+        let mut group_of: HashMap<(Location, String), usize> = HashMap::new();
+        for (site, found) in found.iter().enumerate() {
+            for (location, sighting, places) in &found.first {
+                let key = (
+                    location.clone(),
+                    sighting
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| sighting.evidence.clone()),
+                );
+                let g = *group_of.entry(key).or_insert_with(|| {
+                    groups.push(audit::Found {
+                        location: location.clone(),
+                        sighting: sighting.clone(),
+                        places: 0,
+                        sites: Vec::new(),
+                    });
+                    groups.len() - 1
+                });
+                // A file shared by sites is one place however many sites load it.
+                groups[g].places = groups[g].places.max(*places);
+                groups[g].sites.push(site);
             }
         }
-        let dir = &catalogue.sites[site].dir;
-        let served: Vec<(Location, Sighting)> = header_cookies
+        diagnostics.extend(audit::sightings(
+            catalogue,
+            &groups,
+            options.strict,
+            self.cookie_db.as_ref(),
+        ));
+        diagnostics.extend(audit::catalogue_rules(catalogue));
+        // A bad marker leaves a table out; saying the table is missing as well would be noise.
+        if ExitCode::of(&diagnostics) != ExitCode::BadInput {
+            diagnostics.extend(coverage(
+                catalogue,
+                &covered,
+                &policy_pages,
+                &layout.site_display,
+            ));
+            let names: Vec<&BTreeSet<String>> = found.iter().map(|f| &f.names).collect();
+            diagnostics.extend(audit::unseen(catalogue, &names, options.strict));
+        }
+        diagnostics.extend(extra);
+        diagnostics.retain(|d| !options.allow.contains(&d.rule));
+        let mut outcome = Outcome::failed(diagnostics, summary);
+        outcome.policy_pages = policy_list;
+        outcome.found = catalogue
+            .sites
             .iter()
-            .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
-            .map(|(_, (_, location, sighting))| (location.clone(), sighting.clone()))
+            .zip(&found)
+            .map(|(site, found)| {
+                (
+                    site.id.clone(),
+                    audit::listed(catalogue, &found.first, options.strict),
+                )
+            })
             .collect();
-        if let Some((location, _)) = served.first() {
-            inventory[site]
-                .places
-                .push((location.file.clone(), served.clone()));
-        }
-        found[site].add(served);
-    }
-    // A script or headers file shared by several sites is one finding naming them all.
-    let mut groups: Vec<audit::Found> = Vec::new();
-    let mut group_of: HashMap<(Location, String), usize> = HashMap::new();
-    for (site, found) in found.iter().enumerate() {
-        for (location, sighting, places) in &found.first {
-            let key = (
-                location.clone(),
-                sighting
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| sighting.evidence.clone()),
-            );
-            let g = *group_of.entry(key).or_insert_with(|| {
-                groups.push(audit::Found {
-                    location: location.clone(),
-                    sighting: sighting.clone(),
-                    places: 0,
-                    sites: Vec::new(),
-                });
-                groups.len() - 1
-            });
-            // A file shared by sites is one place however many sites load it.
-            groups[g].places = groups[g].places.max(*places);
-            groups[g].sites.push(site);
-        }
-    }
-    diagnostics.extend(audit::sightings(
-        &catalogue,
-        &groups,
-        options.strict,
-        cookie_db.as_ref(),
-    ));
-    diagnostics.extend(audit::catalogue_rules(&catalogue));
-    // A bad marker leaves a table out; saying the table is missing as well would be noise.
-    if ExitCode::of(&diagnostics) != ExitCode::BadInput {
-        let site_display = &layout.site_display;
-        diagnostics.extend(coverage(&catalogue, &covered, &policy_pages, site_display));
-        let names: Vec<&BTreeSet<String>> = found.iter().map(|f| &f.names).collect();
-        diagnostics.extend(audit::unseen(&catalogue, &names, options.strict));
-    }
-    if let Some(out) = compare_with {
-        diagnostics.extend(layout.extra_outputs(out, &entries));
+        (outcome, inventory)
     }
 
-    diagnostics.retain(|d| !options.allow.contains(&d.rule));
-    let mut outcome = Outcome::failed(diagnostics, summary);
-    outcome.policy_pages = policy_list;
-    outcome.found = catalogue
-        .sites
-        .iter()
-        .zip(&found)
-        .map(|(site, found)| {
-            (
-                site.id.clone(),
-                audit::listed(&catalogue, &found.first, options.strict),
-            )
-        })
-        .collect();
-    if let Some(staging) = staging {
+    /// Swaps the staged output in when the outcome allows it, and writes the inventory beside it.
+    fn publish(&self, staging: &Path, outcome: &mut Outcome, inventory: &[SiteInventory]) {
+        let (options, layout) = (&self.options, &self.layout);
         // The preview shows drift on the page itself, so it writes pages that drift; bad input keeps the last good output.
         let writable = outcome.exit == ExitCode::Clean
             || (options.preview.is_some() && outcome.exit == ExitCode::Drift);
-        if writable {
-            match swap(&staging, &layout.out) {
-                Ok(None) => {
-                    outcome.wrote = true;
-                    let path = options
-                        .inventory
-                        .clone()
-                        .unwrap_or_else(|| layout.inventory_path());
-                    let text =
-                        serde_json::to_string_pretty(&inventory::document(&catalogue, &inventory))
-                            .expect("plain JSON")
-                            + "\n";
-                    if let Err(e) = write_atomically(&path, &text) {
-                        outcome.diagnostics.push(io_error(
-                            &path,
-                            "wrote the output but cannot write the inventory",
-                            &e,
-                        ));
-                        outcome.exit = ExitCode::BadInput;
-                    }
-                }
-                Ok(Some((old, e))) => {
-                    outcome.wrote = true;
+        if !writable {
+            let _ = fs::remove_dir_all(staging);
+            return;
+        }
+        match swap(staging, &layout.out) {
+            Ok(cleanup) => {
+                outcome.wrote = true;
+                if let Some((old, e)) = cleanup {
                     let d = io_error(
                         &old,
                         "wrote the output but cannot remove the previous one at",
@@ -404,21 +513,34 @@ pub fn run(options: &Options) -> Outcome {
                         ..d
                     });
                 }
-                Err(e) => {
-                    let _ = fs::remove_dir_all(&staging);
+                let path = options
+                    .inventory
+                    .clone()
+                    .unwrap_or_else(|| layout.inventory_path());
+                let text =
+                    serde_json::to_string_pretty(&inventory::document(&self.catalogue, inventory))
+                        .expect("plain JSON")
+                        + "\n";
+                if let Err(e) = write_atomically(&path, &text) {
                     outcome.diagnostics.push(io_error(
-                        &layout.out,
-                        "cannot replace the output folder",
+                        &path,
+                        "wrote the output but cannot write the inventory",
                         &e,
                     ));
                     outcome.exit = ExitCode::BadInput;
                 }
             }
-        } else {
-            let _ = fs::remove_dir_all(&staging);
+            Err(e) => {
+                let _ = fs::remove_dir_all(staging);
+                outcome.diagnostics.push(io_error(
+                    &layout.out,
+                    "cannot replace the output folder",
+                    &e,
+                ));
+                outcome.exit = ExitCode::BadInput;
+            }
         }
     }
-    outcome
 }
 
 /// A file or folder of the site.
@@ -563,13 +685,16 @@ impl Layout {
         Ok(staging)
     }
 
+    /// Processes one file, writing what it becomes into `target` (unless `keep_last_good` and the file is bad input).
     fn file(
         &self,
         ctx: &Context,
         entry: &Entry,
-        staging: Option<&Path>,
+        target: Option<&Path>,
         compare_with: Option<&Path>,
+        keep_last_good: bool,
     ) -> FileResult {
+        let staging = target;
         let display = format!("{}/{}", self.site_display, entry.rel);
         let kind = Kind::of(&entry.path);
         let is_page = kind == Kind::Page;
@@ -637,7 +762,12 @@ impl Layout {
             None
         };
         let bytes = output.as_deref().unwrap_or(&input);
-        if let Some(staging) = staging
+        let bad = keep_last_good
+            && result
+                .findings
+                .iter()
+                .any(|d| d.rule.class() == Class::BadInput);
+        if let Some(staging) = staging.filter(|_| !bad)
             && let Err(e) = fs::write(staging.join(&entry.rel), bytes)
         {
             result
@@ -697,8 +827,12 @@ impl Layout {
     }
 
     /// In check mode: files in the output folder that the site no longer has.
-    fn extra_outputs(&self, out: &Path, entries: &[Entry]) -> Vec<Diagnostic> {
-        let known: HashSet<&str> = entries.iter().map(|e| e.rel.as_str()).collect();
+    fn extra_outputs<'a>(
+        &self,
+        out: &Path,
+        known: impl Iterator<Item = &'a str>,
+    ) -> Vec<Diagnostic> {
+        let known: HashSet<&str> = known.collect();
         WalkDir::new(out)
             .sort_by_file_name()
             .into_iter()

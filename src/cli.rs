@@ -238,6 +238,7 @@ fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         out: args.out,
         host: args.host,
         port: args.port,
+        stop: None,
     };
     let (log, lines) = std::sync::mpsc::channel();
     let server = std::thread::spawn(move || crate::serve::run(options, log));

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub host: IpAddr,
     /// Port to bind; 0 picks a free one.
     pub port: u16,
+    /// Set to stop the server as Ctrl-C would, for programs that embed it (the benchmark).
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// A line for the terminal, sent to the caller's thread.
@@ -141,8 +143,16 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     let (shutdown, shutdown_rx) = watch::channel(false);
     let app = http::router(out, Arc::clone(&state), events, shutdown_rx.clone());
     let served = runtime.block_on(async move {
+        let requested = options.stop.clone();
         let signal = async move {
-            stop_signal().await;
+            tokio::select! {
+                _ = stop_signal() => {}
+                _ = async {
+                    while !requested.as_ref().is_some_and(|r| r.load(Ordering::SeqCst)) {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                } => {}
+            }
             let _ = shutdown.send(true);
         };
         axum::serve(listener, app)

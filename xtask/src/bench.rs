@@ -111,7 +111,7 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
 }
 
 /// Writes `pages` pages across the demo's portals; returns the bytes written.
-fn generate(root: &Path, site: &Path, pages: usize) -> std::io::Result<u64> {
+pub fn generate(root: &Path, site: &Path, pages: usize) -> std::io::Result<u64> {
     let portals = [
         "datastro",
         "data-gouv-nc",

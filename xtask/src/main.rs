@@ -1,6 +1,7 @@
 //! Project tasks for cookie-ledger, run as `cargo xtask <command>`; plain Rust, no shell scripts.
 
 mod bench;
+mod bench_serve;
 mod build;
 mod check;
 mod export;
@@ -16,6 +17,7 @@ commands:
   check    run every check on the demo and write nothing (for CI)
   serve    preview the demo on http://127.0.0.1:4747/, rebuilding as you edit [--port N]
   export   write the demo catalogue's declarations (JSON, cookieconsent) to declarations/
+  bench-serve  time from saving a page to the open page's reload, on the demo and 10,000 pages
   bench    time a build of a generated 10,000-page site against copying it [--pages N]
 
 options are passed on to `cookie-ledger build|check`, such as --format json;
@@ -27,6 +29,7 @@ fn main() {
         Some("build") => build::run(args.collect()),
         Some("check") => check::run(args.collect()),
         Some("bench") => bench::run(args.collect()),
+        Some("bench-serve") => bench_serve::run(args.collect()),
         Some("export") => export::run(args.collect()),
         Some("serve") => serve::run(args.collect()),
         None | Some("help" | "--help" | "-h") => {
