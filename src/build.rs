@@ -308,7 +308,7 @@ impl Session {
                 continue;
             };
             let rel = slash(relative);
-            if rel.is_empty() || path.is_dir() || self.dirs.iter().any(|d| *d == rel) {
+            if rel.is_empty() || path.is_dir() || self.dirs.contains(&rel) {
                 return None;
             }
             let index = self.files.iter().position(|(e, _)| e.rel == rel);
