@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::RecursiveMode;
 use tokio::sync::{broadcast, watch};
 
-use crate::build::{self, Mode, Options, Preview};
+use crate::build::{self, Mode, Options, Preview, Session};
 use crate::diagnostic::{Diagnostic, ExitCode};
 
 /// The reload and overlay script served to previewed pages.
@@ -82,7 +82,7 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     }
     let state = Arc::new(Mutex::new(State::default()));
     let (events, _) = broadcast::channel::<PageEvent>(64);
-    let first = rebuild(&options, &out, &state, &log);
+    let (session, first) = rebuild(&options, &out, &state, &log);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -132,7 +132,13 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
             Arc::clone(&stop),
         );
         std::thread::spawn(move || {
-            watch_and_rebuild(&options, &out, &state, &events, &log, &stop, ready)
+            let wiring = Wiring {
+                state: &state,
+                events: &events,
+                log: &log,
+                stop: &stop,
+            };
+            watch_and_rebuild(&options, &out, &wiring, ready, session)
         })
     };
 
@@ -201,14 +207,15 @@ fn default_out(site: &Path) -> PathBuf {
 }
 
 /// Builds the preview and records its findings; returns the outcome.
+/// Builds the whole preview; the session it returns lets later edits rebuild one page.
 fn rebuild(
     options: &ServeOptions,
     out: &Path,
     state: &Mutex<State>,
     log: &mpsc::Sender<Log>,
-) -> build::Outcome {
+) -> (Option<Session>, build::Outcome) {
     let started = Instant::now();
-    let outcome = build::run(&Options {
+    let (session, outcome) = match Session::start(&Options {
         catalogue: options.catalogue.clone(),
         site: options.site.clone(),
         out: out.to_path_buf(),
@@ -223,7 +230,22 @@ fn rebuild(
         preview: Some(Preview {
             append: LIVE_TAG.to_owned(),
         }),
-    });
+    }) {
+        Ok((session, outcome)) => (Some(session), outcome),
+        Err(outcome) => (None, outcome),
+    };
+    record(&outcome, started, out, state, log);
+    (session, outcome)
+}
+
+/// Publishes an outcome to the pages (findings) and the terminal.
+fn record(
+    outcome: &build::Outcome,
+    started: Instant,
+    out: &Path,
+    state: &Mutex<State>,
+    log: &mpsc::Sender<Log>,
+) {
     if outcome.wrote && !out.join("index.html").exists() {
         let _ = std::fs::write(out.join("index.html"), index_page(&outcome.policy_pages));
     }
@@ -249,7 +271,6 @@ fn rebuild(
     for d in &outcome.diagnostics {
         let _ = log.send(Log::Out(format!("  {}", one_line(d))));
     }
-    outcome
 }
 
 fn one_line(d: &Diagnostic) -> String {
@@ -281,16 +302,28 @@ fn index_page(policy_pages: &[String]) -> String {
     )
 }
 
+/// How the watcher reaches the rest of the server.
+struct Wiring<'a> {
+    state: &'a Mutex<State>,
+    events: &'a broadcast::Sender<PageEvent>,
+    log: &'a mpsc::Sender<Log>,
+    stop: &'a AtomicBool,
+}
+
 /// Watches the site, the catalogue and its templates; rebuilds after each burst of changes.
 fn watch_and_rebuild(
     options: &ServeOptions,
     out: &Path,
-    state: &Mutex<State>,
-    events: &broadcast::Sender<PageEvent>,
-    log: &mpsc::Sender<Log>,
-    stop: &AtomicBool,
+    wiring: &Wiring,
     ready: mpsc::Sender<()>,
+    mut session: Option<Session>,
 ) {
+    let Wiring {
+        state,
+        events,
+        log,
+        stop,
+    } = *wiring;
     let (tx, rx) = mpsc::channel();
     let mut debouncer =
         match notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, tx) {
@@ -358,19 +391,49 @@ fn watch_and_rebuild(
                     )
             )
         });
-        let relevant = changes.flat_map(|e| e.paths.iter()).any(|p| {
-            !p.starts_with(&out)
-                && !p.components().any(|c| {
+        let ignored = |p: &Path| {
+            p.starts_with(&out)
+                || p.components().any(|c| {
                     let c = c.as_os_str().to_string_lossy();
                     c == ".git" || c == "target" || c.ends_with('~') || c.ends_with(".swp")
                 })
-                && (p.starts_with(&site) || p == &catalogue || template_files.contains(p))
-        });
-        if !relevant {
+        };
+        let mut changed: Vec<PathBuf> = changes
+            .flat_map(|e| e.paths.iter())
+            .filter(|p| !ignored(p))
+            .cloned()
+            .collect();
+        changed.sort();
+        changed.dedup();
+        let catalogue_changed = changed
+            .iter()
+            .any(|p| p == &catalogue || template_files.contains(p));
+        let pages: Vec<PathBuf> = changed
+            .into_iter()
+            .filter(|p| p.starts_with(&site))
+            .collect();
+        if !catalogue_changed && pages.is_empty() {
             continue;
         }
-        let outcome = rebuild(options, &out, state, log);
-        template_files = templates(&catalogue);
+        // An edited page is rebuilt alone; the catalogue or a template rebuilds everything.
+        let started = Instant::now();
+        let update = match (&mut session, catalogue_changed) {
+            (Some(current), false) => current.update(&pages),
+            _ => None,
+        };
+        let outcome = match update {
+            Some(outcome) => {
+                record(&outcome, started, &out, state, log);
+                outcome
+            }
+            None => {
+                let (fresh, outcome) = rebuild(options, &out, state, log);
+                // After bad input there is no session: every edit rebuilds whole until the input is good again.
+                session = fresh;
+                template_files = templates(&catalogue);
+                outcome
+            }
+        };
         let event = if outcome.wrote {
             PageEvent::Reload
         } else {

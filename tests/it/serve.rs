@@ -429,3 +429,60 @@ fn build_output_never_carries_the_live_script() {
         );
     }
 }
+
+#[test]
+fn an_edited_page_is_rebuilt_alone_and_a_broken_one_keeps_its_last_good_version() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let events = subscribe(&server.address);
+    let other = p.path("preview/odwb/cookies.html");
+    let before = std::fs::metadata(&other).unwrap().modified().unwrap();
+    p.edit(
+        "site/datastro/cookies.html",
+        "<h1>Cookie policy</h1>",
+        "<h1>Cookie policy, once</h1>",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(
+        server
+            .get("/datastro/cookies.html")
+            .body
+            .contains("Cookie policy, once")
+    );
+    assert_eq!(
+        std::fs::metadata(&other).unwrap().modified().unwrap(),
+        before,
+        "other pages are not rewritten"
+    );
+
+    p.edit(
+        "site/datastro/cookies.html",
+        "data-cookie-table=\"necessary\"",
+        "data-cookie-table=\"necesary\"",
+    );
+    let (event, data) = next_event(&events);
+    assert_eq!(event, "findings");
+    assert!(
+        data.contains("\"rule\":\"bad-marker\"") && data.contains("site/datastro/cookies.html"),
+        "{data}"
+    );
+    let page = server.get("/datastro/cookies.html").body;
+    assert!(
+        page.contains("Cookie policy, once") && page.contains("<code>sessionid</code>"),
+        "the last good version stays"
+    );
+
+    p.edit(
+        "site/datastro/cookies.html",
+        "data-cookie-table=\"necesary\"",
+        "data-cookie-table=\"necessary\"",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    // A new page in an existing folder is picked up too.
+    p.write(
+        "site/datastro/new.html",
+        "<html><body><p>new</p></body></html>",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    assert_eq!(server.get("/datastro/new.html").status, 200);
+}
