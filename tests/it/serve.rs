@@ -195,6 +195,15 @@ fn next_event(events: &mpsc::Receiver<(String, String)>) -> (String, String) {
 #[test]
 fn pages_are_served_with_their_types_and_the_live_script() {
     let p = Project::demo();
+    for file in [
+        "logo.svg",
+        "photo.png",
+        "photo.jpg",
+        "font.woff2",
+        "icon.ico",
+    ] {
+        p.write(&format!("site/assets/{file}"), [0u8, 1, 2]);
+    }
     let server = Server::start(&p);
     let page = server.get("/datastro/cookies.html");
     assert_eq!(page.status, 200);
@@ -214,6 +223,11 @@ fn pages_are_served_with_their_types_and_the_live_script() {
         ("/__cookie-ledger/live.js", "javascript"),
         ("/__cookie-ledger/findings", "application/json"),
         ("/", "text/html"),
+        ("/assets/logo.svg", "image/svg+xml"),
+        ("/assets/photo.png", "image/png"),
+        ("/assets/photo.jpg", "image/jpeg"),
+        ("/assets/font.woff2", "font/woff2"),
+        ("/assets/icon.ico", "image/"),
     ] {
         let reply = server.get(path);
         assert_eq!(reply.status, 200, "{path}");
