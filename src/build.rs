@@ -302,6 +302,10 @@ impl Session {
     /// A page that turns into bad input is not written: the output keeps its last good version.
     pub fn update(&mut self, paths: &[PathBuf]) -> Option<Outcome> {
         let site = self.layout.site.canonicalize().ok()?;
+        // A walk that met errors (an unreadable file, a bad link) is redone whole until it is clean.
+        if !self.walk.is_empty() {
+            return None;
+        }
         let mut wrote = false;
         for path in paths {
             let Ok(relative) = path.strip_prefix(&site) else {
@@ -312,6 +316,10 @@ impl Session {
                 return None;
             }
             let index = self.files.iter().position(|(e, _)| e.rel == rel);
+            if path.exists() && (path.is_symlink() || !self.layout.inside(path)) {
+                // Links are rare and may lead anywhere: let the full walk decide about them.
+                return None;
+            }
             if !path.exists() {
                 if let Some(i) = index {
                     self.files.remove(i);
@@ -562,6 +570,10 @@ struct Layout {
     canonical_out: PathBuf,
     /// Prefix of staging folders (`<parent>/.<name>.staging-`), never read as site content.
     staging_prefix: String,
+    /// The site folder, canonical.
+    canonical_site: PathBuf,
+    /// Whether links that lead out of the site are left out (the preview serves nothing outside it).
+    contained: bool,
 }
 
 impl Layout {
@@ -609,9 +621,17 @@ impl Layout {
             out: out.clone(),
             site_display: slash(site),
             out_display: slash(out),
+            canonical_site: canonical_site.clone(),
+            contained: options.preview.is_some(),
             staging_prefix: format!("{}-", parent.join(format!(".{name}.staging")).display()),
             canonical_out,
         })
+    }
+
+    /// Whether `path`, links resolved, lies inside the site folder.
+    fn inside(&self, path: &Path) -> bool {
+        path.canonicalize()
+            .is_ok_and(|p| p.starts_with(&self.canonical_site))
     }
 
     /// `dist` -> `dist-inventory.json`, beside it.
@@ -640,6 +660,16 @@ impl Layout {
         for item in walker.filter_entry(|e| !skip(e)) {
             match item {
                 Ok(e) if e.depth() == 0 => {}
+                Ok(e) if self.contained && e.path_is_symlink() && !self.inside(e.path()) => {
+                    let message = format!(
+                        "{} links outside the site folder; the preview leaves it out",
+                        e.path().display()
+                    );
+                    errors.push(
+                        Diagnostic::warning(Rule::Io, None, message)
+                            .with_help("copy the file into the site instead of linking it"),
+                    );
+                }
                 Ok(e) => {
                     let rel = e
                         .path()

@@ -136,6 +136,11 @@ async fn event_stream(
 
 /// A file of the built folder, or a 404 page that still carries the live script.
 async fn files(Extract(shared): Extract<Shared>, request: Request) -> Response {
+    let extension = request
+        .uri()
+        .path()
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
     let served = ServeDir::new(&shared.out)
         .append_index_html_on_directories(true)
         .oneshot(request)
@@ -146,6 +151,23 @@ async fn files(Extract(shared): Extract<Shared>, request: Request) -> Response {
             parts
                 .headers
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            parts.headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            // The registered types, where the guessing table still has legacy ones.
+            let registered = match extension.as_deref() {
+                Some("woff") => Some("font/woff"),
+                Some("otf") => Some("font/otf"),
+                Some("ttf") => Some("font/ttf"),
+                Some("mjs" | "js") => Some("text/javascript; charset=utf-8"),
+                _ => None,
+            };
+            if let Some(kind) = registered {
+                parts
+                    .headers
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            }
             Response::from_parts(parts, Body::new(body))
         }
         _ => not_found(),

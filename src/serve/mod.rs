@@ -83,6 +83,7 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     let state = Arc::new(Mutex::new(State::default()));
     let (events, _) = broadcast::channel::<PageEvent>(64);
     let (session, first) = rebuild(&options, &out, &state, &log);
+    let session = session.filter(|_| first.wrote);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -147,7 +148,8 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     let _ = log.send(Log::Out("watching for changes; Ctrl-C stops".to_owned()));
 
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let app = http::router(out, Arc::clone(&state), events, shutdown_rx.clone());
+    let app = http::router(out.clone(), Arc::clone(&state), events, shutdown_rx.clone());
+    let mut stopping = shutdown_rx;
     let served = runtime.block_on(async move {
         let requested = options.stop.clone();
         let signal = async move {
@@ -161,9 +163,15 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
             }
             let _ = shutdown.send(true);
         };
-        axum::serve(listener, app)
-            .with_graceful_shutdown(signal)
-            .await
+        let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+        tokio::select! {
+            served = server.into_future() => served,
+            // A client that never finishes its request must not keep Ctrl-C waiting.
+            _ = async {
+                let _ = stopping.wait_for(|stop| *stop).await;
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            } => Ok(()),
+        }
     });
     stop.store(true, Ordering::SeqCst);
     let _ = watcher.join();
@@ -222,10 +230,7 @@ fn rebuild(
         mode: Mode::Build,
         strict: false,
         allow: Vec::new(),
-        inventory: Some(std::env::temp_dir().join(format!(
-            "cookie-ledger-preview-inventory-{}.json",
-            std::process::id()
-        ))),
+        inventory: None,
         cookie_db: None,
         preview: Some(Preview {
             append: LIVE_TAG.to_owned(),
@@ -246,7 +251,9 @@ fn record(
     state: &Mutex<State>,
     log: &mpsc::Sender<Log>,
 ) {
-    if outcome.wrote && !out.join("index.html").exists() {
+    let index = out.join("index.html");
+    let generated = std::fs::read_to_string(&index).is_ok_and(|t| t.contains(INDEX_MARK));
+    if outcome.wrote && (generated || !index.exists()) {
         let _ = std::fs::write(out.join("index.html"), index_page(&outcome.policy_pages));
     }
     let findings = serde_json::to_string(&outcome.diagnostics).unwrap_or_else(|_| "[]".to_owned());
@@ -286,6 +293,9 @@ fn one_line(d: &Diagnostic) -> String {
     format!("{place}{severity}[{}]: {}", d.rule, d.message)
 }
 
+// Marks the start page the preview wrote itself, so it is kept up to date and never taken for the site's.
+const INDEX_MARK: &str = "<!-- written by cookie-ledger serve -->";
+
 /// The preview's home page when the site has none: its policy pages.
 fn index_page(policy_pages: &[String]) -> String {
     let links: String = policy_pages
@@ -298,7 +308,7 @@ fn index_page(policy_pages: &[String]) -> String {
         })
         .collect();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>cookie-ledger preview</title></head>\n<body>\n<h1>cookie-ledger preview</h1>\n<p>Policy pages:</p>\n<ul>\n{links}</ul>\n{LIVE_TAG}\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n{INDEX_MARK}\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>cookie-ledger preview</title></head>\n<body>\n<h1>cookie-ledger preview</h1>\n<p>Policy pages:</p>\n<ul>\n{links}</ul>\n{LIVE_TAG}\n</body>\n</html>\n"
     )
 }
 
@@ -347,30 +357,44 @@ fn watch_and_rebuild(
         .unwrap_or_else(|_| options.site.clone());
     let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
     // The site whole; the catalogue's and the templates' folders without their subfolders, so
-    // build output and `target/` beside the catalogue never wake the watcher.
-    let mut watched: Vec<PathBuf> = Vec::new();
-    let mut watch = |path: &Path, mode: RecursiveMode, watched: &mut Vec<PathBuf>| {
-        if watched.iter().any(|w| path.starts_with(w)) {
-            return;
-        }
-        match debouncer.watch(path, mode) {
-            Ok(()) => watched.push(path.to_path_buf()),
-            Err(e) => {
-                let _ = log.send(Log::Err(format!(
-                    "error: cannot watch {}: {e}",
-                    path.display()
-                )));
+    // build output and `target/` beside the catalogue never wake the watcher. Watches are set
+    // again after each full rebuild: a site folder that a generator replaced, a new template.
+    let mut watched: Vec<(PathBuf, bool)> = Vec::new();
+    let mut ensure_watches = |templates: &[PathBuf], watched: &mut Vec<(PathBuf, bool)>| {
+        let mut wanted = vec![(site.clone(), true), (catalogue_dir.clone(), false)];
+        wanted.extend(
+            templates
+                .iter()
+                .filter_map(|t| t.parent())
+                .map(|f| (f.to_path_buf(), false)),
+        );
+        for (path, recursive) in wanted {
+            let covered = watched
+                .iter()
+                .any(|(w, r)| *w == path || (*r && path.starts_with(w)));
+            if covered && path != site {
+                continue;
+            }
+            let mode = if recursive {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            match debouncer.watch(&path, mode) {
+                Ok(()) if !covered => watched.push((path, recursive)),
+                Ok(()) => {}
+                Err(e) if !covered => {
+                    let _ = log.send(Log::Err(format!(
+                        "error: cannot watch {}: {e}",
+                        path.display()
+                    )));
+                }
+                Err(_) => {}
             }
         }
     };
-    watch(&site, RecursiveMode::Recursive, &mut watched);
-    watch(&catalogue_dir, RecursiveMode::NonRecursive, &mut watched);
     let mut template_files = templates(&catalogue);
-    for template in &template_files {
-        if let Some(folder) = template.parent() {
-            watch(folder, RecursiveMode::NonRecursive, &mut watched);
-        }
-    }
+    ensure_watches(&template_files, &mut watched);
     let _ = ready.send(());
     while !stop.load(Ordering::SeqCst) {
         let Ok(result) = rx.recv_timeout(Duration::from_millis(200)) else {
@@ -391,11 +415,20 @@ fn watch_and_rebuild(
                     )
             )
         });
+        // Only the part below the watched folders counts: a project may itself live under a `target/`.
         let ignored = |p: &Path| {
+            let below = p
+                .strip_prefix(&site)
+                .or_else(|_| p.strip_prefix(&catalogue_dir))
+                .unwrap_or(p);
             p.starts_with(&out)
-                || p.components().any(|c| {
+                || below.components().any(|c| {
                     let c = c.as_os_str().to_string_lossy();
-                    c == ".git" || c == "target" || c.ends_with('~') || c.ends_with(".swp")
+                    c == ".git"
+                        || c == "target"
+                        || c.ends_with('~')
+                        || c.ends_with(".swp")
+                        || c.starts_with(".#")
                 })
         };
         let mut changed: Vec<PathBuf> = changes
@@ -428,9 +461,11 @@ fn watch_and_rebuild(
             }
             None => {
                 let (fresh, outcome) = rebuild(options, &out, state, log);
-                // After bad input there is no session: every edit rebuilds whole until the input is good again.
-                session = fresh;
+                // A build that wrote nothing (bad input) leaves no session: every edit rebuilds
+                // whole until the input is good again, so no page mixes old and new.
+                session = fresh.filter(|_| outcome.wrote);
                 template_files = templates(&catalogue);
+                ensure_watches(&template_files, &mut watched);
                 outcome
             }
         };

@@ -200,7 +200,9 @@ fn pages_are_served_with_their_types_and_the_live_script() {
         "photo.png",
         "photo.jpg",
         "font.woff2",
+        "font.woff",
         "icon.ico",
+        "module.mjs",
     ] {
         p.write(&format!("site/assets/{file}"), [0u8, 1, 2]);
     }
@@ -227,6 +229,8 @@ fn pages_are_served_with_their_types_and_the_live_script() {
         ("/assets/photo.png", "image/png"),
         ("/assets/photo.jpg", "image/jpeg"),
         ("/assets/font.woff2", "font/woff2"),
+        ("/assets/font.woff", "font/woff"),
+        ("/assets/module.mjs", "text/javascript"),
         ("/assets/icon.ico", "image/"),
     ] {
         let reply = server.get(path);
@@ -499,4 +503,89 @@ fn an_edited_page_is_rebuilt_alone_and_a_broken_one_keeps_its_last_good_version(
     );
     assert_eq!(next_event(&events).0, "reload");
     assert_eq!(server.get("/datastro/new.html").status, 200);
+}
+
+#[test]
+fn links_that_leave_the_site_are_not_served() {
+    let p = Project::demo();
+    std::fs::write(p.path("secret.txt"), "secret outside the site").unwrap();
+    std::os::unix::fs::symlink(p.path("secret.txt"), p.path("site/assets/leak.txt")).unwrap();
+    let server = Server::start(&p);
+    let reply = server.get("/assets/leak.txt");
+    assert_eq!(reply.status, 404);
+    assert!(!reply.body.contains("secret outside"));
+    assert!(
+        server
+            .get("/__cookie-ledger/findings")
+            .body
+            .contains("links outside the site folder")
+    );
+}
+
+#[test]
+fn a_template_edit_rebuilds_and_a_fix_after_bad_input_brings_every_page_up_to_date() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let events = subscribe(&server.address);
+    p.edit(
+        "templates/eulerhermes-table.html",
+        "<table class=\"cookie-table",
+        "<table data-edited=\"yes\" class=\"cookie-table",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    assert!(
+        server
+            .get("/eulerhermes/cookies.html")
+            .body
+            .contains("data-edited=\"yes\"")
+    );
+
+    // A broken page, then a catalogue change, then the page fixed: every page carries the change.
+    p.edit(
+        "site/datastro/cookies.html",
+        "data-cookie-table=\"necessary\"",
+        "data-cookie-table=\"necesary\"",
+    );
+    assert_eq!(next_event(&events).0, "findings");
+    p.edit(
+        "catalogue.toml",
+        "purpose.en = \"To retrieve data via API calls\"",
+        "purpose.en = \"To fetch data through the API\"",
+    );
+    assert_eq!(next_event(&events).0, "findings");
+    p.edit(
+        "site/datastro/cookies.html",
+        "data-cookie-table=\"necesary\"",
+        "data-cookie-table=\"necessary\"",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    for page in [
+        "/datastro/cookies.html",
+        "/odwb/cookies.html",
+        "/smartbump/cookies.html",
+    ] {
+        assert!(
+            server
+                .get(page)
+                .body
+                .contains("To fetch data through the API"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
+fn a_client_that_never_finishes_its_request_does_not_keep_ctrl_c_waiting() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let mut half = TcpStream::connect(&server.address).unwrap();
+    write!(half, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let _events = subscribe(&server.address);
+    let started = Instant::now();
+    assert_eq!(server.stop(), Some(0));
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
 }
