@@ -126,7 +126,7 @@ struct FileResult {
 
 /// The cookies a site sets: each one once, where it was first found, and on how many places.
 #[derive(Clone, Default)]
-struct Found {
+struct SiteSightings {
     /// Names and patterns set.
     names: BTreeSet<String>,
     /// First sighting of each cookie (or of each dynamic write), with its count of places.
@@ -135,9 +135,9 @@ struct Found {
     index: HashMap<String, (usize, HashSet<String>)>,
 }
 
-impl Found {
-    fn new() -> Found {
-        Found::default()
+impl SiteSightings {
+    fn new() -> SiteSightings {
+        SiteSightings::default()
     }
 
     fn add(&mut self, sightings: impl IntoIterator<Item = (Location, Sighting)>) {
@@ -383,7 +383,7 @@ impl Session {
         let sites = catalogue.sites.len();
         let mut covered = vec![BTreeSet::new(); sites];
         let mut policy_pages = vec![0usize; sites];
-        let mut found: Vec<Found> = vec![Found::new(); sites];
+        let mut found: Vec<SiteSightings> = vec![SiteSightings::new(); sites];
         let mut inventory = vec![SiteInventory::default(); sites];
         let mut policy_list = Vec::new();
         let mut loads: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); sites];
