@@ -70,6 +70,7 @@ pub enum PageEvent {
 
 /// Runs the preview until Ctrl-C; `log` receives every line to print. Returns the exit code.
 pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
+    let temporary = options.out.is_none();
     let out = options
         .out
         .clone()
@@ -176,6 +177,13 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     stop.store(true, Ordering::SeqCst);
     let _ = watcher.join();
     runtime.shutdown_timeout(Duration::from_secs(1));
+    if temporary {
+        let _ = std::fs::remove_dir_all(&out);
+        let _ = std::fs::remove_file(out.with_file_name(format!(
+            "{}-inventory.json",
+            out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        )));
+    }
     match served {
         Ok(()) => {
             let _ = log.send(Log::Out("stopped".to_owned()));
@@ -211,7 +219,12 @@ fn default_out(site: &Path) -> PathBuf {
     site.canonicalize()
         .unwrap_or_else(|_| site.to_path_buf())
         .hash(&mut hasher);
-    std::env::temp_dir().join(format!("cookie-ledger-preview-{:016x}", hasher.finish()))
+    // The process id keeps two previews of one site apart; the folder goes when the preview stops.
+    std::env::temp_dir().join(format!(
+        "cookie-ledger-preview-{:016x}-{}",
+        hasher.finish(),
+        std::process::id()
+    ))
 }
 
 /// Builds the preview and records its findings; returns the outcome.
