@@ -505,6 +505,7 @@ fn an_edited_page_is_rebuilt_alone_and_a_broken_one_keeps_its_last_good_version(
     assert_eq!(server.get("/datastro/new.html").status, 200);
 }
 
+#[cfg(unix)]
 #[test]
 fn links_that_leave_the_site_are_not_served() {
     let p = Project::demo();
