@@ -724,15 +724,14 @@ impl Layout {
         compare_with: Option<&Path>,
         keep_last_good: bool,
     ) -> FileResult {
-        let staging = target;
         let display = format!("{}/{}", self.site_display, entry.rel);
         let kind = Kind::of(&entry.path);
         let is_page = kind == Kind::Page;
         if kind == Kind::Other && compare_with.is_none() {
             // Non-HTML files are never opened: the kernel copies them.
             let mut result = FileResult::default();
-            if let Some(staging) = staging
-                && let Err(e) = fs::copy(&entry.path, staging.join(&entry.rel))
+            if let Some(target) = target
+                && let Err(e) = fs::copy(&entry.path, target.join(&entry.rel))
             {
                 result
                     .findings
@@ -797,12 +796,12 @@ impl Layout {
                 .findings
                 .iter()
                 .any(|d| d.rule.class() == Class::BadInput);
-        if let Some(staging) = staging.filter(|_| !bad)
-            && let Err(e) = fs::write(staging.join(&entry.rel), bytes)
+        if let Some(target) = target.filter(|_| !bad)
+            && let Err(e) = fs::write(target.join(&entry.rel), bytes)
         {
             result
                 .findings
-                .push(io_error(&staging.join(&entry.rel), "cannot write", &e));
+                .push(io_error(&target.join(&entry.rel), "cannot write", &e));
         }
         if let Some(out) = compare_with {
             result.findings.extend(self.compare(out, entry, bytes));

@@ -14,6 +14,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The word reports use: `error` or `warning`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// What kind of failure a rule detects, which decides the exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
@@ -207,6 +217,22 @@ impl Diagnostic {
     /// Sort key: file, line, column, then rule, so reports are stable.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (self.location.as_ref(), self.rule, &self.message)
+    }
+}
+
+/// The headline of a finding: `file:line:col: error[rule]: message`.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(l) = &self.location {
+            write!(f, "{l}: ")?;
+        }
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.word(),
+            self.rule,
+            self.message
+        )
     }
 }
 

@@ -64,8 +64,8 @@ fn human(
     };
     for d in &outcome.diagnostics {
         let (word, colour) = match d.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
+            Severity::Error => (d.severity.word(), "1;31"),
+            Severity::Warning => (d.severity.word(), "1;33"),
         };
         let place = d
             .location
@@ -191,10 +191,7 @@ fn github(
     elapsed: Duration,
 ) -> io::Result<()> {
     for d in &outcome.diagnostics {
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let level = d.severity.word();
         let mut properties = vec![format!(
             "title={}",
             escape_property(&format!("cookie-ledger {}", d.rule))
@@ -276,7 +273,7 @@ fn sarif(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
             let mut result = json!({
                 "ruleId": d.rule.id(),
                 "ruleIndex": crate::diagnostic::Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),
-                "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "level": d.severity.word(),
                 "message": { "text": text },
             });
             if let Some(l) = &d.location {

@@ -17,7 +17,7 @@ use notify_debouncer_full::notify::RecursiveMode;
 use tokio::sync::{broadcast, watch};
 
 use crate::build::{self, Mode, Options, Preview, Session};
-use crate::diagnostic::{Diagnostic, ExitCode};
+use crate::diagnostic::ExitCode;
 
 /// The reload and overlay script served to previewed pages.
 pub const LIVE_JS: &str = include_str!("live.js");
@@ -289,21 +289,8 @@ fn record(
         started.elapsed().as_millis()
     )));
     for d in &outcome.diagnostics {
-        let _ = log.send(Log::Out(format!("  {}", one_line(d))));
+        let _ = log.send(Log::Out(format!("  {d}")));
     }
-}
-
-fn one_line(d: &Diagnostic) -> String {
-    let place = d
-        .location
-        .as_ref()
-        .map(|l| format!("{l}: "))
-        .unwrap_or_default();
-    let severity = match d.severity {
-        crate::diagnostic::Severity::Error => "error",
-        crate::diagnostic::Severity::Warning => "warning",
-    };
-    format!("{place}{severity}[{}]: {}", d.rule, d.message)
 }
 
 // Marks the start page the preview wrote itself, so it is kept up to date and never taken for the site's.
