@@ -108,6 +108,7 @@ pub fn sightings(
                 name,
                 &sighting.source,
                 known,
+                sighting.lifetime,
             ));
         if !always {
             d.message.push_str("; it sets it only in some cases");
@@ -315,7 +316,11 @@ fn suggestion(
     name: &str,
     source: &Source,
     known: Option<&Entry>,
+    lifetime: crate::scan::Lifetime,
 ) -> String {
+    let found = lifetime
+        .catalogue_text()
+        .unwrap_or_else(|| "TODO: how long it lives".to_owned());
     let site_info = &catalogue.sites[sites[0]];
     let host = if sites.len() > 1 {
         "TODO: who provides it".to_owned()
@@ -341,12 +346,12 @@ fn suggestion(
                 service.provider.clone(),
                 category,
                 cookie.party,
-                "tag",
-                cookie.duration.clone(),
+                service.set_by.id(),
+                cookie.duration.clone().unwrap_or(found),
             )
         }
-        Source::Script(_) => (host, "TODO".into(), Party::First, "script", "TODO".into()),
-        Source::Header => (host, "TODO".into(), Party::First, "server", "TODO".into()),
+        Source::Script(_) => (host, "TODO".into(), Party::First, "script", found),
+        Source::Header => (host, "TODO".into(), Party::First, "server", found),
     };
     // The database fills in what a script's cookie is; a person still reviews every line.
     let (provider, category, duration) = match known {

@@ -117,9 +117,9 @@ struct FileResult {
     /// Cookies a page sets.
     sightings: Vec<(Location, Sighting)>,
     /// Scripts of the site a page loads.
-    scripts: Vec<String>,
-    /// Cookies a script file writes, when the file is a script.
-    script_writes: Option<Vec<(Location, Sighting)>>,
+    scripts: Vec<page::ScriptLoad>,
+    /// What a script file sets and holds back, when the file is a script.
+    script_writes: Option<(Vec<(Location, Sighting)>, scan::Gates)>,
     /// `Set-Cookie` headers of a `_headers` file: the path pattern, where, what.
     header_cookies: Vec<(String, Location, Sighting)>,
 }
@@ -404,9 +404,9 @@ impl Session {
                     inventory[site].places.push((display, r.sightings.clone()));
                 }
                 found[site].add(r.sightings.iter().cloned());
-                loads[site].extend(r.scripts.iter().map(String::as_str));
+                loads[site].extend(r.scripts.iter().map(|l| l.path.as_str()));
             }
-            if let Some(writes) = &r.script_writes {
+            if let Some((writes, _)) = &r.script_writes {
                 script_files.insert(entry.rel.as_str(), writes);
             }
             header_cookies.extend(r.header_cookies.iter().map(|h| (entry.rel.as_str(), h)));
@@ -763,15 +763,19 @@ impl Layout {
             page.output
         } else {
             let text = String::from_utf8_lossy(&input);
-            let index = LineIndex::new(&input);
-            let at = |offset: usize| Location::new(display.clone(), index.line_col(&input, offset));
+            let index = LineIndex::new(text.as_bytes());
+            let at = |offset: usize| {
+                Location::new(display.clone(), index.line_col(text.as_bytes(), offset))
+            };
             match kind {
                 Kind::Script => {
-                    let writes = scan::script(&text, 0)
+                    let scan = scan::script(&ctx.catalogue.services, &text, 0, false);
+                    let found = scan
+                        .sightings
                         .into_iter()
                         .map(|s| (at(s.offset), s))
                         .collect();
-                    result.script_writes = Some(writes);
+                    result.script_writes = Some((found, scan.gates));
                 }
                 Kind::Headers => {
                     for header in scan::headers::set_cookies(&text) {

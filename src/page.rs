@@ -13,7 +13,7 @@ use crate::position::LineIndex;
 use crate::readback::{self, MarkerSeen, Readback};
 use crate::render::Tables;
 use crate::scan::services::TagKind;
-use crate::scan::{self, Sighting};
+use crate::scan::{self, Gates, Sighting};
 use crate::verify::{self, SeenMarker, SeenTable};
 
 /// What a page pass needs that every page shares.
@@ -43,8 +43,19 @@ pub struct PageResult {
     pub covered: Vec<usize>,
     /// Cookies the page sets, where and how.
     pub sightings: Vec<(Location, Sighting)>,
-    /// Scripts of the site the page loads, as `/`-separated paths in the site folder.
-    pub scripts: Vec<String>,
+    /// Scripts of the site the page loads.
+    pub scripts: Vec<ScriptLoad>,
+    /// What the page's inline code holds back until consent.
+    pub gates: Gates,
+}
+
+/// A script of the site that a page loads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptLoad {
+    /// Its `/`-separated path in the site folder.
+    pub path: String,
+    /// Whether a consent manager holds the `<script>` back.
+    pub gated: bool,
 }
 
 /// Processes one page: `rel` is its `/`-separated path in the site, `display` its path for messages.
@@ -195,18 +206,16 @@ pub fn process(
 
     let located = |s: Sighting| (at(to_input(s.offset)), s);
     let services = &ctx.catalogue.services;
-    let mut sightings: Vec<(Location, Sighting)> = Vec::new();
-    for (offset, code) in &read.inline_scripts {
-        sightings.extend(scan::script(code, *offset).into_iter().map(located));
-        sightings.extend(
-            scan::snippet(services, code, *offset)
-                .into_iter()
-                .map(located),
-        );
+    let mut gates = Gates::default();
+    let mut found: Vec<(Sighting, bool)> = Vec::new();
+    for script in &read.inline_scripts {
+        let scan = scan::script(services, &script.code, script.offset, script.gated);
+        gates.extend(&scan.gates);
+        found.extend(scan.sightings.into_iter().map(|s| (s, true)));
     }
     let mut scripts = Vec::new();
     for tag in &read.tags {
-        sightings.extend(scan::tag(services, tag).into_iter().map(located));
+        found.extend(scan::tag(services, tag).into_iter().map(|s| (s, false)));
         if tag.kind == TagKind::Script
             && let Some(site) = site
             && let Some(path) = local_path(
@@ -216,9 +225,20 @@ pub fn process(
                 &tag.url,
             )
         {
-            scripts.push(path);
+            scripts.push(ScriptLoad {
+                path,
+                gated: tag.gated,
+            });
         }
     }
+    // Consent mode or a consent manager anywhere on the page holds back what the page loads.
+    let mut sightings: Vec<(Location, Sighting)> = found
+        .into_iter()
+        .map(|(mut s, inline)| {
+            gates.hold(&mut s, inline);
+            located(s)
+        })
+        .collect();
     for (offset, content) in &read.meta_cookies {
         let evidence = format!("<meta http-equiv=\"Set-Cookie\" content=\"{content}\">");
         sightings.extend(scan::set_cookie(content, *offset, evidence).map(located));
@@ -233,6 +253,7 @@ pub fn process(
         covered: verdict.covered.into_iter().collect(),
         sightings,
         scripts,
+        gates,
     }
 }
 

@@ -9,8 +9,8 @@ use lol_html::html_content::TextType;
 use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};
 
 use crate::inject::MARKER_ATTRIBUTE;
-use crate::scan::Tag;
 use crate::scan::services::TagKind;
+use crate::scan::{Tag, consent};
 
 /// One cell's text, entities decoded and whitespace collapsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +60,17 @@ impl Table {
     }
 }
 
+/// One inline `<script>`.
+#[derive(Debug)]
+pub struct InlineScript {
+    /// Output offset of its first character.
+    pub offset: usize,
+    /// Its text.
+    pub code: String,
+    /// Whether its type parks it until a consent manager turns it on.
+    pub gated: bool,
+}
+
 /// One marker element met in the output.
 #[derive(Debug)]
 pub struct MarkerSeen {
@@ -88,11 +99,11 @@ pub struct Readback {
     noscript: Option<(usize, String, bool)>,
     /// Tags with a URL that may load a third-party service or a script of the site.
     pub tags: Vec<Tag>,
-    /// Inline scripts: offset of their first character, and their text.
-    pub inline_scripts: Vec<(usize, String)>,
+    /// Inline scripts, in document order.
+    pub inline_scripts: Vec<InlineScript>,
     /// `<meta http-equiv="Set-Cookie">` contents, with the tag's offset.
     pub meta_cookies: Vec<(usize, String)>,
-    open_script: Option<(Option<usize>, String)>,
+    open_script: Option<(Option<usize>, String, bool)>,
 }
 
 impl Readback {
@@ -221,11 +232,13 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
         }))
         .append_element_content_handler(element!("script", move |el| {
             let offset = el.source_location().bytes().start;
-            if let Some(src) = el.get_attribute("src") {
+            let attribute = |name: &str| el.get_attribute(name);
+            if let Some(load) = consent::load("script", &attribute) {
                 s9.borrow_mut().tags.push(Tag {
                     kind: TagKind::Script,
-                    url: src,
+                    url: load.url,
                     offset,
+                    gated: load.gated,
                 });
                 return Ok(());
             }
@@ -241,28 +254,40 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
             {
                 return Ok(());
             }
-            s9.borrow_mut().open_script = Some((None, String::new()));
+            let gated = !consent::runs(Some(&kind));
+            s9.borrow_mut().open_script = Some((None, String::new(), gated));
             let s = Rc::clone(&s9);
             let on_end: EndTagHandler<'static> = Box::new(move |end| {
                 let mut s = s.borrow_mut();
-                if let Some((start, text)) = s.open_script.take() {
+                if let Some((start, text, gated)) = s.open_script.take() {
                     let start = start.unwrap_or(end.source_location().bytes().start);
-                    s.inline_scripts.push((start, text));
+                    s.inline_scripts.push(InlineScript {
+                        offset: start,
+                        code: text,
+                        gated,
+                    });
                 }
                 Ok(())
             });
             el.on_end_tag(on_end)?;
             Ok(())
         }))
-        .append_element_content_handler(element!("iframe[src], img[src]", move |el| {
+        .append_element_content_handler(element!("iframe, img", move |el| {
             let kind = if el.tag_name().eq_ignore_ascii_case("iframe") {
                 TagKind::Iframe
             } else {
                 TagKind::Img
             };
-            let url = el.get_attribute("src").unwrap_or_default();
-            let offset = el.source_location().bytes().start;
-            s10.borrow_mut().tags.push(Tag { kind, url, offset });
+            let attribute = |name: &str| el.get_attribute(name);
+            if let Some(load) = consent::load(&el.tag_name(), &attribute) {
+                let offset = el.source_location().bytes().start;
+                s10.borrow_mut().tags.push(Tag {
+                    kind,
+                    url: load.url,
+                    offset,
+                    gated: load.gated,
+                });
+            }
             Ok(())
         }))
         .append_element_content_handler(element!("meta[http-equiv]", move |el| {
@@ -278,7 +303,7 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
         .append_document_content_handler(doc_text!(move |chunk| {
             let mut s = s7.borrow_mut();
             let text = chunk.as_str();
-            if let Some((start, code)) = s.open_script.as_mut() {
+            if let Some((start, code, _)) = s.open_script.as_mut() {
                 start.get_or_insert(chunk.source_location().bytes().start);
                 code.push_str(text);
             }

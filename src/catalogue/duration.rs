@@ -22,6 +22,20 @@ pub enum Unit {
     Year,
 }
 
+impl Unit {
+    /// How many days one unit is (a month is a twelfth of a year of 365.25 days).
+    pub fn days(self) -> f64 {
+        match self {
+            Unit::Minute => 1.0 / 1440.0,
+            Unit::Hour => 1.0 / 24.0,
+            Unit::Day => 1.0,
+            Unit::Week => 7.0,
+            Unit::Month => 365.25 / 12.0,
+            Unit::Year => 365.25,
+        }
+    }
+}
+
 const UNIT_NAMES: [(Unit, &str, &str); 6] = [
     (Unit::Minute, "minute", "minutes"),
     (Unit::Hour, "hour", "hours"),
@@ -106,6 +120,22 @@ impl FromStr for Duration {
 }
 
 impl Duration {
+    /// The longest the duration can be, in days; a session counts as none.
+    pub fn days(&self) -> f64 {
+        match *self {
+            Duration::Session => 0.0,
+            Duration::Length { amount, unit, .. } => f64::from(amount) * unit.days(),
+        }
+    }
+
+    /// The lifetime a cookie of this duration has, as scans state lifetimes.
+    pub fn as_lifetime(&self) -> crate::scan::Lifetime {
+        match self {
+            Duration::Session => crate::scan::Lifetime::Session,
+            Duration::Length { .. } => crate::scan::Lifetime::Seconds(self.days() * 86_400.0),
+        }
+    }
+
     /// The duration in the words of one language: "2 weeks", "Jusqu'à 12 mois".
     pub fn render(&self, words: &Words) -> String {
         match *self {

@@ -1,13 +1,21 @@
-//! Finds the cookies a page sets: writes in its scripts, Set-Cookie it ships, and third-party tags it loads.
+//! Finds the cookies a page sets: writes in its scripts, Set-Cookie it ships, third-party tags it
+//! loads (by tag, by inline snippet, by a loader that names the tag's URL in a string), and
+//! libraries it serves; and whether each third party waits for the visitor's consent.
 //!
 //! Scanning reads what the page pass already collected; it never opens a file.
 
+pub mod consent;
 pub mod cookie_db;
 pub mod headers;
 pub mod js;
+pub mod lifetime;
 pub mod services;
 
-use services::{Services, TagKind};
+use std::collections::BTreeSet;
+
+use js::{Name, Script};
+pub use lifetime::Lifetime;
+use services::{Service, Services, TagKind};
 
 /// What sets a cookie that was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,21 +24,38 @@ pub enum Source {
     Script(&'static str),
     /// A `Set-Cookie` the site ships: `<meta http-equiv>` or a headers file.
     Header,
-    /// A third-party service (index into [`Services::all`]) and which of its cookies (index).
+    /// A known service or library (index into [`Services::all`]) and which of its cookies (index).
     Service(usize, usize),
 }
 
+/// Whether what sets a cookie waits for the visitor's consent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Consent {
+    /// The site's own writes and headers, and libraries it serves: not a third party's tag.
+    NotAsked,
+    /// A consent manager, or the service's own consent setting, holds it back.
+    Waits,
+    /// It loads as the page loads.
+    Unconditional,
+}
+
 /// One cookie some page or file sets.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sighting {
     /// Name or pattern; `None` when the script builds the name at run time.
     pub name: Option<String>,
+    /// For a name built at run time around literal text, the pattern it takes (`mjx.*`).
+    pub shape: Option<String>,
     /// What sets it.
     pub source: Source,
     /// Byte offset in the scanned text (the page's output, or the script file).
     pub offset: usize,
-    /// The line or tag that shows it, for the report.
+    /// The source around the place, for the report.
     pub evidence: String,
+    /// How long the cookie lives, as far as the source says.
+    pub lifetime: Lifetime,
+    /// Whether what sets it waits for consent.
+    pub consent: Consent,
 }
 
 /// One tag with a URL.
@@ -38,121 +63,329 @@ pub struct Sighting {
 pub struct Tag {
     /// Script, iframe or image.
     pub kind: TagKind,
-    /// Its `src`.
+    /// The URL it loads.
     pub url: String,
     /// Offset of the tag.
     pub offset: usize,
+    /// Whether a consent manager holds it back.
+    pub gated: bool,
 }
 
-/// The cookies written by `code`, a script found at `base` (its first byte's offset).
-pub fn script(code: &str, base: usize) -> Vec<Sighting> {
-    js::cookie_writes(code)
-        .into_iter()
-        .map(|w| Sighting {
-            name: w.name,
-            source: Source::Script(w.api),
-            offset: base + w.offset,
-            evidence: line_at(code, w.offset),
-        })
-        .collect()
+/// What holds services back, from the code of one script.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gates {
+    /// Services (indices) told to wait for consent (Google's consent mode, Matomo's `requireConsent`).
+    pub services: BTreeSet<usize>,
+    /// A consent manager runs the page's inline loaders only after consent.
+    pub inline_loaders: bool,
 }
 
-/// The cookies an inline script's vendor snippets imply.
-pub fn snippet(services: &Services, code: &str, base: usize) -> Vec<Sighting> {
+impl Gates {
+    /// Adds what `other` holds back.
+    pub fn extend(&mut self, other: &Gates) {
+        self.services.extend(other.services.iter().copied());
+        self.inline_loaders |= other.inline_loaders;
+    }
+
+    /// Whether a service sighting found in `inline` code (or a tag) is held back by these gates.
+    pub fn hold(&self, sighting: &mut Sighting, inline: bool) {
+        if let Source::Service(s, _) = sighting.source
+            && sighting.consent == Consent::Unconditional
+            && (self.services.contains(&s) || (inline && self.inline_loaders))
+        {
+            sighting.consent = Consent::Waits;
+        }
+    }
+}
+
+/// What one script sets, and what it holds back.
+#[derive(Clone, Debug, Default)]
+pub struct ScriptScan {
+    /// Cookies it sets or loads services that set.
+    pub sightings: Vec<Sighting>,
+    /// Services it makes wait for consent.
+    pub gates: Gates,
+}
+
+/// Everything `code` sets: a script found at `base` (its first byte's offset); `gated` when its
+/// own `<script>` element is held back by a consent manager.
+pub fn script(services: &Services, code: &str, base: usize, gated: bool) -> ScriptScan {
+    let script = Script::new(code);
+    let compact = script.compact();
     // A commented-out snippet runs nothing.
-    let code = &js::without_comments(code);
-    let mut found = Vec::new();
-    for service in services.by_inline(code) {
-        if service
+    let plain = script.without_comments();
+    let consent = if gated {
+        Consent::Waits
+    } else {
+        Consent::Unconditional
+    };
+    let index = |service: &Service| {
+        services
+            .all()
+            .iter()
+            .position(|s| std::ptr::eq(s, service))
+            .unwrap_or_default()
+    };
+    let cookieless = |service: &Service| {
+        service
             .matchers
             .cookieless_if
             .iter()
-            .any(|c| code.contains(c.as_str()))
+            .any(|c| plain.contains(c.as_str()))
+    };
+    let mut sightings = Vec::new();
+
+    let libraries = services.by_content(&compact);
+    let mut writes = script.writes();
+    let dynamic = writes
+        .iter()
+        .filter(|w| !matches!(w.name, Name::Literal(_)))
+        .count();
+    let explained: usize = libraries.iter().map(|l| l.dynamic_writes).sum();
+    // A library's own writes are its API or its own cookie; more such writes than it has are the site's too.
+    let first_dynamic = writes
+        .iter()
+        .find(|w| !matches!(w.name, Name::Literal(_)))
+        .map(|w| (w.offset, w.end));
+    if dynamic > 0 && dynamic <= explained {
+        writes.retain(|w| matches!(w.name, Name::Literal(_)));
+    }
+    for library in &libraries {
+        let (at, end) = first_dynamic.unwrap_or((0, 0));
+        sightings.extend(service_cookies(
+            index(library),
+            library,
+            base + at,
+            window(code, at, end),
+            Consent::NotAsked,
+        ));
+    }
+    for w in writes {
+        let (name, shape) = match w.name {
+            Name::Literal(n) => (Some(n), None),
+            Name::Shape(s) => (None, Some(s)),
+            Name::Unknown => (None, None),
+        };
+        sightings.push(Sighting {
+            name,
+            shape,
+            source: Source::Script(w.api),
+            offset: base + w.offset,
+            evidence: window(code, w.offset, w.end),
+            lifetime: w.lifetime,
+            consent: Consent::NotAsked,
+        });
+    }
+
+    // Services, each once per script: by snippet, by a tag URL in a string, by a call.
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    let mut found = |service: &Service, at: usize, end: usize, sightings: &mut Vec<Sighting>| {
+        let i = index(service);
+        if service.set_by == crate::catalogue::SetBy::Script
+            || cookieless(service)
+            || !seen.insert(i)
         {
-            continue;
+            return;
         }
+        sightings.extend(service_cookies(
+            i,
+            service,
+            base + at,
+            window(code, at, end),
+            consent,
+        ));
+    };
+    for service in services.by_inline(&plain) {
         let signature = service
             .matchers
             .inline
             .iter()
-            .find(|s| code.contains(s.as_str()))
-            .expect("matched");
-        let at = code.find(signature.as_str()).unwrap_or(0);
-        found.extend(service_cookies(
-            services,
-            service,
-            base + at,
-            line_at(code, at),
-        ));
+            .filter_map(|s| plain.find(s.as_str()).map(|at| (at, at + s.len())))
+            .min();
+        let (at, end) = signature.unwrap_or((0, 0));
+        found(service, at, end, &mut sightings);
     }
-    found
+    for literal in script.literals() {
+        if let Some(service) = services.by_url_anywhere(&literal.text) {
+            found(service, literal.offset, literal.end, &mut sightings);
+        }
+    }
+    for call in script.calls() {
+        if let Some(service) = services.by_call(&call.first, &call.second) {
+            found(service, call.offset, call.end, &mut sightings);
+        }
+    }
+
+    let gates = Gates {
+        services: services
+            .all()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.consent_if.iter().any(|c| compact.contains(c.as_str())))
+            .map(|(i, _)| i)
+            .collect(),
+        inline_loaders: consent::INLINE_GATES.iter().any(|g| compact.contains(g)),
+    };
+    let mut scan = ScriptScan { sightings, gates };
+    let own = scan.gates.clone();
+    for s in &mut scan.sightings {
+        own.hold(s, true);
+    }
+    scan
 }
 
 /// The cookies a tag's service sets, if the tag belongs to a known service.
 pub fn tag(services: &Services, tag: &Tag) -> Vec<Sighting> {
-    match services.by_url(tag.kind, &tag.url) {
-        Some(service) => {
-            let element = match tag.kind {
-                TagKind::Script => "script",
-                TagKind::Iframe => "iframe",
-                TagKind::Img => "img",
-            };
-            service_cookies(
-                services,
-                service,
-                tag.offset,
-                format!("<{element} src=\"{}\">", tag.url),
-            )
-        }
-        None => Vec::new(),
-    }
+    let Some(service) = services.by_url(tag.kind, &tag.url) else {
+        return Vec::new();
+    };
+    let i = services
+        .all()
+        .iter()
+        .position(|s| std::ptr::eq(s, service))
+        .unwrap_or_default();
+    let element = match tag.kind {
+        TagKind::Script => "script",
+        TagKind::Iframe => "iframe",
+        TagKind::Img => "img",
+    };
+    let consent = if service.set_by == crate::catalogue::SetBy::Script {
+        Consent::NotAsked
+    } else if tag.gated {
+        Consent::Waits
+    } else {
+        Consent::Unconditional
+    };
+    service_cookies(
+        i,
+        service,
+        tag.offset,
+        format!("<{element} src=\"{}\">", shorten(&tag.url, 200)),
+        consent,
+    )
 }
 
-/// The cookie a `Set-Cookie` value (`name=value; Path=/`) sets.
+/// The cookie a `Set-Cookie` value (`name=value; Path=/`) sets; `None` when it deletes one.
 pub fn set_cookie(value: &str, offset: usize, evidence: String) -> Option<Sighting> {
     let (name, _) = value.split_once('=')?;
     let name = name.trim();
+    let lifetime = lifetime::of_set_cookie(value)?;
     (!name.is_empty()).then(|| Sighting {
         name: Some(name.to_owned()),
+        shape: None,
         source: Source::Header,
         offset,
         evidence,
+        lifetime,
+        consent: Consent::NotAsked,
     })
 }
 
 fn service_cookies(
-    services: &Services,
-    service: &services::Service,
+    index: usize,
+    service: &Service,
     offset: usize,
     evidence: String,
+    consent: Consent,
 ) -> Vec<Sighting> {
-    let index = services
-        .all()
-        .iter()
-        .position(|s| std::ptr::eq(s, service))
-        .expect("from this list");
     service
         .cookie
         .iter()
         .enumerate()
         .map(|(c, cookie)| Sighting {
             name: Some(cookie.name.clone()),
+            shape: None,
             source: Source::Service(index, c),
             offset,
             evidence: evidence.clone(),
+            lifetime: cookie
+                .lifetime()
+                .map_or(Lifetime::Unknown, |d| d.as_lifetime()),
+            consent,
         })
         .collect()
 }
 
-/// The trimmed line of `text` around `offset`, shortened for reports.
-fn line_at(text: &str, offset: usize) -> String {
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    let line = text[start..end].trim();
-    if line.chars().count() > 160 {
-        let cut: String = line.chars().take(157).collect();
-        format!("{cut}...")
-    } else {
-        line.to_owned()
+/// The source around `start..end` on the line of `start`: the write itself with a little context,
+/// however long the line (a minified bundle is one line).
+pub fn window(text: &str, start: usize, end: usize) -> String {
+    const CONTEXT: usize = 40;
+    const LONGEST: usize = 160;
+    let start = floor(text, start.min(text.len()));
+    let end = floor(text, end.clamp(start, text.len()));
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i);
+    let from = back(text, start, CONTEXT).max(line_start);
+    let limit = forward(text, start, LONGEST);
+    let to = forward(text, end, CONTEXT)
+        .min(limit)
+        .min(line_end)
+        .max(start);
+    let mut out = String::new();
+    if from > line_start {
+        out.push('…');
+    }
+    out.push_str(text[from..to].trim());
+    if to < line_end {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` cut to at most `max` characters, marked when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The offset `chars` characters before `i`.
+fn back(text: &str, i: usize, chars: usize) -> usize {
+    text[..i]
+        .char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map_or(0, |(k, _)| k)
+}
+
+/// The offset `chars` characters after `i`.
+fn forward(text: &str, i: usize, chars: usize) -> usize {
+    text[i..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(k, _)| i + k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_is_a_window_around_the_write() {
+        let line = format!(
+            "{}document.cookie=\"x=1\";{}",
+            "a();".repeat(100),
+            "b();".repeat(100)
+        );
+        let at = line.find("document").unwrap();
+        let w = window(&line, at, at + 21);
+        assert!(w.starts_with('…') && w.ends_with('…'), "{w}");
+        assert!(w.contains("document.cookie=\"x=1\""), "{w}");
+        assert!(w.chars().count() < 120, "{w}");
+        assert_eq!(window("  short();\nnext", 2, 9), "short();");
+        // Never a panic, whatever the offsets.
+        for (s, e) in [(0, 0), (3, 1), (99, 120), (1, 2)] {
+            window("é\u{a0}x", s, e);
+        }
     }
 }

@@ -27,6 +27,22 @@ pub struct Service {
     /// The cookies it sets; empty for cookieless services.
     #[serde(default)]
     pub cookie: Vec<ServiceCookie>,
+    /// What puts its cookies in the browser: `tag` (a third party's script or embed, the default) or
+    /// `script` (a library the site serves itself, such as a consent banner).
+    #[serde(default = "tag")]
+    pub set_by: crate::catalogue::SetBy,
+    /// Code in the compact form of `match.content`, anywhere on the page or in the script, that
+    /// makes the service wait for consent (Matomo's `_paq.push(["requireConsent"])`).
+    #[serde(default)]
+    pub consent_if: Vec<String>,
+    /// How many writes whose name is built at run time the library itself makes (its API, its own
+    /// cookie); that many such writes in a file that holds it are its own, not the site's.
+    #[serde(default)]
+    pub dynamic_writes: usize,
+}
+
+fn tag() -> crate::catalogue::SetBy {
+    crate::catalogue::SetBy::Tag
 }
 
 /// Substrings that identify a service.
@@ -48,6 +64,14 @@ pub struct Matchers {
     /// Inline text that turns the service's cookies off (Matomo's `disableCookies`).
     #[serde(default)]
     pub cookieless_if: Vec<String>,
+    /// Calls whose first argument is the first string and whose second starts with the second:
+    /// `["config", "G-"]` finds `gtag("config", "G-1")` and its minified `e("config","G-1")`.
+    #[serde(default)]
+    pub call: Vec<[String; 2]>,
+    /// A script (inline or a file) holds the library when its code, without comments or white
+    /// space and with every quote written `"`, contains every string of one entry.
+    #[serde(default)]
+    pub content: Vec<Vec<String>>,
 }
 
 /// A cookie a service sets.
@@ -58,8 +82,9 @@ pub struct ServiceCookie {
     pub name: String,
     /// First or third party.
     pub party: Party,
-    /// Typical lifetime, in catalogue notation.
-    pub duration: String,
+    /// Typical lifetime, in catalogue notation; absent when the vendor does not say.
+    #[serde(default)]
+    pub duration: Option<String>,
     /// Set on every visit, rather than only in some cases.
     pub always: bool,
 }
@@ -118,6 +143,35 @@ impl Services {
         })
     }
 
+    /// The services whose tag URL a string contains, whatever kind of tag would load it.
+    pub fn by_url_anywhere(&self, url: &str) -> Option<&Service> {
+        [TagKind::Script, TagKind::Iframe, TagKind::Img]
+            .into_iter()
+            .find_map(|kind| self.by_url(kind, url))
+    }
+
+    /// The service a call with literal arguments (`e("config","G-1")`) belongs to.
+    pub fn by_call(&self, first: &str, second: &str) -> Option<&Service> {
+        self.list.iter().find(|s| {
+            s.matchers
+                .call
+                .iter()
+                .any(|[f, prefix]| f == first && second.starts_with(prefix.as_str()))
+        })
+    }
+
+    /// The libraries a script holds, by the compact form of its code.
+    pub fn by_content(&self, compact: &str) -> Vec<&Service> {
+        self.list
+            .iter()
+            .filter(|s| {
+                s.matchers.content.iter().any(|all| {
+                    !all.is_empty() && all.iter().all(|part| compact.contains(part.as_str()))
+                })
+            })
+            .collect()
+    }
+
     /// The services whose snippet an inline script contains.
     pub fn by_inline(&self, code: &str) -> Vec<&Service> {
         let mut found: Vec<&Service> = Vec::new();
@@ -149,9 +203,9 @@ impl Services {
 }
 
 impl ServiceCookie {
-    /// The typical lifetime, parsed.
+    /// The typical lifetime, parsed; `None` when unknown.
     pub fn lifetime(&self) -> Option<Duration> {
-        self.duration.parse().ok()
+        self.duration.as_deref().and_then(|d| d.parse().ok())
     }
 }
 
@@ -180,11 +234,15 @@ mod tests {
             "google-maps",
             "x-widgets",
             "plausible",
+            "disqus",
+            "vanilla-cookieconsent",
+            "js-cookie",
+            "jquery-cookie",
         ] {
             assert!(services.all().iter().any(|s| s.id == id), "{id}");
         }
         for s in services.all() {
-            for c in &s.cookie {
+            for c in s.cookie.iter().filter(|c| c.duration.is_some()) {
                 assert!(
                     c.lifetime().is_some(),
                     "{}: {} has a bad duration",

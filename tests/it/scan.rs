@@ -58,7 +58,7 @@ fn each_vendor_snippet_yields_exactly_its_cookies() {
         assert_eq!(found, expected, "{}", service.id);
         checked += 1;
     }
-    assert_eq!(checked, 18);
+    assert_eq!(checked, 22);
 }
 
 const CATALOGUE: &str = r#"

@@ -1,0 +1,571 @@
+//! A JavaScript lexer just good enough to tell code from comments, strings, template text and
+//! regular expressions. One pass, linear in the input, and it never panics: every token boundary
+//! falls on an ASCII byte or on a whole character, so every span slices the text safely.
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An identifier or keyword (`document`, `if`, `$`, `é`).
+    Ident,
+    /// A numeric literal.
+    Number,
+    /// An operator or punctuator (`=`, `+=`, `(`, `?.`).
+    Punct,
+    /// A `'...'` or `"..."` literal, quotes included.
+    Str,
+    /// The raw text of one piece of a template literal, without its delimiters: `head` when it
+    /// follows the opening backtick, `tail` when the closing backtick ends it.
+    Template {
+        /// The piece right after the opening backtick.
+        head: bool,
+        /// The piece the closing backtick ends.
+        tail: bool,
+    },
+    /// A regular expression literal with its flags.
+    Regex,
+    /// A comment of any kind, HTML-like ones included.
+    Comment,
+}
+
+/// One token: its kind, its byte span, and whether a line break comes before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub kind: Kind,
+    /// Byte offset of its first byte.
+    pub start: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+    /// Whether a line terminator stands between it and the previous token (comments aside).
+    pub newline_before: bool,
+}
+
+impl Token {
+    /// The token's text.
+    pub fn text<'a>(&self, code: &'a str) -> &'a str {
+        code.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// Whether the token is the punctuator `p`.
+    pub fn is_punct(&self, code: &str, p: &str) -> bool {
+        self.kind == Kind::Punct && self.text(code) == p
+    }
+
+    /// Whether the token is the identifier `name`.
+    pub fn is_ident(&self, code: &str, name: &str) -> bool {
+        self.kind == Kind::Ident && self.text(code) == name
+    }
+}
+
+// After these keywords an expression starts, so `/` opens a regular expression.
+const BEFORE_EXPRESSION: &[&str] = &[
+    "return",
+    "typeof",
+    "instanceof",
+    "in",
+    "of",
+    "new",
+    "delete",
+    "void",
+    "throw",
+    "case",
+    "do",
+    "else",
+    "yield",
+    "await",
+];
+
+// A parenthesised head after these is followed by a statement, where `/` opens a regular expression.
+const CONTROL_HEADS: &[&str] = &["if", "while", "for", "with"];
+
+// After these a `{` opens a block; after other identifiers (`return`, operators aside) an object.
+const BEFORE_OBJECT: &[&str] = &[
+    "return",
+    "typeof",
+    "instanceof",
+    "in",
+    "of",
+    "new",
+    "delete",
+    "void",
+    "throw",
+    "case",
+    "yield",
+    "await",
+];
+
+// Longest first, so `>>>=` wins over `>>`.
+const PUNCTUATORS: &[&str] = &[
+    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=", "=>", "==", "!=",
+    "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
+    "**", "<<", ">>",
+];
+
+/// What an open bracket was, to know what its closing one means.
+#[derive(Clone, Copy, Debug)]
+enum Open {
+    /// `(`; `control` when it is the head of `if`, `while`, `for` or `with`.
+    Paren {
+        control: bool,
+    },
+    Bracket,
+    /// `{`; `block` when it opens a block rather than an object literal.
+    Brace {
+        block: bool,
+    },
+    /// `${` inside a template literal.
+    Substitution,
+}
+
+/// Every token of `code`, comments included, in order.
+pub fn tokens(code: &str) -> Vec<Token> {
+    Lexer {
+        code,
+        bytes: code.as_bytes(),
+        i: 0,
+        out: Vec::with_capacity(code.len() / 4),
+        stack: Vec::new(),
+        newline: false,
+        regex_allowed: true,
+        last: None,
+    }
+    .run()
+}
+
+struct Lexer<'a> {
+    code: &'a str,
+    bytes: &'a [u8],
+    i: usize,
+    out: Vec<Token>,
+    stack: Vec<Open>,
+    /// A line terminator since the last token.
+    newline: bool,
+    /// Whether a `/` here starts a regular expression rather than a division.
+    regex_allowed: bool,
+    /// The last significant token, to decide what a `{` opens.
+    last: Option<Token>,
+}
+
+impl Lexer<'_> {
+    fn run(mut self) -> Vec<Token> {
+        while self.i < self.bytes.len() {
+            let b = self.bytes[self.i];
+            let start = self.i;
+            match b {
+                b'\n' | b'\r' => {
+                    self.newline = true;
+                    self.i += 1;
+                }
+                b' ' | b'\t' | 0x0b | 0x0c => self.i += 1,
+                b'/' if self.peek(1) == Some(b'/') => self.line_comment(start),
+                b'/' if self.peek(1) == Some(b'*') => self.block_comment(start),
+                b'<' if self.code[start..].starts_with("<!--") => self.line_comment(start),
+                b'-' if self.at_line_start() && self.code[start..].starts_with("-->") => {
+                    self.line_comment(start)
+                }
+                b'\'' | b'"' => {
+                    self.i = string_end(self.bytes, start);
+                    self.push(Kind::Str, start);
+                }
+                b'`' => {
+                    self.i += 1;
+                    self.template_piece(true);
+                }
+                b'/' if self.regex_allowed => match regex_end(self.bytes, start) {
+                    Some(end) => {
+                        self.i = end;
+                        self.push(Kind::Regex, start);
+                    }
+                    None => self.punct(start),
+                },
+                b'0'..=b'9' => self.number(start),
+                b'.' if self.peek(1).is_some_and(|c| c.is_ascii_digit()) => self.number(start),
+                b'}' if matches!(self.stack.last(), Some(Open::Substitution)) => {
+                    self.stack.pop();
+                    self.i += 1;
+                    self.template_piece(false);
+                }
+                _ if b.is_ascii_alphanumeric()
+                    || b == b'_'
+                    || b == b'$'
+                    || b == b'\\'
+                    || b == b'#' =>
+                {
+                    self.ident(start)
+                }
+                _ if b.is_ascii() => self.punct(start),
+                _ => {
+                    // A whole character: either white space of JavaScript's own, or part of an identifier.
+                    let c = self.code[start..].chars().next().unwrap_or(' ');
+                    if c == '\u{2028}' || c == '\u{2029}' {
+                        self.newline = true;
+                        self.i += c.len_utf8();
+                    } else if is_space(c) {
+                        self.i += c.len_utf8();
+                    } else {
+                        self.ident(start);
+                    }
+                }
+            }
+        }
+        self.out
+    }
+
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.i + ahead).copied()
+    }
+
+    /// Whether only white space and comments stand between the last line break and here.
+    fn at_line_start(&self) -> bool {
+        self.newline || self.out.iter().all(|t| t.kind == Kind::Comment)
+    }
+
+    fn push(&mut self, kind: Kind, start: usize) {
+        let token = Token {
+            kind,
+            start,
+            end: self.i,
+            newline_before: self.newline,
+        };
+        self.out.push(token);
+        if kind == Kind::Comment {
+            return;
+        }
+        self.newline = false;
+        self.regex_allowed = match kind {
+            Kind::Ident => BEFORE_EXPRESSION.contains(&token.text(self.code)),
+            Kind::Number | Kind::Str | Kind::Regex => false,
+            // After `${` an expression starts; after the closing backtick, an operator.
+            Kind::Template { tail, .. } => !tail,
+            Kind::Punct | Kind::Comment => true,
+        };
+        self.last = Some(token);
+    }
+
+    fn line_comment(&mut self, start: usize) {
+        self.i = self.bytes[start..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .map_or(self.bytes.len(), |n| start + n);
+        self.push(Kind::Comment, start);
+    }
+
+    fn block_comment(&mut self, start: usize) {
+        let body = &self.bytes[start + 2..];
+        let end = body
+            .windows(2)
+            .position(|w| w == b"*/")
+            .map_or(self.bytes.len(), |n| start + 2 + n + 2);
+        if body[..end.saturating_sub(start + 2).min(body.len())]
+            .iter()
+            .any(|&c| c == b'\n' || c == b'\r')
+        {
+            self.newline = true;
+        }
+        self.i = end;
+        self.push(Kind::Comment, start);
+    }
+
+    /// Scans template text from `self.i` up to the closing backtick or the next `${`.
+    fn template_piece(&mut self, head: bool) {
+        let start = self.i;
+        let mut i = start;
+        while i < self.bytes.len() {
+            match self.bytes[i] {
+                b'\\' => i += 2,
+                b'`' => {
+                    self.i = i;
+                    self.push(Kind::Template { head, tail: true }, start);
+                    self.i = i + 1;
+                    return;
+                }
+                b'$' if self.bytes.get(i + 1) == Some(&b'{') => {
+                    self.i = i;
+                    self.push(Kind::Template { head, tail: false }, start);
+                    self.stack.push(Open::Substitution);
+                    self.i = i + 2;
+                    return;
+                }
+                _ => i += 1,
+            }
+        }
+        // Unterminated: the rest of the text is template text.
+        self.i = self.bytes.len();
+        self.push(Kind::Template { head, tail: true }, start);
+    }
+
+    fn number(&mut self, start: usize) {
+        let mut i = start + 1;
+        while i < self.bytes.len() {
+            let c = self.bytes[i];
+            let exponent_sign = (c == b'+' || c == b'-')
+                && matches!(self.bytes[i - 1], b'e' | b'E')
+                && !self.code[start..i].starts_with("0x")
+                && !self.code[start..i].starts_with("0X");
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || exponent_sign {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        self.i = i;
+        self.push(Kind::Number, start);
+    }
+
+    fn ident(&mut self, start: usize) {
+        let mut i = start;
+        while i < self.bytes.len() {
+            let c = self.bytes[i];
+            if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'\\' || c == b'#' {
+                i += 1;
+            } else if c.is_ascii() {
+                break;
+            } else {
+                let ch = self.code[i..].chars().next().unwrap_or(' ');
+                if is_space(ch) || ch == '\u{2028}' || ch == '\u{2029}' {
+                    break;
+                }
+                i += ch.len_utf8();
+            }
+        }
+        self.i = i.max(start + 1);
+        self.push(Kind::Ident, start);
+    }
+
+    fn punct(&mut self, start: usize) {
+        let rest = &self.code[start..];
+        let len = PUNCTUATORS
+            .iter()
+            .find(|p| rest.starts_with(**p))
+            .map_or(1, |p| p.len());
+        self.i = start + len;
+        let text = &self.code[start..self.i];
+        let (regex_after_close, opened) = match text {
+            "(" => {
+                let control = self.last.is_some_and(|t| {
+                    t.kind == Kind::Ident && CONTROL_HEADS.contains(&t.text(self.code))
+                });
+                (None, Some(Open::Paren { control }))
+            }
+            "[" => (None, Some(Open::Bracket)),
+            "{" => (
+                None,
+                Some(Open::Brace {
+                    block: self.opens_block(),
+                }),
+            ),
+            ")" => (
+                Some(self.close(|o| match o {
+                    Open::Paren { control } => Some(control),
+                    _ => None,
+                })),
+                None,
+            ),
+            "]" => (
+                Some(self.close(|o| matches!(o, Open::Bracket).then_some(false))),
+                None,
+            ),
+            "}" => (
+                Some(self.close(|o| match o {
+                    Open::Brace { block } => Some(block),
+                    _ => None,
+                })),
+                None,
+            ),
+            _ => (None, None),
+        };
+        self.push(Kind::Punct, start);
+        if let Some(open) = opened {
+            self.stack.push(open);
+        }
+        match (regex_after_close, text) {
+            (Some(allowed), _) => self.regex_allowed = allowed,
+            (None, "++" | "--") => self.regex_allowed = false,
+            _ => {}
+        }
+    }
+
+    /// Pops the open bracket `matching` accepts; returns whether a regular expression may follow
+    /// the closing one (after an `if (...)` head or a block, yes; after a call or an object, no).
+    fn close(&mut self, matching: impl Fn(Open) -> Option<bool>) -> bool {
+        match self.stack.last().copied().and_then(&matching) {
+            Some(allowed) => {
+                self.stack.pop();
+                allowed
+            }
+            // An unbalanced closer: leave the stack alone, so a template's `${` is still found.
+            None => false,
+        }
+    }
+
+    /// Whether a `{` here opens a block rather than an object literal.
+    fn opens_block(&self) -> bool {
+        let Some(last) = self.last else { return true };
+        let text = last.text(self.code);
+        match last.kind {
+            Kind::Ident => !BEFORE_OBJECT.contains(&text),
+            Kind::Punct => matches!(text, ")" | ";" | "{" | "}" | "=>"),
+            _ => false,
+        }
+    }
+}
+
+/// JavaScript's white space beyond ASCII (line terminators aside).
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}' | '\u{feff}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
+}
+
+/// The index just past the string literal that starts at `start`; an unterminated one ends at the line's end.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                // A line continuation may be `\` CR LF.
+                i += if bytes.get(i + 1) == Some(&b'\r') && bytes.get(i + 2) == Some(&b'\n') {
+                    3
+                } else {
+                    2
+                };
+            }
+            c if c == quote => return i + 1,
+            b'\n' | b'\r' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index just past the regular expression literal (and its flags) that starts at `start`, if it is one.
+fn regex_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    let mut in_class = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'\n' | b'\r' => return None,
+            b'[' => {
+                in_class = true;
+                i += 1;
+            }
+            b']' => {
+                in_class = false;
+                i += 1;
+            }
+            b'/' if !in_class => {
+                i += 1;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'$') {
+                    i += 1;
+                }
+                return Some(i);
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(code: &str) -> Vec<(Kind, &str)> {
+        tokens(code)
+            .into_iter()
+            .map(|t| (t.kind, t.text(code)))
+            .collect()
+    }
+
+    #[test]
+    fn regex_or_division_follows_the_previous_token() {
+        let regexes = |code: &str| -> Vec<String> {
+            kinds(code)
+                .into_iter()
+                .filter(|(k, _)| *k == Kind::Regex)
+                .map(|(_, t)| t.to_owned())
+                .collect()
+        };
+        assert_eq!(regexes("if (a) /'/.test(b)"), ["/'/"]);
+        assert_eq!(regexes("while (x) /`/g.exec(y)"), ["/`/g"]);
+        assert_eq!(regexes("f(a) / 2 / 3"), Vec::<String>::new());
+        assert_eq!(regexes("a[0] / b / c"), Vec::<String>::new());
+        assert_eq!(regexes("return /x/"), ["/x/"]);
+        assert_eq!(
+            regexes("x = {} / 2"),
+            Vec::<String>::new(),
+            "an object divided"
+        );
+        assert_eq!(regexes("function f() {} /re/.test(s)"), ["/re/"]);
+        assert_eq!(regexes("i++ / 2"), Vec::<String>::new());
+        assert_eq!(regexes("var re = /[/]\\//g"), ["/[/]\\//g"]);
+    }
+
+    #[test]
+    fn templates_nest_inside_substitutions() {
+        let code = "a = `x${ `y${ 'z' }` }w`; b = 1";
+        let kinds = kinds(code);
+        assert_eq!(
+            kinds.last(),
+            Some(&(Kind::Number, "1")),
+            "everything after the template is code: {kinds:?}"
+        );
+        assert!(kinds.contains(&(
+            Kind::Template {
+                head: false,
+                tail: true
+            },
+            "w"
+        )));
+        assert!(kinds.contains(&(Kind::Str, "'z'")));
+    }
+
+    #[test]
+    fn a_backtick_inside_a_substitution_does_not_end_the_template() {
+        let code = "t = `a${ f('`') }b`; document.cookie = 'x=1'";
+        assert!(kinds(code).contains(&(Kind::Ident, "document")));
+    }
+
+    #[test]
+    fn non_ascii_characters_never_split() {
+        // A non-breaking space, then a division; Latin-1 bytes read lossily; an identifier in Greek.
+        for code in [
+            "var half =\u{a0}total / 2;",
+            "x\u{fffd}/ 2; y",
+            "var π = 3 / 2",
+            "\u{2028}/x/",
+        ] {
+            let tokens = tokens(code);
+            for t in &tokens {
+                assert!(code.get(t.start..t.end).is_some(), "{code:?} {t:?}");
+            }
+        }
+        assert_eq!(
+            kinds("var half =\u{a0}total / 2;")[3],
+            (Kind::Ident, "total"),
+            "a non-breaking space is white space"
+        );
+    }
+
+    #[test]
+    fn comments_of_every_kind() {
+        let code = "<!-- old\n--> also old\n/* b\n */ x // c";
+        let comments: Vec<&str> = kinds(code)
+            .into_iter()
+            .filter(|(k, _)| *k == Kind::Comment)
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(comments, ["<!-- old", "--> also old", "/* b\n */", "// c"]);
+        assert!(tokens("a\n/* */ b")[1].newline_before);
+    }
+
+    #[test]
+    fn strings_end_at_their_quote_or_the_line() {
+        assert_eq!(kinds(r#"'it\'s' "a\"b""#).len(), 2);
+        assert_eq!(kinds("'open\nx")[1], (Kind::Ident, "x"));
+    }
+}

@@ -1,0 +1,415 @@
+//! Cookie writes in lexed JavaScript: `document.cookie = ...` (and a minified alias of `document`
+//! when the value is plainly a cookie string), js-cookie's `Cookies.set`, jQuery's `$.cookie`,
+//! `cookieStore.set`. Each write is judged by its own value only: a deletion elsewhere on the line
+//! says nothing about it.
+
+use std::collections::HashMap;
+
+use super::lexer::{Kind, Token};
+use super::value::{self, Expr, Part};
+use crate::scan::lifetime::{self, HOLE, Hole, Lifetime, Verdict};
+
+/// The name a write gives its cookie.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Name {
+    /// Written as a literal.
+    Literal(String),
+    /// Built at run time around literal text: the pattern it takes (`mjx.*`, `pref_*`).
+    Shape(String),
+    /// Built at run time with no literal text to go by.
+    Unknown,
+}
+
+/// One cookie write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Write {
+    /// Byte offset where the write starts (`document`, `Cookies`, ...).
+    pub offset: usize,
+    /// Byte offset just past the written value.
+    pub end: usize,
+    /// The cookie's name.
+    pub name: Name,
+    /// Which API writes it, such as `document.cookie`.
+    pub api: &'static str,
+    /// How long the cookie lives, as far as the write says.
+    pub lifetime: Lifetime,
+}
+
+/// Every cookie write among `tokens` of `code`, in order; deletions are left out.
+pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> Vec<Write> {
+    let sig: Vec<usize> = (0..tokens.len())
+        .filter(|&i| tokens[i].kind != Kind::Comment)
+        .collect();
+    let at = |p: usize| sig.get(p).map(|&i| &tokens[i]);
+    let is = |p: usize, punct: &str| at(p).is_some_and(|t| t.is_punct(code, punct));
+    let ident = |p: usize, name: &str| at(p).is_some_and(|t| t.is_ident(code, name));
+    let ctx = Ctx {
+        code,
+        tokens,
+        constants,
+    };
+    let mut writes = Vec::new();
+    for p in 0..sig.len() {
+        let t = &tokens[sig[p]];
+        if t.kind != Kind::Ident {
+            continue;
+        }
+        let text = t.text(code);
+        // Property access of another object (`x.Cookies.set`) is still the same API; `x.document` too.
+        let found = if is(p + 1, ".") && ident(p + 2, "cookie") && is(p + 3, "=") {
+            sig.get(p + 4)
+                .and_then(|&first| ctx.assignment(t.start, first, text == "document"))
+        } else if text == "document"
+            && is(p + 1, "[")
+            && at(p + 2)
+                .is_some_and(|s| s.kind == Kind::Str && value::unescape(s.text(code)) == "cookie")
+            && is(p + 3, "]")
+            && is(p + 4, "=")
+        {
+            sig.get(p + 5)
+                .and_then(|&first| ctx.assignment(t.start, first, true))
+        } else if text == "Cookies" && is(p + 1, ".") && ident(p + 2, "set") && is(p + 3, "(") {
+            ctx.library_call(t.start, sig[p + 3], "js-cookie")
+        } else if (text == "$" || text == "jQuery")
+            && is(p + 1, ".")
+            && ident(p + 2, "cookie")
+            && is(p + 3, "(")
+        {
+            ctx.library_call(t.start, sig[p + 3], "jQuery.cookie")
+        } else if text == "cookieStore" && is(p + 1, ".") && ident(p + 2, "set") && is(p + 3, "(") {
+            ctx.cookie_store(t.start, sig[p + 3])
+        } else {
+            None
+        };
+        writes.extend(found);
+    }
+    writes
+}
+
+struct Ctx<'a> {
+    code: &'a str,
+    tokens: &'a [Token],
+    constants: &'a HashMap<String, f64>,
+}
+
+impl Ctx<'_> {
+    /// `document.cookie = <value>`; `first` is the value's first token. An alias of `document`
+    /// counts only when the value is plainly a cookie string.
+    fn assignment(&self, offset: usize, first: usize, document: bool) -> Option<Write> {
+        let expr = value::expression(self.code, self.tokens, first);
+        let cookie = self.cookie_string(&expr);
+        if !document && !cookie.looks_like_a_cookie {
+            return None;
+        }
+        let lifetime = match cookie.verdict {
+            Verdict::Deletes => return None,
+            Verdict::Sets(lifetime) => lifetime,
+        };
+        Some(Write {
+            offset,
+            end: self.end_of(&expr),
+            name: cookie.name,
+            api: "document.cookie",
+            lifetime,
+        })
+    }
+
+    /// `Cookies.set(name, value, { expires: days })` and `$.cookie(name, value, options)`;
+    /// `open` is the index of the `(`.
+    fn library_call(&self, offset: usize, open: usize, api: &'static str) -> Option<Write> {
+        let args = self.arguments(open);
+        let name = args.first().map_or(Name::Unknown, |a| self.name_of(a));
+        if api == "jQuery.cookie" {
+            // `$.cookie(name)` reads; `$.cookie(name, null)` deletes.
+            let value = args.get(1)?;
+            if self.is_only(value, "null") {
+                return None;
+            }
+        }
+        let lifetime = match args.get(2) {
+            None => Lifetime::Session,
+            Some(options) => match self.option(options, "expires") {
+                Some(Some(days)) if days <= 0.0 => return None,
+                Some(Some(days)) => Lifetime::Seconds(days * 86_400.0),
+                Some(None) => Lifetime::Unknown,
+                None if self.is_plain_object(options) => Lifetime::Session,
+                None => Lifetime::Unknown,
+            },
+        };
+        Some(Write {
+            offset,
+            end: args.last().map_or(offset, |a| self.end_of(a)),
+            name,
+            api,
+            lifetime,
+        })
+    }
+
+    /// `cookieStore.set(name, value)` or `cookieStore.set({ name, value, expires })`.
+    fn cookie_store(&self, offset: usize, open: usize) -> Option<Write> {
+        let args = self.arguments(open);
+        let first = args.first()?;
+        let (name, lifetime) = if self.starts_with(first, "{") {
+            let name = self
+                .property(first, "name")
+                .map_or(Name::Unknown, |v| self.name_of(&v));
+            let lifetime = match self.property(first, "expires") {
+                None => Lifetime::Session,
+                Some(expires) => self
+                    .millis_from_now(&expires)
+                    .map_or(Lifetime::Unknown, |ms| Lifetime::Seconds(ms / 1000.0)),
+            };
+            (name, lifetime)
+        } else {
+            (self.name_of(first), Lifetime::Session)
+        };
+        if let Lifetime::Seconds(s) = lifetime
+            && s <= 0.0
+        {
+            return None;
+        }
+        Some(Write {
+            offset,
+            end: args.last().map_or(offset, |a| self.end_of(a)),
+            name,
+            api: "cookieStore",
+            lifetime,
+        })
+    }
+
+    /// The arguments of the call whose `(` is token `open`.
+    fn arguments(&self, open: usize) -> Vec<Expr> {
+        let mut args = Vec::new();
+        let mut next = self.significant_after(open);
+        while let Some(first) = next {
+            if self.tokens[first].is_punct(self.code, ")") || args.len() >= 8 {
+                break;
+            }
+            let expr = value::expression(self.code, self.tokens, first);
+            let stop = self.tokens.get(expr.end);
+            args.push(expr.clone());
+            match stop {
+                Some(t) if t.is_punct(self.code, ",") => next = self.significant_after(expr.end),
+                _ => break,
+            }
+        }
+        args
+    }
+
+    fn significant_after(&self, i: usize) -> Option<usize> {
+        (i + 1..self.tokens.len()).find(|&k| self.tokens[k].kind != Kind::Comment)
+    }
+
+    fn significant(&self, expr: &Expr) -> Vec<usize> {
+        (expr.first..expr.end)
+            .filter(|&k| self.tokens[k].kind != Kind::Comment)
+            .collect()
+    }
+
+    fn end_of(&self, expr: &Expr) -> usize {
+        self.significant(expr).last().map_or_else(
+            || self.tokens.get(expr.first).map_or(0, |t| t.start),
+            |&k| self.tokens[k].end,
+        )
+    }
+
+    fn is_only(&self, expr: &Expr, ident: &str) -> bool {
+        let s = self.significant(expr);
+        s.len() == 1 && self.tokens[s[0]].is_ident(self.code, ident)
+    }
+
+    fn starts_with(&self, expr: &Expr, punct: &str) -> bool {
+        self.significant(expr)
+            .first()
+            .is_some_and(|&k| self.tokens[k].is_punct(self.code, punct))
+    }
+
+    /// An object literal with no spread, so a missing key is really missing.
+    fn is_plain_object(&self, expr: &Expr) -> bool {
+        self.starts_with(expr, "{")
+            && !self
+                .significant(expr)
+                .iter()
+                .any(|&k| self.tokens[k].is_punct(self.code, "..."))
+    }
+
+    /// The value of property `key` of an object literal, as an expression.
+    fn property(&self, object: &Expr, key: &str) -> Option<Expr> {
+        let s = self.significant(object);
+        let mut depth = 0;
+        for (n, &k) in s.iter().enumerate() {
+            let t = &self.tokens[k];
+            match t.text(self.code) {
+                "{" | "(" | "[" if t.kind == Kind::Punct => depth += 1,
+                "}" | ")" | "]" if t.kind == Kind::Punct => depth -= 1,
+                _ => {}
+            }
+            let named = match t.kind {
+                Kind::Ident => t.text(self.code) == key,
+                Kind::Str => value::unescape(t.text(self.code)) == key,
+                _ => false,
+            };
+            let at_top = depth == 1
+                && s.get(n.wrapping_sub(1))
+                    .is_some_and(|&p| matches!(self.tokens[p].text(self.code), "{" | ","));
+            if named
+                && at_top
+                && s.get(n + 1)
+                    .is_some_and(|&c| self.tokens[c].is_punct(self.code, ":"))
+            {
+                let first = *s.get(n + 2)?;
+                return Some(value::expression(self.code, self.tokens, first));
+            }
+        }
+        None
+    }
+
+    /// `Some(Some(n))` when option `key` is literal arithmetic, `Some(None)` when it is computed, `None` when absent.
+    fn option(&self, options: &Expr, key: &str) -> Option<Option<f64>> {
+        let value = self.property(options, key)?;
+        Some(self.number(&value))
+    }
+
+    fn number(&self, expr: &Expr) -> Option<f64> {
+        let tokens: Vec<Token> = self
+            .significant(expr)
+            .iter()
+            .map(|&k| self.tokens[k])
+            .collect();
+        value::evaluate(self.code, &tokens, self.constants)
+    }
+
+    /// Milliseconds of `Date.now() + N` (or `N + Date.now()`), the only relative date a literal states.
+    fn millis_from_now(&self, expr: &Expr) -> Option<f64> {
+        let s = self.significant(expr);
+        let text = |k: usize| self.tokens[k].text(self.code);
+        let now = s.windows(5).position(|w| {
+            text(w[0]) == "Date"
+                && text(w[1]) == "."
+                && text(w[2]) == "now"
+                && text(w[3]) == "("
+                && text(w[4]) == ")"
+        })?;
+        let rest: Vec<Token> = if now == 0 {
+            s.get(6..)?.iter().map(|&k| self.tokens[k]).collect()
+        } else if now + 5 == s.len() && text(s[now - 1]) == "+" {
+            s[..now - 1].iter().map(|&k| self.tokens[k]).collect()
+        } else {
+            return None;
+        };
+        if now == 0 && s.get(5).is_none_or(|&k| text(k) != "+") {
+            return None;
+        }
+        value::evaluate(self.code, &rest, self.constants)
+    }
+
+    /// The name an argument gives: a literal, a pattern around literal text, or unknown.
+    fn name_of(&self, expr: &Expr) -> Name {
+        let mut text = String::new();
+        for part in &expr.parts {
+            match part {
+                Part::Lit(s) => text.push_str(s),
+                Part::Hole(..) => text.push('*'),
+            }
+        }
+        name_from(&text)
+    }
+
+    /// Reads a `document.cookie` value: the name before its first `=`, and its attributes.
+    fn cookie_string(&self, expr: &Expr) -> CookieString {
+        let mut name = String::new();
+        let mut after = String::new();
+        let mut holes = Vec::new();
+        let mut seen_equals = false;
+        for part in &expr.parts {
+            match part {
+                Part::Lit(s) if !seen_equals => match s.split_once('=') {
+                    Some((before, rest)) => {
+                        name.push_str(before);
+                        after.push_str(&rest.replace(HOLE, "\u{fffd}"));
+                        seen_equals = true;
+                    }
+                    None => name.push_str(s),
+                },
+                Part::Lit(s) => after.push_str(&s.replace(HOLE, "\u{fffd}")),
+                Part::Hole(..) if !seen_equals => name.push('*'),
+                Part::Hole(a, b) => {
+                    after.push(HOLE);
+                    holes.push(self.hole(*a, *b));
+                }
+            }
+        }
+        if !seen_equals {
+            return CookieString {
+                name: Name::Unknown,
+                verdict: Verdict::Sets(Lifetime::Unknown),
+                looks_like_a_cookie: false,
+            };
+        }
+        let lower = after.to_ascii_lowercase();
+        let looks_like_a_cookie = [
+            "path=",
+            "expires=",
+            "max-age=",
+            "domain=",
+            "samesite=",
+            "secure",
+        ]
+        .iter()
+        .any(|k| lower.contains(k));
+        CookieString {
+            name: name_from(&name),
+            verdict: lifetime::attributes(&after, &holes),
+            looks_like_a_cookie,
+        }
+    }
+
+    fn hole(&self, first: usize, last: usize) -> Hole {
+        let tokens = self.tokens.get(first..=last).unwrap_or_default();
+        let compact: String = tokens
+            .iter()
+            .filter(|t| t.kind != Kind::Comment)
+            .map(|t| t.text(self.code))
+            .collect();
+        Hole {
+            number: value::evaluate(self.code, tokens, self.constants),
+            epoch: [
+                "Date(0)",
+                "Date(1)",
+                "Date(0,",
+                "Date(1970",
+                "Date(-",
+                "setTime(0)",
+            ]
+            .iter()
+            .any(|e| compact.contains(e)),
+        }
+    }
+}
+
+struct CookieString {
+    name: Name,
+    verdict: Verdict,
+    looks_like_a_cookie: bool,
+}
+
+/// A name from its text, where `*` stands for what is built at run time.
+fn name_from(text: &str) -> Name {
+    let text = text.trim();
+    let mut shape = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !(c == '*' && shape.ends_with('*')) {
+            shape.push(c);
+        }
+    }
+    if shape.is_empty()
+        || shape == "*"
+        || shape.contains(|c: char| c.is_whitespace() || c == ';' || c == HOLE)
+    {
+        Name::Unknown
+    } else if shape.contains('*') {
+        Name::Shape(shape)
+    } else {
+        Name::Literal(shape)
+    }
+}
