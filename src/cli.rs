@@ -1,8 +1,8 @@
 //! The command line shared by the `cookie-ledger` binary and `cargo xtask`: parses arguments, runs, reports.
 
 use std::ffi::OsString;
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -19,19 +19,20 @@ pub struct Cli {
     command: Command,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 clean, 1 drift found, 2 bad input or usage.";
+const EXIT_CODES: &str =
+    "Exit codes: 0 clean, 1 drift found, 2 bad input, usage or an internal error.";
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Render the tables into the pages' markers, verify the result, and write the output folder if it is clean.
-    Build(Common),
-    /// Run every check of build and write nothing; also compare with the output folder if it exists.
-    Check(Common),
+    /// Render the tables into the pages' markers, verify the result, and replace the output folder if it is clean.
+    Build(BuildArgs),
+    /// Run every check of build and write nothing; with --out, also compare with that output folder.
+    Check(CheckArgs),
     /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
     Export(ExportArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
     Serve(ServeArgs),
-    /// List the rules with their ids and what each checks.
+    /// List the rules with their ids, class, default severity and what each checks.
     Rules,
 }
 
@@ -46,7 +47,7 @@ struct ServeArgs {
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 4747)]
     port: u16,
-    /// The address to listen on; anything but loopback exposes the preview to the network.
+    /// The address to listen on; anything but loopback exposes the preview to the network and accepts any Host header.
     #[arg(long, default_value = "127.0.0.1")]
     host: std::net::IpAddr,
     /// Where to build the preview (default: a folder in the system's temporary folder).
@@ -59,28 +60,29 @@ struct ExportArgs {
     /// The catalogue file.
     #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
     catalogue: PathBuf,
-    /// The folder to write into (created if missing; files of the same name are replaced).
+    /// The folder to write into (created if missing; files of the same name are replaced, others kept).
     #[arg(long, value_name = "DIR", default_value = "declarations")]
     out: PathBuf,
 }
 
+/// What build and check both read, and how they report.
 #[derive(Args, Debug)]
-struct Common {
+struct Inputs {
     /// The catalogue file.
     #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
     catalogue: PathBuf,
-    /// The folder of pages to read (a Hugo, Jekyll or Zola output folder works too).
+    /// The folder of pages to read (a Hugo, Jekyll, Zola, Sphinx or MkDocs output folder works too).
     #[arg(long, value_name = "DIR", default_value = "site")]
     site: PathBuf,
-    /// The output folder, replaced whole by a clean build; `check` compares with it when it exists.
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    out: PathBuf,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// When to colour the human report (NO_COLOR is honoured in auto).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// List every place a finding holds for (the human report shows the first few and a count).
+    #[arg(long)]
+    verbose: bool,
     /// Fail, not warn, when a cookie declared as set by a script or tag is set by no page;
     /// report service cookies set only in some cases too.
     #[arg(long)]
@@ -88,12 +90,30 @@ struct Common {
     /// A copy of the Open Cookie Database (its CSV export), to describe cookies the catalogue does not declare.
     #[arg(long, value_name = "FILE")]
     cookie_db: Option<PathBuf>,
-    /// Where `build` writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
-    #[arg(long, value_name = "FILE")]
-    inventory: Option<PathBuf>,
-    /// Do not report this rule (a drift rule id; repeatable), such as --allow unseen-cookie.
+    /// Do not report this rule in this run (a drift rule id; repeatable), such as --allow unseen-cookie.
     #[arg(long, value_name = "RULE", value_parser = parse_allowed_rule)]
     allow: Vec<Rule>,
+}
+
+#[derive(Args, Debug)]
+struct BuildArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// The output folder, replaced whole by a clean build; never the site, nor a folder holding the catalogue.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    out: PathBuf,
+    /// Where a clean build writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// An output folder to compare with what a build would write (not compared unless given).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 fn parse_allowed_rule(id: &str) -> Result<Rule, String> {
@@ -115,8 +135,24 @@ enum Color {
 
 /// Runs the command line `args` (program name first); returns the process exit code.
 ///
-/// `terminal` says whether `out` is a terminal, for colours.
+/// `terminal` says whether `out` is a terminal, for colours. Help texts tell the user to run
+/// `cookie-ledger build` with the run's own paths.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, terminal: bool) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with(args, out, err, terminal, None)
+}
+
+/// [`run`], with the command help texts give for rebuilding (`cargo xtask build` for the demo).
+pub fn run_with<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    terminal: bool,
+    build_command: Option<&str>,
+) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -133,50 +169,73 @@ where
             };
         }
     };
-    let (mode, common) = match cli.command {
-        Command::Build(common) => (Mode::Build, common),
-        Command::Check(common) => (Mode::Check, common),
+    let (mode, inputs, out_dir, inventory) = match cli.command {
+        Command::Build(args) => (Mode::Build, args.inputs, Some(args.out), args.inventory),
+        Command::Check(args) => (Mode::Check, args.inputs, args.out, None),
         Command::Export(args) => return export(&args, out, err),
         Command::Serve(args) => return serve(args, out, err),
-        Command::Rules => {
-            for rule in Rule::ALL {
-                let _ = writeln!(out, "{:<18} {}", rule.id(), rule.explanation());
-            }
-            return 0;
-        }
+        Command::Rules => return rules(out),
     };
     let command = if mode == Mode::Build {
         "build"
     } else {
         "check"
     };
+    let build_command = build_command.map_or_else(
+        || {
+            let mut words = vec!["cookie-ledger".to_owned(), "build".to_owned()];
+            for (flag, path) in [
+                ("--catalogue", Some(&inputs.catalogue)),
+                ("--site", Some(&inputs.site)),
+                ("--out", out_dir.as_ref()),
+            ] {
+                if let Some(path) = path {
+                    words.push(flag.to_owned());
+                    words.push(shell_word(path));
+                }
+            }
+            words.join(" ")
+        },
+        str::to_owned,
+    );
     let started = Instant::now();
     let outcome = build::run(&Options {
-        catalogue: common.catalogue,
-        site: common.site,
-        out: common.out,
+        catalogue: inputs.catalogue,
+        site: inputs.site,
+        out: out_dir,
         mode,
-        strict: common.strict,
-        allow: common.allow,
-        inventory: common.inventory,
-        cookie_db: common.cookie_db,
+        strict: inputs.strict,
+        allow: inputs.allow,
+        inventory,
+        cookie_db: inputs.cookie_db,
         preview: None,
+        build_command,
     });
-    let color = match common.color {
+    let color = match inputs.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    if let Err(e) = report::write(
+    let style = Style {
+        color,
+        verbose: inputs.verbose,
+    };
+    let written = report::write(
         out,
-        common.format,
-        Style { color },
+        inputs.format,
+        style,
         command,
         &outcome,
         started.elapsed(),
-    ) {
-        let _ = writeln!(err, "error: cannot write the report: {e}");
-        return ExitCode::BadInput as i32;
+    )
+    .and_then(|()| out.flush());
+    if let Err(e) = written {
+        // A reader that stopped reading (`check | head`) is not an error; the exit code still says what was found.
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            let _ = writeln!(err, "error: cannot write the report: {e}");
+            return ExitCode::BadInput as i32;
+        }
+        return outcome.exit as i32;
     }
     if outcome.exit == ExitCode::Drift && std::env::var_os("CI").is_some() {
         let _ = writeln!(
@@ -187,22 +246,54 @@ where
     outcome.exit as i32
 }
 
+/// A path as one shell word: quoted when it holds anything but plain characters.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%=,".contains(c));
+    if plain {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The rule table, aligned.
+fn rules(out: &mut dyn Write) -> i32 {
+    let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
+    let written = (|| -> io::Result<()> {
+        writeln!(out, "{:<width$}  {:<9}  what it checks", "rule", "class")?;
+        for rule in Rule::ALL {
+            let class = match rule.class() {
+                crate::diagnostic::Class::Drift => "drift",
+                crate::diagnostic::Class::BadInput => "bad input",
+            };
+            writeln!(
+                out,
+                "{:<width$}  {class:<9}  {}",
+                rule.id(),
+                rule.explanation()
+            )?;
+        }
+        out.flush()
+    })();
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::BadInput as i32,
+        _ => 0,
+    }
+}
+
 fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let catalogue = match crate::catalogue::Catalogue::load(&args.catalogue) {
         Ok(c) => c,
         Err(diagnostics) => {
-            let outcome = build::Outcome {
-                exit: ExitCode::of(&diagnostics),
-                diagnostics,
-                summary: build::Summary::default(),
-                wrote: false,
-                found: Vec::new(),
-                policy_pages: Vec::new(),
-            };
+            let outcome = build::Outcome::failed(diagnostics, build::Summary::default());
             let _ = report::write(
                 out,
                 Format::Human,
-                Style { color: false },
+                Style::default(),
                 "export",
                 &outcome,
                 Default::default(),
@@ -211,24 +302,21 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         }
     };
     let files = crate::export::files(&catalogue);
-    for (rel, contents) in &files {
-        let path = args.out.join(rel);
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, contents));
-        if let Err(e) = written {
-            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
-            return ExitCode::BadInput as i32;
+    match crate::export::write(&args.out, &catalogue, &files) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "export: wrote {} files to {}",
+                files.len(),
+                report::terminal_text(&args.out.display().to_string())
+            );
+            0
+        }
+        Err(message) => {
+            let _ = writeln!(err, "error: {}", report::terminal_text(&message));
+            ExitCode::BadInput as i32
         }
     }
-    let _ = writeln!(
-        out,
-        "export: wrote {} files to {}",
-        files.len(),
-        args.out.display()
-    );
-    0
 }
 
 fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
@@ -245,8 +333,12 @@ fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     // The server's threads send their lines here: this thread alone writes, flushing each so pipes see it at once.
     for line in lines {
         let _ = match line {
-            crate::serve::Log::Out(text) => writeln!(out, "{text}").and_then(|()| out.flush()),
-            crate::serve::Log::Err(text) => writeln!(err, "{text}").and_then(|()| err.flush()),
+            crate::serve::Log::Out(text) => {
+                writeln!(out, "{}", report::terminal_text(&text)).and_then(|()| out.flush())
+            }
+            crate::serve::Log::Err(text) => {
+                writeln!(err, "{}", report::terminal_text(&text)).and_then(|()| err.flush())
+            }
         };
     }
     server.join().unwrap_or(ExitCode::BadInput as i32)

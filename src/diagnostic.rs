@@ -69,6 +69,9 @@ rules! {
     Template = "template", BadInput, "a table template fails to compile or to render";
     BadMarker = "bad-marker", BadInput, "a marker names an unknown category or language, or sits where a table cannot go";
     Io = "io", BadInput, "a file or folder cannot be read or written";
+    UnsupportedFile = "unsupported-file", BadInput, "a file the tool will not read or publish: a FIFO, socket or device, a link that leaves the site, a file too large, a page in an encoding it cannot read";
+    UnsafeOutput = "unsafe-output", BadInput, "--out or --inventory would delete or overwrite the site, the catalogue, its templates or a file cookie-ledger did not write";
+    InternalError = "internal-error", BadInput, "cookie-ledger itself failed on an input (a bug to report); nothing was written";
     RowDrift = "row-drift", Drift, "a table row says something other than the catalogue";
     MissingRow = "missing-row", Drift, "a generated table lacks a cookie the catalogue declares for it";
     ExtraRow = "extra-row", Drift, "a table lists a cookie the catalogue does not declare there";
@@ -79,7 +82,10 @@ rules! {
     StaleOutput = "stale-output", Drift, "the output folder, or what a marker holds now, differs from what a build would write";
     UncheckedTable = "unchecked-table", Drift, "a cookie table sits on a page that belongs to no site of the catalogue";
     UndeclaredCookie = "undeclared-cookie", Drift, "a page sets a cookie the catalogue does not declare for its site";
-    DynamicCookieName = "dynamic-cookie-name", Drift, "a script writes a cookie whose name is only known at run time";
+    DynamicCookieName = "dynamic-cookie-name", Drift, "a script writes a cookie whose name is only known at run time, and no declaration settles it";
+    PageOutsideSites = "page-outside-sites", Drift, "a page belongs to no site of the catalogue: any cookie it sets is declared nowhere";
+    LoadedBeforeConsent = "loaded-before-consent", Drift, "a service whose cookies need consent loads as the page loads, with nothing on the page holding it back";
+    DurationMismatch = "duration-mismatch", Drift, "a cookie's declared duration is shorter, or much longer, than the lifetime its writer states";
     UnseenCookie = "unseen-cookie", Drift, "a cookie declared as set by a script or tag is set by no page of its site";
     PartyMismatch = "party-mismatch", Drift, "a cookie's declared party contradicts what is known of the service that sets it";
     CategoryMismatch = "category-mismatch", Drift, "a cookie's declared category contradicts what is known of the service that sets it";
@@ -89,7 +95,7 @@ rules! {
 
 impl Rule {
     /// Whether a cookie may waive the rule with `[cookie.allow]`.
-    pub fn can_be_allowed(self) -> bool {
+    pub fn waivable_per_cookie(self) -> bool {
         matches!(
             self,
             Rule::UnseenCookie
@@ -97,6 +103,16 @@ impl Rule {
                 | Rule::CategoryMismatch
                 | Rule::NecessaryAdvertising
                 | Rule::ConsentExemptDuration
+                | Rule::DurationMismatch
+                | Rule::LoadedBeforeConsent
+        )
+    }
+
+    /// Whether the catalogue may waive the rule for some files with `[[allow]]`.
+    pub fn waivable_per_file(self) -> bool {
+        matches!(
+            self,
+            Rule::DynamicCookieName | Rule::LoadedBeforeConsent | Rule::PageOutsideSites
         )
     }
 }
@@ -141,6 +157,16 @@ impl fmt::Display for Location {
     }
 }
 
+/// Another place a finding holds for: where the same cookie is set, or a page that loads the script that sets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// Where.
+    #[serde(flatten)]
+    pub location: Location,
+    /// What happens there: `sets`, or `loads <script>`.
+    pub role: String,
+}
+
 /// One finding: what is wrong, where, and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -165,6 +191,9 @@ pub struct Diagnostic {
     /// Text ready to paste into the catalogue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// Every place the finding holds for, its own first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
 }
 
 impl Diagnostic {
@@ -179,6 +208,7 @@ impl Diagnostic {
             diff: None,
             evidence: None,
             suggestion: None,
+            places: Vec::new(),
         }
     }
 
@@ -211,6 +241,12 @@ impl Diagnostic {
     /// Adds text ready to paste into the catalogue.
     pub fn with_suggestion(mut self, suggestion: String) -> Self {
         self.suggestion = Some(suggestion);
+        self
+    }
+
+    /// Adds every place the finding holds for.
+    pub fn with_places(mut self, places: Vec<Place>) -> Self {
+        self.places = places;
         self
     }
 

@@ -1,7 +1,9 @@
 //! Writes the catalogue out for other consumers: a JSON declaration per site and language, and a
 //! vanilla-cookieconsent configuration module per site, so nobody types the list twice.
 //!
-//! Pure: returns file names and contents; the caller writes them.
+//! [`files`] is pure: it returns file names and contents; [`write`] puts them in place all at once.
+
+use std::path::{Component, Path};
 
 use serde_json::{Value, json};
 
@@ -152,11 +154,68 @@ pub fn cookieconsent(catalogue: &Catalogue, site: usize) -> String {
          // Use with vanilla-cookieconsent: CookieConsent.run({{ categories, language: {{ default: {}, translations }} }}),\n\
          // after adding each language's consentModal texts to `translations`.\n\n\
          export const categories = {{\n{categories}}};\n\nexport const translations = {{\n{translations}}};\n",
-        catalogue.path,
-        info.id,
-        info.url,
+        // Catalogue text in a comment is quoted as a string, so no line break can end the comment.
+        js_string(&catalogue.path),
+        js_string(&info.id),
+        js_string(&info.url),
         js_string(&info.languages[0]),
     )
+}
+
+/// Writes `files` under `out`, all or none: every file goes to a temporary sibling first, and
+/// only when all are written are they renamed into place. Files of other names are kept.
+pub fn write(out: &Path, catalogue: &Catalogue, files: &[(String, String)]) -> Result<(), String> {
+    let inputs: Vec<std::path::PathBuf> = catalogue
+        .inputs
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let mut prepared = Vec::new();
+    let undo = |prepared: &[(std::path::PathBuf, std::path::PathBuf)]| {
+        for (temporary, _) in prepared {
+            let _ = std::fs::remove_file(temporary);
+        }
+    };
+    for (rel, contents) in files {
+        // Site ids are validated, so these hold no `..`; checked again because the folder is the user's.
+        if Path::new(rel)
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            undo(&prepared);
+            return Err(format!(
+                "refusing to write {rel}: it leaves {}",
+                out.display()
+            ));
+        }
+        let path = out.join(rel);
+        if path.canonicalize().is_ok_and(|p| inputs.contains(&p)) {
+            undo(&prepared);
+            return Err(format!(
+                "refusing to write {}: the catalogue reads that file",
+                path.display()
+            ));
+        }
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| crate::fsio::prepare(&path, contents.as_bytes()));
+        match written {
+            Ok(temporary) => prepared.push((temporary, path)),
+            Err(e) => {
+                undo(&prepared);
+                return Err(format!(
+                    "cannot write {}: {e}; nothing was replaced",
+                    path.display()
+                ));
+            }
+        }
+    }
+    for (temporary, path) in &prepared {
+        crate::fsio::commit(temporary, path)
+            .map_err(|e| format!("cannot put {} in place: {e}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// A name as vanilla-cookieconsent matches it: a string, or a regular expression for a pattern.
@@ -179,7 +238,10 @@ fn regex_escape(text: &str) -> String {
     out
 }
 
-/// A JavaScript string literal.
+/// A JavaScript string literal; line and paragraph separators escaped too, which JSON leaves as they are.
 fn js_string(text: &str) -> String {
-    serde_json::to_string(text).expect("a string serialises")
+    serde_json::to_string(text)
+        .unwrap_or_default()
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }

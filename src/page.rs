@@ -13,7 +13,7 @@ use crate::position::LineIndex;
 use crate::readback::{self, MarkerSeen, Readback};
 use crate::render::Tables;
 use crate::scan::services::TagKind;
-use crate::scan::{self, Gates, Sighting};
+use crate::scan::{self, Controls, Sighting};
 use crate::verify::{self, SeenMarker, SeenTable};
 
 /// What a page pass needs that every page shares.
@@ -45,8 +45,8 @@ pub struct PageResult {
     pub sightings: Vec<(Location, Sighting)>,
     /// Scripts of the site the page loads.
     pub scripts: Vec<ScriptLoad>,
-    /// What the page's inline code holds back until consent.
-    pub gates: Gates,
+    /// What the page's inline code says about the services it loads.
+    pub controls: Controls,
 }
 
 /// A script of the site that a page loads.
@@ -56,6 +56,8 @@ pub struct ScriptLoad {
     pub path: String,
     /// Whether a consent manager holds the `<script>` back.
     pub gated: bool,
+    /// Where the `<script>` tag is.
+    pub location: Location,
 }
 
 /// Processes one page: `rel` is its `/`-separated path in the site, `display` its path for messages.
@@ -206,11 +208,11 @@ pub fn process(
 
     let located = |s: Sighting| (at(to_input(s.offset)), s);
     let services = &ctx.catalogue.services;
-    let mut gates = Gates::default();
+    let mut controls = Controls::default();
     let mut found: Vec<(Sighting, bool)> = Vec::new();
     for script in &read.inline_scripts {
         let scan = scan::script(services, &script.code, script.offset, script.gated);
-        gates.extend(&scan.gates);
+        controls.extend(&scan.controls);
         found.extend(scan.sightings.into_iter().map(|s| (s, true)));
     }
     let mut scripts = Vec::new();
@@ -228,6 +230,7 @@ pub fn process(
             scripts.push(ScriptLoad {
                 path,
                 gated: tag.gated,
+                location: at(to_input(tag.offset)),
             });
         }
     }
@@ -235,7 +238,7 @@ pub fn process(
     let mut sightings: Vec<(Location, Sighting)> = found
         .into_iter()
         .map(|(mut s, inline)| {
-            gates.hold(&mut s, inline);
+            controls.apply(&mut s, inline);
             located(s)
         })
         .collect();
@@ -253,7 +256,7 @@ pub fn process(
         covered: verdict.covered.into_iter().collect(),
         sightings,
         scripts,
-        gates,
+        controls,
     }
 }
 

@@ -22,10 +22,58 @@ pub enum Format {
 }
 
 /// How a human report looks.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Style {
     /// ANSI colours on.
     pub color: bool,
+    /// Every place of a finding, not the first few and a count.
+    pub verbose: bool,
+}
+
+/// How many places of each kind the human report shows before "and N more".
+const FEW: usize = 3;
+
+/// Text from a page, a file name or the catalogue, safe to print on a terminal or in a CI log:
+/// control characters (line breaks, escape sequences) and bidirectional formatting characters
+/// are shown as escapes, so no input can forge a line, an annotation or a colour.
+pub fn terminal_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The places of a finding in groups: where else it is set, which pages load the script, where a service loads.
+fn place_groups(d: &Diagnostic) -> Vec<(&'static str, Vec<String>)> {
+    let mut groups: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for place in &d.places {
+        let own = Some(&place.location) == d.location.as_ref();
+        if own && (place.role == "sets" || place.role == "loads it") {
+            continue;
+        }
+        let label = match place.role.as_str() {
+            "sets" => "also set at",
+            "loads it" => "also loaded at",
+            _ => "loaded by",
+        };
+        let text = terminal_text(&place.location.to_string());
+        match groups.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, list)) => list.push(text),
+            None => groups.push((label, vec![text])),
+        }
+    }
+    groups
 }
 
 /// The version of the JSON shape; bumped on any incompatible change.
@@ -73,12 +121,36 @@ fn human(
             .map(|l| format!("{l}: "))
             .unwrap_or_default();
         let head = paint(colour, &format!("{word}[{}]", d.rule));
-        writeln!(out, "{}{head}: {}", paint("1", &place), d.message)?;
+        writeln!(
+            out,
+            "{}{head}: {}",
+            paint("1", &terminal_text(&place)),
+            terminal_text(&d.message)
+        )?;
         if let Some(evidence) = &d.evidence {
-            writeln!(out, "    = evidence: {evidence}")?;
+            writeln!(out, "    = evidence: {}", terminal_text(evidence))?;
+        }
+        for (label, list) in place_groups(d) {
+            if style.verbose {
+                let indent = " ".repeat(label.len() + 8);
+                writeln!(out, "    = {label}: {}", list.join(&format!("\n{indent}")))?;
+            } else {
+                let shown = list
+                    .iter()
+                    .take(FEW)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = match list.len().saturating_sub(FEW) {
+                    0 => String::new(),
+                    n => format!(" and {n} more (--verbose lists them)"),
+                };
+                writeln!(out, "    = {label}: {shown}{more}")?;
+            }
         }
         if let Some(diff) = &d.diff {
             for line in diff.lines() {
+                let line = &terminal_text(line);
                 let colour = match line.as_bytes().first() {
                     _ if line.starts_with("---") || line.starts_with("+++") => "1",
                     Some(b'-') => "31",
@@ -95,12 +167,12 @@ fn human(
             }
         }
         if let Some(help) = &d.help {
-            writeln!(out, "    = help: {help}")?;
+            writeln!(out, "    = help: {}", terminal_text(help))?;
         }
         if let Some(suggestion) = &d.suggestion {
             writeln!(out, "    = suggestion:")?;
             for line in suggestion.lines() {
-                writeln!(out, "      {line}")?;
+                writeln!(out, "      {}", terminal_text(line))?;
             }
         }
         writeln!(out)?;
@@ -112,8 +184,11 @@ fn human(
                 .iter()
                 .map(|(name, by)| format!("{name} ({by})"))
                 .collect();
-            writeln!(out, "  {site}: {}", list.join(", "))?;
+            writeln!(out, "  {site}: {}", terminal_text(&list.join(", ")))?;
         }
+    }
+    for note in &outcome.notes {
+        writeln!(out, "note: {}", terminal_text(note))?;
     }
     let (errors, warnings) = count(&outcome.diagnostics);
     let status = match outcome.exit {
@@ -150,6 +225,7 @@ struct JsonReport<'a> {
     elapsed_ms: u128,
     diagnostics: &'a [Diagnostic],
     found: Vec<serde_json::Value>,
+    notes: &'a [String],
 }
 
 fn json(
@@ -179,6 +255,7 @@ fn json(
                 serde_json::json!({ "site": site, "cookies": cookies })
             })
             .collect(),
+        notes: &outcome.notes,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
@@ -201,20 +278,31 @@ fn github(
                 0,
                 format!(
                     "file={},line={},col={}",
-                    escape_property(&l.file),
+                    escape_property(&terminal_text(&l.file)),
                     l.line,
                     l.column
                 ),
             );
         }
-        let mut text = d.message.clone();
+        let mut text = terminal_text(&d.message);
         for extra in [&d.evidence, &d.help].into_iter().flatten() {
             text.push('\n');
-            text.push_str(extra);
+            text.push_str(&terminal_text(extra));
+        }
+        if !d.places.is_empty() {
+            text.push_str("\nplaces:");
+            for place in &d.places {
+                text.push_str(&format!(
+                    "\n  {} ({})",
+                    terminal_text(&place.location.to_string()),
+                    terminal_text(&place.role)
+                ));
+            }
         }
         for block in [&d.diff, &d.suggestion].into_iter().flatten() {
             text.push_str("\n\n");
-            text.push_str(block);
+            let lines: Vec<String> = block.lines().map(terminal_text).collect();
+            text.push_str(&lines.join("\n"));
         }
         writeln!(
             out,
@@ -283,6 +371,24 @@ fn sarif(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                         "region": { "startLine": l.line, "startColumn": l.column },
                     }
                 }]);
+            }
+            if !d.places.is_empty() {
+                let related: Vec<Value> = d
+                    .places
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        json!({
+                            "id": i,
+                            "message": { "text": p.role },
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": uri(&p.location.file) },
+                                "region": { "startLine": p.location.line, "startColumn": p.location.column },
+                            }
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = Value::Array(related);
             }
             let mut properties = serde_json::Map::new();
             if let Some(diff) = &d.diff {

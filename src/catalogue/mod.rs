@@ -29,6 +29,57 @@ pub struct Catalogue {
     pub cookies: Vec<Cookie>,
     /// Services to recognise on pages: the catalogue's own, then the built-in ones.
     pub services: crate::scan::services::Services,
+    /// Pages treated apart.
+    pub pages: Pages,
+    /// Rules waived for some files.
+    pub allow: Vec<FileAllow>,
+    /// Every file the catalogue was read from: itself and its templates.
+    pub inputs: Vec<std::path::PathBuf>,
+}
+
+/// `[pages]`: path globs relative to the site folder.
+#[derive(Debug, Default)]
+pub struct Pages {
+    /// Pages that belong to no site on purpose; still scanned.
+    pub outside_sites: Vec<String>,
+    /// Pages whose tables are never taken for cookie tables.
+    pub no_cookie_tables: Vec<String>,
+}
+
+impl Pages {
+    /// Whether the page at `rel` is listed as belonging to no site.
+    pub fn outside_sites(&self, rel: &str) -> bool {
+        self.outside_sites
+            .iter()
+            .any(|g| crate::glob::matches(g, rel))
+    }
+
+    /// Whether the tables of the page at `rel` are never cookie tables.
+    pub fn no_cookie_tables(&self, rel: &str) -> bool {
+        self.no_cookie_tables
+            .iter()
+            .any(|g| crate::glob::matches(g, rel))
+    }
+}
+
+/// A rule waived for the files some globs match.
+#[derive(Debug)]
+pub struct FileAllow {
+    /// The rule.
+    pub rule: Rule,
+    /// Path globs relative to the site folder.
+    pub files: Vec<String>,
+    /// Why.
+    pub reason: String,
+}
+
+impl Catalogue {
+    /// Whether `rule` is waived for the file at `rel` (relative to the site folder).
+    pub fn allowed_in(&self, rule: Rule, rel: &str) -> bool {
+        self.allow
+            .iter()
+            .any(|a| a.rule == rule && a.files.iter().any(|g| crate::glob::matches(g, rel)))
+    }
 }
 
 /// One portal.
@@ -86,6 +137,8 @@ pub struct Cookie {
     pub overrides: BTreeMap<usize, Override>,
     /// Rules waived for this cookie, with the reason given.
     pub allow: BTreeMap<crate::diagnostic::Rule, String>,
+    /// Script files (path globs) whose writes with a name built at run time set this cookie.
+    pub set_in: Vec<String>,
     /// Where the cookie is declared.
     pub location: Location,
 }
@@ -139,14 +192,29 @@ impl Catalogue {
     /// Errors come back all at once, each with its line and column.
     pub fn load(path: &Path) -> Result<Catalogue, Vec<Diagnostic>> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = crate::fsio::read(path, crate::fsio::MAX_TEXT).map_err(|e| {
             vec![
                 Diagnostic::error(Rule::Io, None, format!("cannot read {display}: {e}"))
                     .with_help("pass the catalogue's path with --catalogue"),
             ]
         })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let place = crate::position::LineIndex::new(bytes).line_col(bytes, at);
+            vec![
+                Diagnostic::error(
+                    Rule::CatalogueSyntax,
+                    Some(Location::new(display.clone(), place)),
+                    "the catalogue is not UTF-8 text",
+                )
+                .with_help("save the file as UTF-8 (TOML files are UTF-8)"),
+            ]
+        })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Catalogue::parse(&text, &display, &base)
+        let mut catalogue = Catalogue::parse(&text, &display, &base)?;
+        catalogue.inputs.insert(0, path.to_path_buf());
+        Ok(catalogue)
     }
 
     /// Parses and validates catalogue `text`; `base` is the folder templates are relative to.

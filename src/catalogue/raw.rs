@@ -24,6 +24,36 @@ pub struct RawCatalogue {
     /// `[[service]]` tables: third-party services to recognise, added to the built-in ones.
     #[serde(default)]
     pub service: Vec<crate::scan::services::Service>,
+    /// `[pages]`: pages that are treated apart.
+    #[serde(default)]
+    pub pages: RawPages,
+    /// `[[allow]]` tables: a rule waived for some files, with the reason.
+    #[serde(default)]
+    pub allow: Vec<Spanned<RawAllow>>,
+}
+
+/// `[pages]`: path globs relative to the site folder.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawPages {
+    /// Pages that belong to no site on purpose; still scanned.
+    #[serde(default)]
+    pub outside_sites: Vec<Spanned<String>>,
+    /// Pages whose tables are never taken for cookie tables.
+    #[serde(default)]
+    pub no_cookie_tables: Vec<Spanned<String>>,
+}
+
+/// `[[allow]]`: a rule waived for the files its globs match.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAllow {
+    /// The rule id.
+    pub rule: Spanned<String>,
+    /// Path globs relative to the site folder.
+    pub files: Spanned<Vec<Spanned<String>>>,
+    /// Why the rule does not apply there.
+    pub reason: Spanned<String>,
 }
 
 /// One portal sharing the catalogue.
@@ -125,6 +155,9 @@ pub struct RawCookie {
     /// Rules this cookie is exempt from, each with the reason: `[cookie.allow]`.
     #[serde(default)]
     pub allow: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Script files (path globs) whose writes with a name built at run time set this cookie.
+    #[serde(default)]
+    pub set_in: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// What one site says differently about a cookie.

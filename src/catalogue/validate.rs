@@ -6,8 +6,8 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::raw::{RawCatalogue, RawCookie, RawText};
-use super::{Catalogue, Category, Cookie, Duration, Override, Site, Texts};
+use super::raw::{RawAllow, RawCatalogue, RawCookie, RawText};
+use super::{Catalogue, Category, Cookie, Duration, FileAllow, Override, Pages, Site, Texts};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels;
 use crate::position::LineIndex;
@@ -60,6 +60,7 @@ impl Checker<'_> {
                     "write the text",
                 );
             }
+            self.prose(value, &format!("{key} in `{}`", lang.get_ref()));
             texts.insert(lang.get_ref().clone(), value.get_ref().trim().to_owned());
         }
         for lang in needed {
@@ -74,6 +75,39 @@ impl Checker<'_> {
         texts
     }
 
+    /// Text a visitor reads: no placeholder, no control or bidirectional formatting characters.
+    fn prose(&mut self, value: &Spanned<String>, key: &str) {
+        self.characters(value, key);
+        if let Some(word) = placeholder(value.get_ref()) {
+            self.error(
+                value.span(),
+                format!("{key} is a placeholder (`{word}`), which would be published as it is"),
+                "write the text a visitor should read in its place",
+            );
+        }
+    }
+
+    /// Any text of the catalogue: no control characters (tabs and line breaks aside), no
+    /// bidirectional overrides or isolates, which make text display as something it does not say.
+    fn characters(&mut self, value: &Spanned<String>, key: &str) {
+        let bad = value.get_ref().chars().find(|&c| {
+            (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        });
+        if let Some(c) = bad {
+            let what = if c.is_control() {
+                "a control character"
+            } else {
+                "a bidirectional formatting character, which can make text display differently from what it says"
+            };
+            self.error(
+                value.span(),
+                format!("{key} holds U+{:04X}, {what}", c as u32),
+                "remove it; write the text as plain characters",
+            );
+        }
+    }
+
     fn duration(&mut self, raw: &Spanned<String>) -> Duration {
         raw.get_ref().parse().unwrap_or_else(|e| {
             self.error(
@@ -84,6 +118,17 @@ impl Checker<'_> {
             Duration::Session
         })
     }
+}
+
+/// The placeholder word `text` holds, if any: `TODO`, `FIXME` or `TBD` as a word of its own.
+fn placeholder(text: &str) -> Option<&'static str> {
+    ["TODO", "FIXME", "TBD"].into_iter().find(|word| {
+        text.match_indices(word).any(|(i, w)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + w.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
 }
 
 /// Parses and validates; see [`Catalogue::parse`].
@@ -105,7 +150,8 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
         }
     };
 
-    let sites = sites(&mut checker, &raw, base);
+    let mut inputs = Vec::new();
+    let sites = sites(&mut checker, &raw, base, &mut inputs);
     let known: BTreeSet<&str> = sites
         .iter()
         .flat_map(|s| s.languages.iter().map(String::as_str))
@@ -145,7 +191,20 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
             cookies.push(cookie);
         }
     }
-    duplicates(&mut checker, &raw.cookie, &cookies);
+    duplicates(&mut checker, &raw.cookie, &cookies, &sites);
+    let pages = Pages {
+        outside_sites: globs(
+            &mut checker,
+            &raw.pages.outside_sites,
+            "`pages.outside_sites`",
+        ),
+        no_cookie_tables: globs(
+            &mut checker,
+            &raw.pages.no_cookie_tables,
+            "`pages.no_cookie_tables`",
+        ),
+    };
+    let allow = file_allows(&mut checker, &raw.allow);
 
     if checker.errors.is_empty() {
         Ok(Catalogue {
@@ -154,13 +213,21 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
             categories,
             cookies,
             services: crate::scan::services::Services::new(raw.service),
+            pages,
+            allow,
+            inputs,
         })
     } else {
         Err(checker.errors)
     }
 }
 
-fn sites(checker: &mut Checker, raw: &RawCatalogue, base: &Path) -> Vec<Site> {
+fn sites(
+    checker: &mut Checker,
+    raw: &RawCatalogue,
+    base: &Path,
+    inputs: &mut Vec<std::path::PathBuf>,
+) -> Vec<Site> {
     if raw.site.is_empty() {
         checker.error(
             0..0,
@@ -175,9 +242,11 @@ fn sites(checker: &mut Checker, raw: &RawCatalogue, base: &Path) -> Vec<Site> {
             checker.error(
                 site.id.span(),
                 format!("site id `{id}` is not an identifier"),
-                "use letters, digits, `-` and `_`",
+                "start with a letter or digit, then use letters, digits, `-`, `_` and single dots",
             );
         }
+        checker.characters(&site.url, &format!("the url of site `{id}`"));
+        checker.characters(&site.dir, &format!("the dir of site `{id}`"));
         if sites.iter().any(|s| &s.id == id) {
             checker.error(
                 site.id.span(),
@@ -247,14 +316,17 @@ fn sites(checker: &mut Checker, raw: &RawCatalogue, base: &Path) -> Vec<Site> {
             );
         }
         let template = site.template.as_ref().and_then(|t| {
-            let path = base.join(t.get_ref());
-            match std::fs::read_to_string(&path) {
-                Ok(source) => Some((path.display().to_string(), source)),
-                Err(e) => {
+            let (path, read) = template(base, t.get_ref());
+            match read {
+                Ok(source) => {
+                    inputs.push(path.clone());
+                    Some((path.display().to_string(), source))
+                }
+                Err(message) => {
                     checker.error(
                         t.span(),
-                        format!("cannot read template {}: {e}", path.display()),
-                        "fix the path; it is relative to the catalogue",
+                        format!("cannot use template {}: {message}", path.display()),
+                        "give a template file inside the catalogue's folder, relative to the catalogue",
                     );
                     None
                 }
@@ -294,19 +366,33 @@ fn cookie(
             "list the cookie's name, such as [\"sessionid\"]",
         );
     }
-    for name in cookie.names.get_ref() {
+    for (k, name) in cookie.names.get_ref().iter().enumerate() {
         let n = name.get_ref();
         if n.is_empty()
-            || n.chars()
-                .any(|c| c.is_whitespace() || c.is_control() || ",;=\"".contains(c))
+            || n.chars().any(|c| {
+                c.is_whitespace()
+                    || c.is_control()
+                    || ",;=\"".contains(c)
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
         {
             checker.error(
                 name.span(),
                 format!("`{n}` is not a cookie name"),
-                "a name has no spaces, commas, semicolons, quotes or `=`; use `*` for a pattern",
+                "a name has no spaces, commas, semicolons, quotes, `=` or control characters; use `*` for a pattern",
+            );
+        } else if cookie.names.get_ref()[..k]
+            .iter()
+            .any(|other| other.get_ref() == n)
+        {
+            checker.error(
+                name.span(),
+                format!("`{n}` is listed twice in this entry"),
+                "list each name once",
             );
         }
     }
+    checker.prose(&cookie.provider, &format!("`provider` of cookie `{label}`"));
 
     let category = categories
         .iter()
@@ -440,6 +526,15 @@ fn cookie(
             ),
         );
         let duration = o.duration.as_ref().map(|d| checker.duration(d));
+        if let Some(provider) = &o.provider {
+            checker.prose(
+                provider,
+                &format!(
+                    "`override.{}.provider` of cookie `{label}`",
+                    site_id.get_ref()
+                ),
+            );
+        }
         overrides.insert(
             site,
             Override {
@@ -455,7 +550,7 @@ fn cookie(
     for (rule, reason) in &cookie.allow {
         match Rule::ALL
             .iter()
-            .find(|r| r.id() == rule.get_ref().as_str() && r.can_be_allowed())
+            .find(|r| r.id() == rule.get_ref().as_str() && r.waivable_per_cookie())
         {
             Some(r) if !reason.get_ref().trim().is_empty() => {
                 allow.insert(*r, reason.get_ref().trim().to_owned());
@@ -468,7 +563,7 @@ fn cookie(
             None => {
                 let ids: Vec<&str> = Rule::ALL
                     .iter()
-                    .filter(|r| r.can_be_allowed())
+                    .filter(|r| r.waivable_per_cookie())
                     .map(|r| r.id())
                     .collect();
                 checker.error(
@@ -480,6 +575,22 @@ fn cookie(
         }
     }
 
+    let set_in = match &cookie.set_in {
+        Some(list) if list.get_ref().is_empty() => {
+            checker.error(
+                list.span(),
+                "`set_in` is empty".into(),
+                "list the script files that write this cookie, or remove `set_in`",
+            );
+            Vec::new()
+        }
+        Some(list) => globs(
+            checker,
+            list.get_ref(),
+            &format!("`set_in` of cookie `{label}`"),
+        ),
+        None => Vec::new(),
+    };
     let location = checker.at(raw.span());
     Some(Cookie {
         names: cookie
@@ -498,31 +609,57 @@ fn cookie(
         sites: site_ids,
         overrides,
         allow,
+        set_in,
         location,
     })
 }
 
-/// A name may be declared once per site: two rows for one cookie would contradict each other.
-fn duplicates(checker: &mut Checker, raw: &[Spanned<RawCookie>], cookies: &[Cookie]) {
-    let mut seen: BTreeMap<(&str, usize), &Location> = BTreeMap::new();
+/// A name may be declared once per site: two rows for one cookie would contradict each other,
+/// and so would a pattern and a name it covers (`_pk_id.*` and `_pk_id.1`), which no page edit
+/// could reconcile.
+fn duplicates(
+    checker: &mut Checker,
+    raw: &[Spanned<RawCookie>],
+    cookies: &[Cookie],
+    sites: &[Site],
+) {
     // `cookies` skips entries that failed validation; only report when both lists line up.
     if raw.len() != cookies.len() {
         return;
     }
-    for (cookie, raw_cookie) in cookies.iter().zip(raw) {
+    let mut declared: Vec<(&str, usize, &Spanned<String>)> = Vec::new();
+    for (c, (cookie, raw_cookie)) in cookies.iter().zip(raw).enumerate() {
         for (name, raw_name) in cookie
             .names
             .iter()
             .zip(raw_cookie.get_ref().names.get_ref())
         {
-            for &site in &cookie.sites {
-                if let Some(first) = seen.insert((name.as_str(), site), &cookie.location) {
-                    if first != &cookie.location {
-                        checker.error(raw_name.span(), format!("cookie `{name}` is declared twice (first at {first})"), "keep one entry; use `[cookie.override.<site>]` for what differs on a site");
-                    }
-                    break;
-                }
+            let clash = declared.iter().find(|(other, o, _)| {
+                *o != c
+                    && cookies[*o].sites.iter().any(|s| cookie.sites.contains(s))
+                    && crate::pattern::overlap(other, name)
+            });
+            if let Some((other, o, _)) = clash {
+                let first = &cookies[*o].location;
+                let site = cookies[*o]
+                    .sites
+                    .iter()
+                    .find(|s| cookie.sites.contains(s))
+                    .map_or("", |&s| sites[s].id.as_str());
+                let message = if *other == name.as_str() {
+                    format!("cookie `{name}` is declared twice (first at {first})")
+                } else {
+                    format!(
+                        "cookie `{name}` overlaps `{other}` (declared at {first}) on site `{site}`: one cookie name would match both"
+                    )
+                };
+                checker.error(
+                    raw_name.span(),
+                    message,
+                    "keep one entry per cookie: narrow the pattern, or use `[cookie.override.<site>]` for what differs on a site",
+                );
             }
+            declared.push((name.as_str(), c, raw_name));
         }
     }
 }
@@ -532,9 +669,110 @@ fn site_hint(sites: &[Site]) -> String {
     format!("use one of the site ids: {}", ids.join(", "))
 }
 
+/// A site id is also a folder name of `export`: it starts with a letter or digit and never holds `..`.
 fn is_identifier(id: &str) -> bool {
-    !id.is_empty()
+    id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && !id.contains("..")
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+/// The largest template read: a table template is a few lines.
+const MAX_TEMPLATE: u64 = 1024 * 1024;
+
+/// Reads a site template at `relative` to the catalogue's folder `base`; it must be a regular file inside that folder.
+fn template(base: &Path, relative: &str) -> (std::path::PathBuf, Result<String, String>) {
+    let path = base.join(relative);
+    let inside = || -> Result<(), String> {
+        if Path::new(relative).is_absolute() {
+            return Err("the path is absolute".into());
+        }
+        let folder = (if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        })
+        .canonicalize()
+        .map_err(|e| e.to_string())?;
+        let file = path.canonicalize().map_err(|e| e.to_string())?;
+        if !file.starts_with(&folder) {
+            return Err(format!(
+                "it lies outside the catalogue's folder {}",
+                folder.display()
+            ));
+        }
+        Ok(())
+    };
+    let read = inside().and_then(|()| {
+        let bytes = crate::fsio::read(&path, MAX_TEMPLATE).map_err(|e| e.to_string())?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())
+    });
+    (path, read)
+}
+
+/// Path globs: one per entry, none empty.
+fn globs(checker: &mut Checker, raw: &[Spanned<String>], key: &str) -> Vec<String> {
+    raw.iter()
+        .filter_map(|g| {
+            checker.characters(g, key);
+            if g.get_ref().trim().is_empty() {
+                checker.error(
+                    g.span(),
+                    format!("{key} holds an empty path"),
+                    "write a path relative to the site folder, such as \"portals.html\" or \"docs/**\"",
+                );
+                return None;
+            }
+            Some(g.get_ref().trim().to_owned())
+        })
+        .collect()
+}
+
+/// `[[allow]]` tables: a rule that can be waived per file, files, and a reason.
+fn file_allows(checker: &mut Checker, raw: &[Spanned<RawAllow>]) -> Vec<FileAllow> {
+    let mut allows = Vec::new();
+    for entry in raw {
+        let a = entry.get_ref();
+        let rule = Rule::ALL
+            .iter()
+            .find(|r| r.id() == a.rule.get_ref().as_str() && r.waivable_per_file());
+        let Some(rule) = rule else {
+            let ids: Vec<&str> = Rule::ALL
+                .iter()
+                .filter(|r| r.waivable_per_file())
+                .map(|r| r.id())
+                .collect();
+            checker.error(
+                a.rule.span(),
+                format!(
+                    "`{}` is not a rule that can be waived for files",
+                    a.rule.get_ref()
+                ),
+                &format!("use one of: {}", ids.join(", ")),
+            );
+            continue;
+        };
+        if a.reason.get_ref().trim().is_empty() {
+            checker.error(
+                a.reason.span(),
+                format!("waiving `{}` needs a reason", rule.id()),
+                "say why the rule does not apply to these files",
+            );
+        }
+        checker.prose(&a.reason, "the reason of `[[allow]]`");
+        if a.files.get_ref().is_empty() {
+            checker.error(
+                a.files.span(),
+                "`files` is empty".into(),
+                "list the files, as paths relative to the site folder",
+            );
+        }
+        allows.push(FileAllow {
+            rule: *rule,
+            files: globs(checker, a.files.get_ref(), "`files` of `[[allow]]`"),
+            reason: a.reason.get_ref().trim().to_owned(),
+        });
+    }
+    allows
 }

@@ -71,29 +71,37 @@ pub struct Tag {
     pub gated: bool,
 }
 
-/// What holds services back, from the code of one script.
+/// What a page's or a script's own code says about the services it loads.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Gates {
+pub struct Controls {
     /// Services (indices) told to wait for consent (Google's consent mode, Matomo's `requireConsent`).
-    pub services: BTreeSet<usize>,
+    pub consent: BTreeSet<usize>,
     /// A consent manager runs the page's inline loaders only after consent.
     pub inline_loaders: bool,
+    /// Services (indices) whose cookie lifetimes the code sets itself (GA's `cookie_expires`).
+    pub lifetimes: BTreeSet<usize>,
 }
 
-impl Gates {
-    /// Adds what `other` holds back.
-    pub fn extend(&mut self, other: &Gates) {
-        self.services.extend(other.services.iter().copied());
+impl Controls {
+    /// Adds what `other` controls.
+    pub fn extend(&mut self, other: &Controls) {
+        self.consent.extend(other.consent.iter().copied());
         self.inline_loaders |= other.inline_loaders;
+        self.lifetimes.extend(other.lifetimes.iter().copied());
     }
 
-    /// Whether a service sighting found in `inline` code (or a tag) is held back by these gates.
-    pub fn hold(&self, sighting: &mut Sighting, inline: bool) {
-        if let Source::Service(s, _) = sighting.source
-            && sighting.consent == Consent::Unconditional
-            && (self.services.contains(&s) || (inline && self.inline_loaders))
+    /// Applies these controls to a sighting found in `inline` code (or, when not, by a tag).
+    pub fn apply(&self, sighting: &mut Sighting, inline: bool) {
+        let Source::Service(s, _) = sighting.source else {
+            return;
+        };
+        if sighting.consent == Consent::Unconditional
+            && (self.consent.contains(&s) || (inline && self.inline_loaders))
         {
             sighting.consent = Consent::Waits;
+        }
+        if self.lifetimes.contains(&s) {
+            sighting.lifetime = Lifetime::Unknown;
         }
     }
 }
@@ -103,8 +111,8 @@ impl Gates {
 pub struct ScriptScan {
     /// Cookies it sets or loads services that set.
     pub sightings: Vec<Sighting>,
-    /// Services it makes wait for consent.
-    pub gates: Gates,
+    /// What its code says about the services it loads.
+    pub controls: Controls,
 }
 
 /// Everything `code` sets: a script found at `base` (its first byte's offset); `gated` when its
@@ -216,22 +224,27 @@ pub fn script(services: &Services, code: &str, base: usize, gated: bool) -> Scri
         }
     }
 
-    let gates = Gates {
-        services: services
+    let mentioned = |strings: fn(&Service) -> &[String]| -> BTreeSet<usize> {
+        services
             .all()
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.consent_if.iter().any(|c| compact.contains(c.as_str())))
+            .filter(|(_, s)| strings(s).iter().any(|c| compact.contains(c.as_str())))
             .map(|(i, _)| i)
-            .collect(),
-        inline_loaders: consent::INLINE_GATES.iter().any(|g| compact.contains(g)),
+            .collect()
     };
-    let mut scan = ScriptScan { sightings, gates };
-    let own = scan.gates.clone();
-    for s in &mut scan.sightings {
-        own.hold(s, true);
+    let controls = Controls {
+        consent: mentioned(|s| &s.consent_if),
+        inline_loaders: consent::INLINE_GATES.iter().any(|g| compact.contains(g)),
+        lifetimes: mentioned(|s| &s.lifetime_if),
+    };
+    for s in &mut sightings {
+        controls.apply(s, true);
     }
-    scan
+    ScriptScan {
+        sightings,
+        controls,
+    }
 }
 
 /// The cookies a tag's service sets, if the tag belongs to a known service.

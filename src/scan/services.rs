@@ -35,6 +35,10 @@ pub struct Service {
     /// makes the service wait for consent (Matomo's `_paq.push(["requireConsent"])`).
     #[serde(default)]
     pub consent_if: Vec<String>,
+    /// Code in the same compact form that sets the lifetime of the service's cookies itself
+    /// (GA's `cookie_expires`), so the typical lifetime says nothing.
+    #[serde(default)]
+    pub lifetime_if: Vec<String>,
     /// How many writes whose name is built at run time the library itself makes (its API, its own
     /// cookie); that many such writes in a file that holds it are its own, not the site's.
     #[serde(default)]

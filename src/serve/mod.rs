@@ -236,10 +236,10 @@ fn rebuild(
     log: &mpsc::Sender<Log>,
 ) -> (Option<Session>, build::Outcome) {
     let started = Instant::now();
-    let (session, outcome) = match Session::start(&Options {
+    let options = Options {
         catalogue: options.catalogue.clone(),
         site: options.site.clone(),
-        out: out.to_path_buf(),
+        out: Some(out.to_path_buf()),
         mode: Mode::Build,
         strict: false,
         allow: Vec::new(),
@@ -248,9 +248,19 @@ fn rebuild(
         preview: Some(Preview {
             append: LIVE_TAG.to_owned(),
         }),
-    }) {
-        Ok((session, outcome)) => (Some(session), outcome),
-        Err(outcome) => (None, outcome),
+        build_command: "cookie-ledger serve".to_owned(),
+    };
+    // A panic while building becomes a finding on the page, never a dead rebuild thread.
+    let started_session = crate::guard::catch(&options.site.display().to_string(), None, || {
+        Session::start(&options)
+    });
+    let (session, outcome) = match started_session {
+        Ok(Ok((session, outcome))) => (Some(session), outcome),
+        Ok(Err(outcome)) => (None, outcome),
+        Err(d) => (
+            None,
+            build::Outcome::failed(vec![d], build::Summary::default()),
+        ),
     };
     record(&outcome, started, out, state, log);
     (session, outcome)
@@ -451,7 +461,11 @@ fn watch_and_rebuild(
         // An edited page is rebuilt alone; the catalogue or a template rebuilds everything.
         let started = Instant::now();
         let update = match (&mut session, catalogue_changed) {
-            (Some(current), false) => current.update(&pages),
+            (Some(current), false) => {
+                // A panic leaves the session half updated: `None` starts over with a full rebuild.
+                crate::guard::catch("the changed files", None, || current.update(&pages))
+                    .unwrap_or_default()
+            }
             _ => None,
         };
         let outcome = match update {

@@ -22,13 +22,14 @@ fn the_committed_demo_is_clean() {
     let outcome = build::run(&Options {
         catalogue: root().join("catalogue.toml"),
         site: root().join("site"),
-        out: scratch.path().join("never-written"),
+        out: Some(scratch.path().join("never-written")),
         mode: Mode::Check,
         strict: false,
         allow: Vec::new(),
         inventory: None,
         cookie_db: None,
         preview: None,
+        build_command: "cargo xtask build".to_owned(),
     });
     assert_eq!(outcome.diagnostics, vec![], "the demo has findings");
     assert_eq!(outcome.exit, ExitCode::Clean);
@@ -155,8 +156,17 @@ fn a_tampered_table_in_the_output_fails_check_with_a_diff() {
         "To retrieve data via API calls",
         "To sell your data",
     );
-    let run = p.run(&["check"]);
+    assert_eq!(
+        p.run(&["check"]).code,
+        0,
+        "without --out, check looks at the site only"
+    );
+    let run = p.run(&["check", "--out", "dist"]);
     assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("note: compared with the output folder dist")
+    );
     let report = run.report();
     assert!(report.contains("dist/odwb/cookies.html:"), "{report}");
     assert!(report.contains("error[stale-output]"));

@@ -98,7 +98,7 @@ fn a_bad_catalogue_exports_nothing() {
     assert_eq!(run.code, 2);
     assert!(
         run.stdout
-            .starts_with("catalogue.toml:75:12: error[catalogue-invalid]: bad `duration`"),
+            .starts_with("catalogue.toml:83:12: error[catalogue-invalid]: bad `duration`"),
         "{}",
         run.stdout
     );

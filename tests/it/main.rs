@@ -9,6 +9,7 @@ mod fixtures;
 mod formats;
 mod markers;
 mod output;
+mod safety;
 mod scan;
 mod seeds;
 mod serve;

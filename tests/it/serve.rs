@@ -511,16 +511,23 @@ fn links_that_leave_the_site_are_not_served() {
     let p = Project::demo();
     std::fs::write(p.path("secret.txt"), "secret outside the site").unwrap();
     std::os::unix::fs::symlink(p.path("secret.txt"), p.path("site/assets/leak.txt")).unwrap();
+    // A folder link with a subfolder: nothing below it is served either.
+    std::fs::create_dir_all(p.path("private/deeper")).unwrap();
+    std::fs::write(
+        p.path("private/deeper/key.txt"),
+        "secret below a linked folder",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(p.path("private"), p.path("site/assets/linked")).unwrap();
     let server = Server::start(&p);
-    let reply = server.get("/assets/leak.txt");
-    assert_eq!(reply.status, 404);
-    assert!(!reply.body.contains("secret outside"));
-    assert!(
-        server
-            .get("/__cookie-ledger/findings")
-            .body
-            .contains("links outside the site folder")
-    );
+    for path in ["/assets/leak.txt", "/assets/linked/deeper/key.txt"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 404, "{path}");
+        assert!(!reply.body.contains("secret"), "{path}");
+    }
+    let findings = server.get("/__cookie-ledger/findings").body;
+    assert!(findings.contains("outside the site folder"), "{findings}");
+    assert!(findings.contains("unsupported-file"), "{findings}");
 }
 
 #[test]

@@ -69,13 +69,14 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
             let options = Options {
                 catalogue: catalogue.clone(),
                 site: site.clone(),
-                out: work.join(format!("dist-{round}")),
+                out: Some(work.join(format!("dist-{round}"))),
                 mode,
                 strict: false,
                 allow: Vec::new(),
                 inventory: None,
                 cookie_db: None,
                 preview: None,
+                build_command: "cargo xtask build".to_owned(),
             };
             let started = Instant::now();
             let outcome = build::run(&options);

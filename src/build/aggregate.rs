@@ -1,0 +1,444 @@
+//! The site-wide picture from every file's result: which site each cookie is set for and on which
+//! places (pages, the scripts they load, headers files), what loads without consent, coverage of
+//! the policy pages, and the findings and inventory that follow. Pages that belong to no site are
+//! gathered apart and reported; nothing found is dropped.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use super::file::FileResult;
+use super::layout::Entry;
+use super::{Outcome, Session, Summary};
+use crate::audit::{self, Found, ServiceLoad};
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{Diagnostic, ExitCode, Location, Place, Rule};
+use crate::inventory::SiteInventory;
+use crate::scan::{self, Consent, Controls, Lifetime, Sighting, Source};
+
+/// What one site (or the pages of no site) sets, each cookie once with every place.
+#[derive(Default)]
+struct Bucket {
+    /// Names and patterns set.
+    names: BTreeSet<String>,
+    /// Each cookie (or each write with a built name), in the order first found.
+    found: Vec<Found>,
+    /// Position in `found` and the files already counted, by cookie.
+    index: HashMap<String, (usize, HashSet<String>)>,
+    /// Services loaded with nothing holding them back, with their places.
+    unconditional: Vec<ServiceLoad>,
+    /// Position in `unconditional` and the files already counted, by service.
+    services: HashMap<usize, (usize, HashSet<String>)>,
+}
+
+impl Bucket {
+    /// Adds a sighting at `location` (in the file `rel`); `loaded_by` are the pages that load that file, if it is a script.
+    fn add(&mut self, rel: &str, location: &Location, sighting: &Sighting, loaded_by: &[Place]) {
+        // A name is one finding however many places set it; a write with a built name is one per place.
+        let key = match &sighting.name {
+            Some(name) => name.clone(),
+            None => format!("{location}\u{0}{}", sighting.evidence),
+        };
+        if let Some(name) = &sighting.name {
+            self.names.insert(name.clone());
+        }
+        let sets = Place {
+            location: location.clone(),
+            role: "sets".to_owned(),
+        };
+        match self.index.get_mut(&key) {
+            // Places are files: a page with the tag and the snippet of one service is one place.
+            Some((i, files)) => {
+                if files.insert(location.file.clone()) {
+                    let f = &mut self.found[*i];
+                    f.count += 1;
+                    f.places.push(sets);
+                    f.places.extend(loaded_by.iter().cloned());
+                }
+            }
+            None => {
+                self.index.insert(
+                    key,
+                    (self.found.len(), HashSet::from([location.file.clone()])),
+                );
+                let mut places = vec![sets];
+                places.extend(loaded_by.iter().cloned());
+                self.found.push(Found {
+                    location: location.clone(),
+                    rel: rel.to_owned(),
+                    sighting: sighting.clone(),
+                    places,
+                    count: 1,
+                    sites: Vec::new(),
+                });
+            }
+        }
+        if let (Source::Service(service, _), Consent::Unconditional) =
+            (&sighting.source, sighting.consent)
+        {
+            let place = Place {
+                location: location.clone(),
+                role: "loads it".to_owned(),
+            };
+            match self.services.get_mut(service) {
+                Some((i, files)) => {
+                    if files.insert(location.file.clone()) {
+                        self.unconditional[*i].places.push(place);
+                        self.unconditional[*i]
+                            .places
+                            .extend(loaded_by.iter().cloned());
+                    }
+                }
+                None => {
+                    self.services.insert(
+                        *service,
+                        (
+                            self.unconditional.len(),
+                            HashSet::from([location.file.clone()]),
+                        ),
+                    );
+                    let mut places = vec![place];
+                    places.extend(loaded_by.iter().cloned());
+                    self.unconditional.push(ServiceLoad {
+                        service: *service,
+                        location: location.clone(),
+                        rel: rel.to_owned(),
+                        evidence: sighting.evidence.clone(),
+                        places,
+                        sites: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A page's `<script src>` of a file of the site.
+struct Load<'a> {
+    place: Place,
+    gated: bool,
+    controls: &'a Controls,
+}
+
+/// Gathers every file's result into the run's outcome and the inventory of each site.
+pub(super) fn aggregate(
+    session: &Session,
+    extra: Vec<Diagnostic>,
+) -> (Outcome, Vec<SiteInventory>) {
+    let (catalogue, layout, options) = (&session.catalogue, &session.layout, &session.options);
+    let mut diagnostics = session.walk.clone();
+    let mut summary = Summary {
+        sites: catalogue.sites.len(),
+        cookies: catalogue.cookies.len(),
+        ..Summary::default()
+    };
+    let sites = catalogue.sites.len();
+    // One bucket per site, and a last one for pages that belong to none.
+    let outside = sites;
+    let mut buckets: Vec<Bucket> = (0..=sites).map(|_| Bucket::default()).collect();
+    let mut covered = vec![BTreeSet::new(); sites];
+    let mut policy_pages = vec![0usize; sites];
+    let mut inventory = vec![SiteInventory::default(); sites];
+    let mut policy_list = Vec::new();
+    let mut unlisted = Vec::new();
+    let mut loads: Vec<BTreeMap<&str, Vec<Load>>> = (0..=sites).map(|_| BTreeMap::new()).collect();
+    let mut scripts: Vec<(&Entry, &FileResult)> = Vec::new();
+    let mut header_cookies = Vec::new();
+    for (entry, r) in &session.files {
+        summary.files += 1;
+        summary.pages += usize::from(r.page);
+        summary.tables += r.cookie_tables;
+        diagnostics.extend(r.findings.iter().cloned());
+        if r.script.is_some() {
+            scripts.push((entry, r));
+        }
+        header_cookies.extend(r.header_cookies.iter().map(|h| (entry.rel.as_str(), h)));
+        if !r.page {
+            continue;
+        }
+        let bucket = r.site.unwrap_or(outside);
+        if let Some(site) = r.site {
+            covered[site].extend(r.covered.iter().copied());
+            policy_pages[site] += usize::from(r.cookie_tables > 0);
+            if r.cookie_tables > 0 {
+                policy_list.push(entry.rel.clone());
+            }
+            if !r.sightings.is_empty() {
+                inventory[site]
+                    .places
+                    .push((layout.display(&entry.rel), r.sightings.clone()));
+            }
+        } else if r.sightings.is_empty() && !catalogue.pages.outside_sites(&entry.rel) {
+            unlisted.push(layout.display(&entry.rel));
+        }
+        for (location, sighting) in &r.sightings {
+            buckets[bucket].add(&entry.rel, location, sighting, &[]);
+        }
+        for load in &r.scripts {
+            loads[bucket]
+                .entry(load.path.as_str())
+                .or_default()
+                .push(Load {
+                    place: Place {
+                        location: load.location.clone(),
+                        role: format!("loads {}", layout.display(&load.path)),
+                    },
+                    gated: load.gated,
+                    controls: &r.controls,
+                });
+        }
+    }
+    // A script sets its cookies for every site whose pages load it; one that no page loads, for the site whose folder holds it.
+    for (entry, r) in scripts {
+        let Some((sightings, _)) = &r.script else {
+            continue;
+        };
+        let loaders: Vec<usize> = (0..=sites)
+            .filter(|&b| loads[b].contains_key(entry.rel.as_str()))
+            .collect();
+        let targets = if loaders.is_empty() {
+            if sightings.is_empty() {
+                continue;
+            }
+            vec![catalogue.site_of(&entry.rel).unwrap_or(outside)]
+        } else {
+            loaders
+        };
+        let display = layout.display(&entry.rel);
+        for b in targets {
+            let page_loads = loads[b]
+                .get(entry.rel.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let loaded_by: Vec<Place> = page_loads.iter().map(|l| l.place.clone()).collect();
+            let adjusted: Vec<(Location, Sighting)> = sightings
+                .iter()
+                .map(|(location, sighting)| {
+                    let mut sighting = sighting.clone();
+                    held_by_pages(&mut sighting, page_loads);
+                    (location.clone(), sighting)
+                })
+                .collect();
+            for (location, sighting) in &adjusted {
+                buckets[b].add(&entry.rel, location, sighting, &loaded_by);
+            }
+            if b < sites && !adjusted.is_empty() {
+                inventory[b].places.push((display.clone(), adjusted));
+            }
+        }
+    }
+    // Headers files set cookies for the sites they serve.
+    for (site, bucket) in buckets.iter_mut().enumerate().take(sites) {
+        let dir = &catalogue.sites[site].dir;
+        let served: Vec<(&str, &Location, &Sighting)> = header_cookies
+            .iter()
+            .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
+            .map(|(file, (_, location, sighting))| (*file, location, sighting))
+            .collect();
+        if let Some((_, location, _)) = served.first() {
+            inventory[site].places.push((
+                location.file.clone(),
+                served
+                    .iter()
+                    .map(|(_, l, s)| ((*l).clone(), (*s).clone()))
+                    .collect(),
+            ));
+        }
+        for (file, location, sighting) in served {
+            bucket.add(file, location, sighting, &[]);
+        }
+    }
+
+    // A script or headers file shared by several sites is one finding naming them all.
+    let groups = group(&buckets[..sites]);
+    let unconditional = group_loads(&buckets[..sites]);
+    let outside_found: Vec<Found> = buckets[outside].found.clone();
+    diagnostics.extend(audit::undeclared(
+        catalogue,
+        &groups,
+        options.strict,
+        session.cookie_db.as_ref(),
+    ));
+    let (dynamic, settled) = audit::dynamic(catalogue, &groups);
+    diagnostics.extend(dynamic);
+    diagnostics.extend(audit::durations(catalogue, &groups));
+    diagnostics.extend(audit::consent(catalogue, &unconditional));
+    diagnostics.extend(audit::outside(catalogue, &outside_found, &unlisted));
+    diagnostics.extend(audit::catalogue_rules(catalogue));
+    // A bad marker leaves a table out; saying the table is missing as well would be noise.
+    if ExitCode::of(&diagnostics) != ExitCode::BadInput {
+        diagnostics.extend(coverage(
+            catalogue,
+            &covered,
+            &policy_pages,
+            &layout.site_display,
+        ));
+        let names: Vec<&BTreeSet<String>> = buckets[..sites].iter().map(|b| &b.names).collect();
+        diagnostics.extend(audit::unseen(catalogue, &names, &settled, options.strict));
+    }
+    diagnostics.extend(extra);
+    diagnostics.retain(|d| !options.allow.contains(&d.rule));
+    let mut outcome = Outcome::failed(diagnostics, summary);
+    outcome.policy_pages = policy_list;
+    outcome.found = catalogue
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(s, site)| {
+            (
+                site.id.clone(),
+                audit::listed(catalogue, &groups, s, options.strict),
+            )
+        })
+        .collect();
+    (outcome, inventory)
+}
+
+/// A script file's service sighting waits for consent when every page of the site that loads the
+/// file holds it back (a parked `<script>`, or consent settings in the page's own code), and its
+/// lifetime is the page's to say when a page sets it.
+fn held_by_pages(sighting: &mut Sighting, loads: &[Load]) {
+    let Source::Service(service, _) = sighting.source else {
+        return;
+    };
+    if sighting.consent == Consent::Unconditional
+        && !loads.is_empty()
+        && loads
+            .iter()
+            .all(|l| l.gated || l.controls.consent.contains(&service))
+    {
+        sighting.consent = Consent::Waits;
+    }
+    if loads
+        .iter()
+        .any(|l| l.controls.lifetimes.contains(&service))
+    {
+        sighting.lifetime = Lifetime::Unknown;
+    }
+}
+
+/// The sites' findings merged where a shared file makes one finding for several sites.
+fn group(buckets: &[Bucket]) -> Vec<Found> {
+    let mut groups: Vec<Found> = Vec::new();
+    let mut group_of: HashMap<(Location, String), usize> = HashMap::new();
+    for (site, bucket) in buckets.iter().enumerate() {
+        for f in &bucket.found {
+            let key = (
+                f.location.clone(),
+                f.sighting
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| f.sighting.evidence.clone()),
+            );
+            let g = *group_of.entry(key).or_insert_with(|| {
+                groups.push(Found {
+                    sites: Vec::new(),
+                    places: Vec::new(),
+                    count: 0,
+                    ..f.clone()
+                });
+                groups.len() - 1
+            });
+            let group = &mut groups[g];
+            // A file shared by sites is one place however many sites load it.
+            group.count = group.count.max(f.count);
+            for place in &f.places {
+                if !group.places.contains(place) {
+                    group.places.push(place.clone());
+                }
+            }
+            group.sites.push(site);
+        }
+    }
+    groups
+}
+
+/// The sites' unconditional service loads, merged like [`group`].
+fn group_loads(buckets: &[Bucket]) -> Vec<ServiceLoad> {
+    let mut groups: Vec<ServiceLoad> = Vec::new();
+    let mut group_of: HashMap<(Location, usize), usize> = HashMap::new();
+    for (site, bucket) in buckets.iter().enumerate() {
+        for load in &bucket.unconditional {
+            let g = *group_of
+                .entry((load.location.clone(), load.service))
+                .or_insert_with(|| {
+                    groups.push(ServiceLoad {
+                        sites: Vec::new(),
+                        places: Vec::new(),
+                        ..load.clone()
+                    });
+                    groups.len() - 1
+                });
+            let group = &mut groups[g];
+            for place in &load.places {
+                if !group.places.contains(place) {
+                    group.places.push(place.clone());
+                }
+            }
+            group.sites.push(site);
+        }
+    }
+    groups
+}
+
+/// Sites without a policy page, and cookies no policy page of their site lists.
+fn coverage(
+    catalogue: &Catalogue,
+    covered: &[BTreeSet<usize>],
+    policy_pages: &[usize],
+    site_display: &str,
+) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (s, site) in catalogue.sites.iter().enumerate() {
+        let folder = if site.dir.is_empty() {
+            site_display.to_owned()
+        } else {
+            format!("{site_display}/{}", site.dir)
+        };
+        if policy_pages[s] == 0 {
+            let d = Diagnostic::error(
+                Rule::NoPolicyPage,
+                Some(site.location.clone()),
+                format!(
+                    "site `{}` has no page with a cookie table under {folder}/",
+                    site.id
+                ),
+            );
+            findings.push(d.with_help(format!("add a policy page to {folder}/ with a marker such as <div data-cookie-table=\"necessary\"></div>")));
+            continue;
+        }
+        for (c, cookie) in catalogue.cookies.iter().enumerate() {
+            if cookie.sites.contains(&s) && !covered[s].contains(&c) {
+                let category = &catalogue.categories[cookie.category].id;
+                let d = Diagnostic::error(
+                    Rule::UncoveredCookie,
+                    Some(cookie.location.clone()),
+                    format!(
+                        "cookie `{}` appears on none of site `{}`'s policy pages",
+                        cookie.names.join(", "),
+                        site.id
+                    ),
+                );
+                findings.push(d.with_help(format!("add <div data-cookie-table=\"{category}\"></div> to a policy page under {folder}/")));
+            }
+        }
+    }
+    findings
+}
+
+/// Whether a `_headers` file at `file` (a path in the site folder) with a rule for `path` serves pages of the site in `dir`.
+///
+/// The file applies to the folder it sits in, which a host serves as `/`.
+fn headers_apply(file: &str, path: &str, dir: &str) -> bool {
+    let root = file.rsplit_once('/').map_or("", |(folder, _)| folder);
+    if root.is_empty() {
+        return scan::headers::covers(path, dir);
+    }
+    if dir == root || dir.starts_with(&format!("{root}/")) {
+        let below = dir
+            .strip_prefix(root)
+            .unwrap_or_default()
+            .trim_start_matches('/');
+        return scan::headers::covers(path, below);
+    }
+    // A headers file inside a site's folder serves that site.
+    root.starts_with(&format!("{dir}/")) && !dir.is_empty()
+}

@@ -1,0 +1,368 @@
+//! Drives a whole site through the page pass in parallel; `build` writes the output folder whole or
+//! not at all, `check` writes nothing.
+//!
+//! The rooms: `layout` (the run's folders, the guards on `--out` and `--inventory`, the walk),
+//! `file` (one file through its pass), `aggregate` (the site-wide reduction into findings and the
+//! inventory), `publish` (staging, the lock, the atomic swap).
+
+mod aggregate;
+mod file;
+mod layout;
+mod publish;
+
+use std::fs;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{Class, Diagnostic, ExitCode, Rule};
+use crate::guard;
+use crate::inventory;
+use crate::page::Context;
+use crate::render::Tables;
+use crate::scan;
+use file::{Destination, FileResult};
+use layout::{Entry, Layout, slash};
+use publish::Output;
+
+/// What a run does with its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the output folder when every check passes.
+    Build,
+    /// Run every check and write nothing; compare with the output folder if one is given.
+    Check,
+}
+
+/// Where a run reads and writes.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The catalogue file.
+    pub catalogue: PathBuf,
+    /// The site folder.
+    pub site: PathBuf,
+    /// The output folder: written by `build` (required there), compared with by `check` when given.
+    pub out: Option<PathBuf>,
+    /// Build or check.
+    pub mode: Mode,
+    /// Treat warnings about declared cookies nothing sets as errors.
+    pub strict: bool,
+    /// Rules not to report.
+    pub allow: Vec<Rule>,
+    /// A copy of the Open Cookie Database (CSV), to describe undeclared cookies.
+    pub cookie_db: Option<PathBuf>,
+    /// The preview's settings; `None` for `build` and `check`.
+    pub preview: Option<Preview>,
+    /// Where a clean build writes its inventory; `None` puts it beside the output, as `<out>-inventory.json`.
+    pub inventory: Option<PathBuf>,
+    /// The command a user runs to bring the output up to date, for help texts.
+    pub build_command: String,
+}
+
+/// How the preview server builds: its script on every page, and output written despite drift.
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// HTML appended to every page.
+    pub append: String,
+}
+
+/// Counts for the summary line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Sites in the catalogue.
+    pub sites: usize,
+    /// HTML pages read.
+    pub pages: usize,
+    /// All files read, pages included.
+    pub files: usize,
+    /// Visible cookie tables found.
+    pub tables: usize,
+    /// Cookie entries in the catalogue.
+    pub cookies: usize,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every finding, sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts.
+    pub summary: Summary,
+    /// What the findings add up to.
+    pub exit: ExitCode,
+    /// Whether the output folder was replaced.
+    pub wrote: bool,
+    /// For each site (by id), the cookies its pages set: name, and what sets it.
+    pub found: Vec<(String, Vec<(String, String)>)>,
+    /// Pages with a cookie table, as `/`-separated paths in the site folder.
+    pub policy_pages: Vec<String>,
+    /// What the run looked at beyond the site, said once: the output folder it compared with, or that there was none.
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    /// An outcome of `diagnostics` alone, sorted, with its exit code.
+    pub fn failed(diagnostics: Vec<Diagnostic>, summary: Summary) -> Outcome {
+        let mut diagnostics = diagnostics;
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let exit = ExitCode::of(&diagnostics);
+        Outcome {
+            diagnostics,
+            summary,
+            exit,
+            wrote: false,
+            found: Vec::new(),
+            policy_pages: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Runs a build or a check; a panic anywhere becomes an internal-error finding.
+pub fn run(options: &Options) -> Outcome {
+    let result = guard::catch(
+        &options.site.display().to_string(),
+        None,
+        || match Session::start(options) {
+            Ok((_, outcome)) | Err(outcome) => outcome,
+        },
+    );
+    result.unwrap_or_else(|d| Outcome::failed(vec![d], Summary::default()))
+}
+
+/// A site built once and kept in memory, so that the preview rebuilds a changed page alone.
+pub struct Session {
+    options: Options,
+    catalogue: Catalogue,
+    tables: Tables,
+    cookie_db: Option<scan::cookie_db::CookieDb>,
+    layout: Layout,
+    /// The site's files in walk order, with what each contributed.
+    files: Vec<(Entry, FileResult)>,
+    /// Folders of the site, for comparing with an output folder.
+    dirs: Vec<String>,
+    /// Findings of the walk itself.
+    walk: Vec<Diagnostic>,
+}
+
+impl Session {
+    /// Builds or checks the whole site, and keeps what an update needs; `Err` when nothing could be built.
+    pub fn start(options: &Options) -> Result<(Session, Outcome), Outcome> {
+        let catalogue = Catalogue::load(&options.catalogue)
+            .map_err(|errors| Outcome::failed(errors, Summary::default()))?;
+        let summary = Summary {
+            sites: catalogue.sites.len(),
+            cookies: catalogue.cookies.len(),
+            ..Summary::default()
+        };
+        let fail = |d: Diagnostic| Outcome::failed(vec![d], summary.clone());
+        let cookie_db = options
+            .cookie_db
+            .as_deref()
+            .map(scan::cookie_db::CookieDb::load)
+            .transpose()
+            .map_err(fail)?;
+        let tables = Tables::render(&catalogue)
+            .map_err(|errors| Outcome::failed(errors, summary.clone()))?;
+        let layout = Layout::new(options, &catalogue).map_err(fail)?;
+        let (entries, walk) = layout.walk();
+        let output = match (options.mode, layout.out.as_deref()) {
+            (Mode::Build, Some(out)) => {
+                let output = Output::begin(out).map_err(fail)?;
+                for entry in entries.iter().filter(|e| e.is_dir) {
+                    let dir = output.staging().join(&entry.rel);
+                    if let Err(e) = fs::create_dir_all(&dir) {
+                        output.abandon();
+                        return Err(fail(layout::io_error(&dir, "cannot create folder", &e)));
+                    }
+                }
+                Some(output)
+            }
+            _ => None,
+        };
+        let mut notes = Vec::new();
+        let compare_with = match (options.mode, layout.out.as_deref()) {
+            (Mode::Check, Some(out)) if out.is_dir() => {
+                notes.push(format!(
+                    "compared with the output folder {}",
+                    layout.out_display
+                ));
+                Some(out.to_path_buf())
+            }
+            (Mode::Check, Some(_)) => {
+                notes.push(format!(
+                    "no output folder at {}: nothing to compare",
+                    layout.out_display
+                ));
+                None
+            }
+            (Mode::Check, None) | (Mode::Build, _) => None,
+        };
+        let ctx = Context {
+            catalogue: &catalogue,
+            tables: &tables,
+            report_stale_markers: options.mode == Mode::Check,
+            append: options.preview.as_ref().map(|p| p.append.as_str()),
+        };
+        let destination = Destination {
+            target: output.as_ref().map(Output::staging),
+            compare_with: compare_with.as_deref(),
+            keep_last_good: false,
+            build_command: &options.build_command,
+        };
+        let results: Vec<FileResult> = entries
+            .par_iter()
+            .filter(|e| !e.is_dir)
+            .map(|entry| file::process(&layout, &ctx, entry, &destination))
+            .collect();
+        let (dirs, files): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.is_dir);
+        let session = Session {
+            options: options.clone(),
+            catalogue,
+            tables,
+            cookie_db,
+            layout,
+            files: files.into_iter().zip(results).collect(),
+            dirs: dirs.into_iter().map(|d| d.rel).collect(),
+            walk,
+        };
+        let extra = compare_with
+            .as_deref()
+            .map(|out| {
+                file::extra_outputs(
+                    &session.layout,
+                    out,
+                    session.known(),
+                    &session.options.build_command,
+                )
+            })
+            .unwrap_or_default();
+        let (mut outcome, inventory) = aggregate::aggregate(&session, extra);
+        outcome.notes = notes;
+        if let Some(output) = output {
+            session.publish(output, &mut outcome, &inventory);
+        }
+        Ok((session, outcome))
+    }
+
+    /// Rebuilds the files at `paths` (absolute, as a watcher reports them) alone, writing them into
+    /// the output in place; `None` when the change needs a full rebuild (a folder came or went).
+    ///
+    /// A page that turns into bad input is not written: the output keeps its last good version.
+    pub fn update(&mut self, paths: &[PathBuf]) -> Option<Outcome> {
+        let site = self.layout.site.canonicalize().ok()?;
+        let out = self.layout.out.clone()?;
+        // A walk that met errors (an unreadable file, a bad link) is redone whole until it is clean.
+        if !self.walk.is_empty() {
+            return None;
+        }
+        let mut wrote = false;
+        for path in paths {
+            let Ok(relative) = path.strip_prefix(&site) else {
+                continue;
+            };
+            let rel = slash(relative);
+            if rel.is_empty() || path.is_dir() || self.dirs.contains(&rel) {
+                return None;
+            }
+            let index = self.files.iter().position(|(e, _)| e.rel == rel);
+            if path.exists() && (path.is_symlink() || !self.layout.inside(path)) {
+                // Links are rare and may lead anywhere: let the full walk decide about them.
+                return None;
+            }
+            if !path.exists() {
+                if let Some(i) = index {
+                    self.files.remove(i);
+                    let _ = fs::remove_file(out.join(&rel));
+                    wrote = true;
+                }
+                continue;
+            }
+            let parent = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+            if !parent.is_empty() && !self.dirs.iter().any(|d| d == parent) {
+                return None;
+            }
+            let ctx = Context {
+                catalogue: &self.catalogue,
+                tables: &self.tables,
+                report_stale_markers: false,
+                append: self.options.preview.as_ref().map(|p| p.append.as_str()),
+            };
+            let entry = Entry {
+                path: path.clone(),
+                rel,
+                is_dir: false,
+            };
+            let destination = Destination {
+                target: Some(&out),
+                compare_with: None,
+                keep_last_good: true,
+                build_command: &self.options.build_command,
+            };
+            let result = file::process(&self.layout, &ctx, &entry, &destination);
+            wrote |= !result
+                .findings
+                .iter()
+                .any(|d| d.rule.class() == Class::BadInput);
+            match index {
+                Some(i) => self.files[i] = (entry, result),
+                None => {
+                    self.files.push((entry, result));
+                    self.files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+                }
+            }
+        }
+        let (mut outcome, _) = aggregate::aggregate(self, Vec::new());
+        outcome.wrote = wrote;
+        Some(outcome)
+    }
+
+    /// Every path the site has, files and folders.
+    fn known(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .map(|(e, _)| e.rel.as_str())
+            .chain(self.dirs.iter().map(String::as_str))
+    }
+
+    /// Swaps the staged output in when the outcome allows it, with the inventory beside it.
+    fn publish(
+        &self,
+        output: Output,
+        outcome: &mut Outcome,
+        inventory: &[inventory::SiteInventory],
+    ) {
+        // The preview shows drift on the page itself, so it writes pages that drift; bad input keeps the last good output.
+        let writable = outcome.exit == ExitCode::Clean
+            || (self.options.preview.is_some() && outcome.exit == ExitCode::Drift);
+        if !writable {
+            output.abandon();
+            return;
+        }
+        let document = self.layout.inventory.as_deref().map(|path| {
+            let text =
+                serde_json::to_string_pretty(&inventory::document(&self.catalogue, inventory))
+                    .unwrap_or_default()
+                    + "\n";
+            (path, text.into_bytes())
+        });
+        match output.publish(document.as_ref().map(|(p, t)| (*p, t.as_slice()))) {
+            Ok(warnings) => {
+                outcome.wrote = true;
+                outcome.diagnostics.extend(warnings);
+            }
+            Err((e, wrote)) => {
+                outcome.wrote = wrote;
+                outcome.diagnostics.push(e);
+                outcome.exit = ExitCode::BadInput;
+            }
+        }
+    }
+}
+
+/// The lock file that marks an output folder as written by cookie-ledger (beside it).
+pub fn stamp(out: &std::path::Path) -> PathBuf {
+    publish::stamp(out)
+}
