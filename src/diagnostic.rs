@@ -76,7 +76,7 @@ rules! {
     MissingRow = "missing-row", Drift, "a generated table lacks a cookie the catalogue declares for it";
     ExtraRow = "extra-row", Drift, "a table lists a cookie the catalogue does not declare there";
     MissingColumn = "missing-column", Drift, "a generated table lacks a column of the catalogue";
-    HiddenMarker = "hidden-marker", Drift, "a marker sits inside a comment, <template> or <noscript>, so visitors never see its table";
+    HiddenMarker = "hidden-marker", Drift, "a marker sits inside a comment, <template>, <noscript> or a hidden element, so visitors never see its table";
     UncoveredCookie = "uncovered-cookie", Drift, "a cookie the site uses appears on none of its policy pages";
     NoPolicyPage = "no-policy-page", Drift, "a site has no page with a cookie table";
     StaleOutput = "stale-output", Drift, "the output folder, or what a marker holds now, differs from what a build would write";

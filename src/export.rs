@@ -3,7 +3,7 @@
 //!
 //! [`files`] is pure: it returns file names and contents; [`write`] puts them in place all at once.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -165,47 +165,58 @@ pub fn cookieconsent(catalogue: &Catalogue, site: usize) -> String {
 /// Writes `files` under `out`, all or none: every file goes to a temporary sibling first, and
 /// only when all are written are they renamed into place. Files of other names are kept.
 pub fn write(out: &Path, catalogue: &Catalogue, files: &[(String, String)]) -> Result<(), String> {
-    let inputs: Vec<std::path::PathBuf> = catalogue
+    let inputs: Vec<PathBuf> = catalogue
         .inputs
         .iter()
         .filter_map(|p| p.canonicalize().ok())
         .collect();
-    let mut prepared = Vec::new();
-    let undo = |prepared: &[(std::path::PathBuf, std::path::PathBuf)]| {
-        for (temporary, _) in prepared {
-            let _ = std::fs::remove_file(temporary);
-        }
-    };
+    // Every path is checked before anything is written.
+    let mut targets = Vec::new();
     for (rel, contents) in files {
         // Site ids are validated, so these hold no `..`; checked again because the folder is the user's.
         if Path::new(rel)
             .components()
             .any(|c| !matches!(c, Component::Normal(_)))
         {
-            undo(&prepared);
             return Err(format!(
                 "refusing to write {rel}: it leaves {}",
                 out.display()
             ));
         }
         let path = out.join(rel);
+        if path.is_dir() {
+            return Err(format!(
+                "cannot write {}: a folder of that name is in the way; nothing was written",
+                path.display()
+            ));
+        }
         if path.canonicalize().is_ok_and(|p| inputs.contains(&p)) {
-            undo(&prepared);
             return Err(format!(
                 "refusing to write {}: the catalogue reads that file",
                 path.display()
             ));
         }
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
+        targets.push((path, contents));
+    }
+    let mut created: Vec<PathBuf> = Vec::new();
+    let mut prepared: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let undo = |prepared: &[(PathBuf, PathBuf)], created: &[PathBuf]| {
+        for (temporary, _) in prepared {
+            let _ = std::fs::remove_file(temporary);
+        }
+        for folder in created.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    };
+    for (path, contents) in targets {
+        let written = make_folders(path.parent().unwrap_or(out), &mut created)
             .and_then(|()| crate::fsio::prepare(&path, contents.as_bytes()));
         match written {
             Ok(temporary) => prepared.push((temporary, path)),
             Err(e) => {
-                undo(&prepared);
+                undo(&prepared, &created);
                 return Err(format!(
-                    "cannot write {}: {e}; nothing was replaced",
+                    "cannot write {}: {e}; nothing was written",
                     path.display()
                 ));
             }
@@ -214,6 +225,21 @@ pub fn write(out: &Path, catalogue: &Catalogue, files: &[(String, String)]) -> R
     for (temporary, path) in &prepared {
         crate::fsio::commit(temporary, path)
             .map_err(|e| format!("cannot put {} in place: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Creates `folder` and its missing ancestors, recording each one created, outermost first.
+fn make_folders(folder: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut missing = Vec::new();
+    let mut at = Some(folder);
+    while let Some(f) = at.filter(|f| !f.as_os_str().is_empty() && !f.exists()) {
+        missing.push(f.to_path_buf());
+        at = f.parent();
+    }
+    for f in missing.into_iter().rev() {
+        std::fs::create_dir(&f)?;
+        created.push(f);
     }
     Ok(())
 }

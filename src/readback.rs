@@ -37,8 +37,8 @@ pub struct Table {
     pub offset: usize,
     /// Ordinal of the marker it sits in, if any.
     pub marker: Option<usize>,
-    /// Whether it sits inside `<template>`, so nobody sees it.
-    pub hidden: bool,
+    /// Why nobody sees it, when nobody does: inside `<template>`, or a hidden element.
+    pub hidden: Option<&'static str>,
     /// Its rows in order.
     pub rows: Vec<Row>,
     open_cell: Option<(bool, String)>,
@@ -78,8 +78,8 @@ pub struct MarkerSeen {
     pub offset: usize,
     /// Output offset of its end tag, once seen.
     pub end: Option<usize>,
-    /// Inside `<template>`.
-    pub hidden: bool,
+    /// Why nobody sees it, when nobody does: inside `<template>`, or a hidden element.
+    pub hidden: Option<&'static str>,
 }
 
 /// Everything read back from a page.
@@ -95,6 +95,8 @@ pub struct Readback {
     current_marker: Option<usize>,
     template_depth: usize,
     noscript_depth: usize,
+    /// Open elements hidden by the `hidden` attribute or an inline `display: none`, outermost first.
+    hidden_by: Vec<&'static str>,
     /// The outermost open `<noscript>`: its offset, the end of its text so far, whether a marker was found.
     noscript: Option<(usize, String, bool)>,
     /// Tags with a URL that may load a third-party service or a script of the site.
@@ -107,6 +109,15 @@ pub struct Readback {
 }
 
 impl Readback {
+    /// Why what starts here is unseen, if it is.
+    fn hidden(&self) -> Option<&'static str> {
+        if self.template_depth > 0 {
+            Some("<template>")
+        } else {
+            self.hidden_by.first().copied()
+        }
+    }
+
     /// Closes whatever the page left open; call after the last chunk.
     pub fn finish(&mut self) {
         while let Some(mut table) = self.open.pop() {
@@ -119,14 +130,36 @@ impl Readback {
 
 /// Settings whose handlers record what a visitor sees into `state`.
 pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
-    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11] = std::array::from_fn(|_| Rc::clone(&state));
+    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12] =
+        std::array::from_fn(|_| Rc::clone(&state));
     Settings::new()
+        // Before the marker handler, so a marker that hides itself is seen as hidden.
+        .append_element_content_handler(element!("[hidden], [style]", move |el| {
+            let why = if el.has_attribute("hidden") {
+                Some("an element with the hidden attribute")
+            } else if el.get_attribute("style").is_some_and(|style| hides(&style)) {
+                Some("an element its inline style hides")
+            } else {
+                None
+            };
+            let Some(why) = why.filter(|_| el.can_have_content()) else {
+                return Ok(());
+            };
+            s12.borrow_mut().hidden_by.push(why);
+            let s = Rc::clone(&s12);
+            let on_end: EndTagHandler<'static> = Box::new(move |_| {
+                s.borrow_mut().hidden_by.pop();
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
+            Ok(())
+        }))
         .append_element_content_handler(element!("table", move |el| {
             let mut s = s1.borrow_mut();
             let table = Table {
                 offset: el.source_location().bytes().start,
                 marker: s.current_marker,
-                hidden: s.template_depth > 0,
+                hidden: s.hidden(),
                 ..Table::default()
             };
             s.open.push(table);
@@ -209,7 +242,7 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
         .append_element_content_handler(element!("[data-cookie-table]", move |el| {
             let mut s = s6.borrow_mut();
             let index = s.markers.len();
-            let hidden = s.template_depth > 0;
+            let hidden = s.hidden();
             s.markers.push(MarkerSeen {
                 offset: el.source_location().bytes().start,
                 end: None,
@@ -338,6 +371,19 @@ pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
             }
             Ok(())
         }))
+}
+
+/// Whether an inline style hides its element: `display: none` or `visibility: hidden`.
+fn hides(style: &str) -> bool {
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    compact.split(';').any(|declaration| {
+        let declaration = declaration.trim_end_matches("!important");
+        declaration == "display:none" || declaration == "visibility:hidden"
+    })
 }
 
 /// The text a visitor reads from raw cell markup text: entities decoded, whitespace collapsed.

@@ -18,8 +18,8 @@ pub struct SeenMarker {
     pub location: Location,
     /// The table it was given; `None` when the marker was bad input.
     pub key: Option<TableKey>,
-    /// Inside `<template>`.
-    pub hidden: bool,
+    /// Why visitors never see it, when they do not.
+    pub hidden: Option<&'static str>,
 }
 
 /// A table of the page, located in the input.
@@ -29,8 +29,8 @@ pub struct SeenTable {
     pub location: Location,
     /// Index into the page's markers when the table sits in one.
     pub marker: Option<usize>,
-    /// Inside `<template>`.
-    pub hidden: bool,
+    /// Why visitors never see it, when they do not.
+    pub hidden: Option<&'static str>,
     /// Rows with their places.
     pub rows: Vec<SeenRow>,
 }
@@ -102,15 +102,15 @@ pub fn page(
 ) -> Verdict {
     let mut verdict = Verdict::default();
     for (k, marker) in markers.iter().enumerate() {
-        if marker.hidden {
+        if let Some(place) = marker.hidden {
             let d = Diagnostic::error(
                 Rule::HiddenMarker,
                 Some(marker.location.clone()),
-                "marker sits inside <template>, so visitors never see its table",
+                format!("marker sits inside {place}, so visitors never see its table"),
             );
-            verdict
-                .findings
-                .push(d.with_help("move the marker out of the <template>"));
+            verdict.findings.push(d.with_help(format!(
+                "move the marker out of {place}, or show it to visitors"
+            )));
             continue;
         }
         let Some(key) = &marker.key else { continue };
@@ -154,7 +154,7 @@ pub fn page(
     // Hand-written tables: any table whose header names a cookie column.
     let mut previous: Option<(usize, Layout)> = None;
     for (n, table) in tables.iter().enumerate() {
-        if table.marker.is_some() || table.hidden {
+        if table.marker.is_some() || table.hidden.is_some() {
             continue;
         }
         let Some((_, first)) = table.rows.first() else {

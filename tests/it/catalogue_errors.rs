@@ -101,6 +101,34 @@ const CASES: &[Case] = &[
             "<td title='{{ row.purpose }}'>x</td>",
         )
     }),
+    ("template value in an unquoted attribute, spaced", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "<td>{{ row.purpose }}</td>",
+            "<td title = {{ row.purpose }}>x</td>",
+        )
+    }),
+    ("template value in a single-quoted attribute, spaced", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "<td>{{ row.purpose }}</td>",
+            "<td title = '{{ row.purpose }}'>x</td>",
+        )
+    }),
+    ("template marks a value safe", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "{{ row.purpose }}",
+            "{{ row.purpose|safe }}",
+        )
+    }),
+    ("template that never ends", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "{{ row.purpose }}",
+            "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}",
+        )
+    }),
     ("template reads an undefined field", |p| {
         p.edit(
             "templates/eulerhermes-table.html",
@@ -114,6 +142,80 @@ const CASES: &[Case] = &[
             "templates/eulerhermes-table.html",
             "templates/missing.html",
         )
+    }),
+    ("template outside the catalogue's folder", |p| {
+        p.edit(
+            "catalogue.toml",
+            "templates/eulerhermes-table.html",
+            "/etc/passwd",
+        )
+    }),
+    ("template reached through ..", |p| {
+        p.edit(
+            "catalogue.toml",
+            "templates/eulerhermes-table.html",
+            "templates/../../outside.html",
+        );
+        let outside = p.path("..").join("outside.html");
+        let _ = std::fs::write(outside, "<table></table>");
+    }),
+    ("a placeholder left in a purpose", |p| {
+        p.edit(
+            "catalogue.toml",
+            "purpose.en = \"To retrieve data via API calls\"",
+            "purpose.en = \"TODO: why it is set\"",
+        )
+    }),
+    ("a placeholder in a category title", |p| {
+        p.edit(
+            "catalogue.toml",
+            "title.en = \"Statistics cookies\"",
+            "title.en = \"Statistics cookies (FIXME)\"",
+        )
+    }),
+    ("a bidirectional override in a purpose", |p| {
+        p.edit(
+            "catalogue.toml",
+            "purpose.en = \"To retrieve data via API calls\"",
+            "purpose.en = \"To retrieve data \\u202Evia API calls\"",
+        )
+    }),
+    ("a NUL in a provider", |p| {
+        p.edit(
+            "catalogue.toml",
+            "provider = \"ODWB (Matomo)\"\nfunction.en = \"Audience measurement (front office)\"\nfunction.fr = \"Mesure d'audience (front office)\"\npurpose.en = \"To tell",
+            "provider = \"ODWB\\u0000(Matomo)\"\nfunction.en = \"Audience measurement (front office)\"\nfunction.fr = \"Mesure d'audience (front office)\"\npurpose.en = \"To tell",
+        )
+    }),
+    ("a name listed twice in one entry", |p| {
+        p.edit(
+            "catalogue.toml",
+            "names = [\"csrftoken\"]",
+            "names = [\"csrftoken\", \"csrftoken\"]",
+        )
+    }),
+    ("a pattern overlapping a name", |p| {
+        p.edit(
+            "catalogue.toml",
+            "names = [\"_pk_ses.*\"]",
+            "names = [\"_pk_id.1\"]",
+        )
+    }),
+    ("a site id that leaves the export folder", |p| {
+        p.edit("catalogue.toml", "id = \"smartbump\"", "id = \"..\"")
+    }),
+    ("a rule that cannot be waived for files", |p| {
+        let text = p.read("catalogue.toml");
+        p.write(
+            "catalogue.toml",
+            format!("{text}\n[[allow]]\nrule = \"undeclared-cookie\"\nfiles = [\"**\"]\nreason = \"everything\"\n"),
+        );
+    }),
+    ("a catalogue that is not UTF-8", |p| {
+        let mut bytes = p.read("catalogue.toml").into_bytes();
+        let at = bytes.windows(5).position(|w| w == b"Sites").unwrap();
+        bytes[at] = 0xE9;
+        p.write("catalogue.toml", bytes);
     }),
 ];
 

@@ -7,6 +7,7 @@ mod docs;
 mod export;
 mod fixtures;
 mod formats;
+mod injection;
 mod markers;
 mod output;
 mod safety;

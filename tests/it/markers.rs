@@ -201,6 +201,18 @@ fn markers_visitors_never_see_are_drift() {
         ("<!-- {} -->", "a comment"),
         ("<noscript>{}</noscript>", "<noscript>"),
         ("<template>{}</template>", "<template>"),
+        (
+            "<section hidden>{}</section>",
+            "an element with the hidden attribute",
+        ),
+        (
+            "<div style=\"color: red; display : none !important\">{}</div>",
+            "an element its inline style hides",
+        ),
+        (
+            "<aside style=\"visibility:hidden\">{}</aside>",
+            "an element its inline style hides",
+        ),
     ] {
         let hidden = wrapper.replace("{}", "<div data-cookie-table=\"necessary\"></div>");
         let p = project(&[(
@@ -225,6 +237,20 @@ fn markers_visitors_never_see_are_drift() {
             run.stdout
         );
     }
+    // A marker that hides itself is hidden too.
+    let p = project(&[(
+        "site/a/cookies.html",
+        page(
+            "en",
+            &format!("{BOTH}\n<div data-cookie-table=\"necessary\" hidden></div>"),
+        ),
+    )]);
+    let run = p.run(&["check"]);
+    assert!(
+        first_line(&run).contains("error[hidden-marker]"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

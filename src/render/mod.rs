@@ -1,4 +1,7 @@
 //! Renders each cookie table once per site, category and language with minijinja; no I/O.
+//! Templates are checked first (`context`): catalogue text may only land where escaping makes it safe.
+
+mod context;
 
 use std::collections::HashMap;
 
@@ -10,6 +13,9 @@ use crate::labels::{self, Column};
 
 /// The built-in table template: an accessible table with the seeds' columns plus duration.
 pub const DEFAULT_TEMPLATE: &str = include_str!("templates/cookie-table.html");
+
+/// The work one table's rendering may do, in template instructions: far beyond any real table.
+const TEMPLATE_FUEL: u64 = 2_000_000;
 
 // The `.html` suffix turns on minijinja's HTML auto-escaping for catalogue text.
 const DEFAULT_NAME: &str = "cookie-table.html";
@@ -27,6 +33,10 @@ impl Tables {
     pub fn render(catalogue: &Catalogue) -> Result<Tables, Vec<Diagnostic>> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A template runs with bounded work: a loop that never ends runs out of fuel instead.
+        env.set_fuel(Some(TEMPLATE_FUEL));
+        // Every value is escaped; nothing may turn that off for catalogue text.
+        env.remove_filter("safe");
         env.set_formatter(|out, state, value| {
             if matches!(state.auto_escape(), AutoEscape::Html)
                 && !value.is_safe()
@@ -141,7 +151,7 @@ impl Tables {
 /// Escapes text for HTML content and double-quoted attributes.
 ///
 /// Apostrophes stay as they are, so "visitor's" reads (and greps) as written; templates are
-/// therefore refused when they put a value inside a single-quoted attribute.
+/// therefore refused when they put a value anywhere but content or a double-quoted value.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -163,16 +173,13 @@ fn add(
     source: &str,
     errors: &mut Vec<Diagnostic>,
 ) {
-    if let Some(line) = single_quoted_value(source) {
-        let message = "a value is put inside a single-quoted attribute, where an apostrophe in catalogue text would end it";
+    if let Err(refusal) = context::check(source) {
         let d = Diagnostic::error(
             Rule::Template,
-            Some(Location::new(path, (line, 1))),
-            message,
+            Some(Location::new(path, (refusal.line, 1))),
+            refusal.message,
         );
-        errors.push(
-            d.with_help("use double quotes around attribute values: title=\"{{ row.purpose }}\""),
-        );
+        errors.push(d.with_help(refusal.help));
         return;
     }
     if let Err(e) = env.add_template_owned(name, source.to_owned()) {
@@ -182,21 +189,15 @@ fn add(
 
 fn template_error(path: &str, e: &minijinja::Error) -> Diagnostic {
     let location = e.line().map(|line| Location::new(path, (line, 1)));
+    if e.kind() == minijinja::ErrorKind::OutOfFuel {
+        return Diagnostic::error(
+            Rule::Template,
+            location,
+            "the template does far more work than any table needs (a loop that does not end?)",
+        )
+        .with_help("render the rows it is given, once each");
+    }
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
     Diagnostic::error(Rule::Template, location, format!("{}{detail}", e.kind()))
         .with_help("the template receives lang, site, category, headers and rows; see README.md (\"Templates\")")
-}
-
-/// The 1-based line of the first `='...{{` in `source`, if any.
-fn single_quoted_value(source: &str) -> Option<usize> {
-    source
-        .lines()
-        .position(|line| {
-            line.match_indices("='").any(|(i, _)| {
-                let rest = &line[i + 2..];
-                rest.find('\'')
-                    .is_some_and(|end| rest[..end].contains("{{"))
-            })
-        })
-        .map(|i| i + 1)
 }
