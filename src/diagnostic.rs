@@ -158,7 +158,7 @@ impl fmt::Display for Location {
 }
 
 /// Another place a finding holds for: where the same cookie is set, or a page that loads the script that sets it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Place {
     /// Where.
     #[serde(flatten)]

@@ -7,6 +7,7 @@ use lol_html::html_content::ContentType;
 use lol_html::{EndTagHandler, Settings, element};
 
 use crate::catalogue::Catalogue;
+use crate::charset::Charset;
 use crate::render::{TableKey, Tables};
 
 /// The attribute that marks where a table goes; its value is the category id.
@@ -93,14 +94,18 @@ pub struct Injected {
 }
 
 /// Settings whose handlers fill `site`'s markers from `tables` and record them in `state`.
+///
+/// `charset` is the page's: the rewriter writes tables in it, so their length is counted in it.
 pub fn settings<'h>(
     catalogue: &'h Catalogue,
     tables: &'h Tables,
     site: Option<usize>,
+    charset: Charset,
     state: Rc<RefCell<Injected>>,
 ) -> Settings<'h, 'static> {
     let lang_state = Rc::clone(&state);
     Settings::new()
+        .with_encoding(charset.for_rewriter())
         .append_element_content_handler(element!("html", move |el| {
             lang_state.borrow_mut().page_lang = el.get_attribute("lang");
             Ok(())
@@ -141,7 +146,7 @@ pub fn settings<'h>(
                 Ok(key) => {
                     let html = tables.get(&key).expect("every table is rendered");
                     el.set_inner_content(html, ContentType::Html);
-                    marker.table = Some((key, html.len()));
+                    marker.table = Some((key, charset.byte_len(html)));
                 }
                 Err((message, help)) => s.errors.push((marker.start, message, help)),
             }

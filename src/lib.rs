@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod build;
 pub mod catalogue;
+pub mod charset;
 pub mod cli;
 pub mod diagnostic;
 pub mod export;

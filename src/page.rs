@@ -7,6 +7,7 @@ use lol_html::HtmlRewriter;
 use similar::TextDiff;
 
 use crate::catalogue::Catalogue;
+use crate::charset::{self, Charset};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::inject::{self, Injected, Marker};
 use crate::position::LineIndex;
@@ -71,12 +72,35 @@ pub fn process(
     chunk_size: usize,
 ) -> PageResult {
     let site = ctx.catalogue.site_of(rel);
+    let charset = match charset::of(input) {
+        Ok(charset) => charset,
+        Err(reason) => {
+            let d = Diagnostic::error(
+                Rule::UnsupportedFile,
+                Some(Location::new(display, (1, 1))),
+                format!("cannot read the page: {reason}"),
+            )
+            .with_help("save it as UTF-8, or in another encoding that keeps ASCII as it is, declared with <meta charset>");
+            return PageResult {
+                findings: vec![d],
+                site,
+                ..PageResult::default()
+            };
+        }
+    };
     let injected = Rc::new(RefCell::new(Injected::default()));
     let read = Rc::new(RefCell::new(Readback::default()));
     let mut output = Vec::with_capacity(input.len() + input.len() / 4);
     let mut read_error = None;
-    let mut reader = HtmlRewriter::new(readback::settings(Rc::clone(&read)), |_: &[u8]| {});
-    let mut settings = inject::settings(ctx.catalogue, ctx.tables, site, Rc::clone(&injected));
+    let mut reader =
+        HtmlRewriter::new(readback::settings(Rc::clone(&read), charset), |_: &[u8]| {});
+    let mut settings = inject::settings(
+        ctx.catalogue,
+        ctx.tables,
+        site,
+        charset,
+        Rc::clone(&injected),
+    );
     if let Some(html) = ctx.append {
         settings = settings.append_document_content_handler(lol_html::end!(move |end| {
             end.append(html, lol_html::html_content::ContentType::Html);
@@ -100,27 +124,17 @@ pub fn process(
         None => reader.end(),
     };
 
-    let index = LineIndex::new(input);
+    let index = LineIndex::for_encoding(input, charset.is_utf8());
     let at = |offset: usize| Location::new(display, index.line_col(input, offset));
     let injected = injected.take();
     if let Err(e) = written.and(read_result) {
+        // Nothing on a page that cannot be parsed was checked: its tables, or what it sets.
         let d = Diagnostic::error(
-            Rule::Io,
+            Rule::UnsupportedFile,
             Some(at(0)),
             format!("cannot parse the page as HTML: {e}"),
         )
-        .with_help("fix the markup near the markers and tables");
-        if injected.markers.is_empty() {
-            // Nothing was to change: the page still goes out as it came in, and the user hears why it was not checked.
-            let mut d = d;
-            d.severity = crate::diagnostic::Severity::Warning;
-            d.help = Some("the page is copied unchanged; its tables were not checked".into());
-            return PageResult {
-                findings: vec![d],
-                site,
-                ..PageResult::default()
-            };
-        }
+        .with_help("fix the page's markup; nothing on it was checked");
         return PageResult {
             findings: vec![d],
             site,
@@ -148,7 +162,8 @@ pub fn process(
             Diagnostic::error(Rule::BadMarker, Some(at(offset)), message).with_help(help)
         })
         .collect();
-    let to_input = |offset: usize| input_offset(offset, &injected.markers, &read.markers);
+    let growth = Growth::new(&injected.markers, &read.markers);
+    let to_input = |offset: usize| growth.input_offset(offset);
     for (offset, place) in &read.dead_markers {
         let d = Diagnostic::error(
             Rule::HiddenMarker,
@@ -159,7 +174,13 @@ pub fn process(
     }
     // A bad marker already stops the run; its neighbours' content says nothing more.
     if ctx.report_stale_markers && !findings.iter().any(|d| d.rule == Rule::BadMarker) {
-        findings.extend(stale_markers(input, &injected.markers, ctx.tables, &at));
+        findings.extend(stale_markers(
+            input,
+            charset,
+            &injected.markers,
+            ctx.tables,
+            &at,
+        ));
     }
 
     let markers: Vec<SeenMarker> = injected
@@ -211,7 +232,10 @@ pub fn process(
     let mut controls = Controls::default();
     let mut found: Vec<(Sighting, bool)> = Vec::new();
     for script in &read.inline_scripts {
-        let scan = scan::script(services, &script.code, script.offset, script.gated);
+        let mut scan = scan::script(services, &script.code, script.offset, script.gated);
+        if !charset.is_utf8() {
+            in_page_bytes(charset, script, &mut scan.sightings);
+        }
         controls.extend(&scan.controls);
         found.extend(scan.sightings.into_iter().map(|s| (s, true)));
     }
@@ -257,6 +281,25 @@ pub fn process(
         sightings,
         scripts,
         controls,
+    }
+}
+
+/// Turns sighting offsets within an inline script's decoded text into offsets in the page's own
+/// bytes, one pass in order.
+fn in_page_bytes(charset: Charset, script: &readback::InlineScript, sightings: &mut [Sighting]) {
+    let mut order: Vec<usize> = (0..sightings.len()).collect();
+    order.sort_by_key(|&k| sightings[k].offset);
+    let (mut chars_done, mut bytes_done) = (0usize, 0usize);
+    for k in order {
+        let within = sightings[k].offset.saturating_sub(script.offset);
+        let within = within.min(script.code.len());
+        let mut within = within.max(chars_done);
+        while !script.code.is_char_boundary(within) {
+            within -= 1;
+        }
+        bytes_done += charset.byte_len(&script.code[chars_done..within]);
+        chars_done = within;
+        sightings[k].offset = script.offset + bytes_done;
     }
 }
 
@@ -332,19 +375,39 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Maps an output offset outside markers back to the input: subtract what the markers closed before it added.
-fn input_offset(offset: usize, markers: &[Marker], seen: &[MarkerSeen]) -> usize {
-    let growth: isize = markers
-        .iter()
-        .zip(seen)
-        .filter(|(_, s)| s.end.is_some_and(|end| end <= offset))
-        .map(|(m, _)| m.growth())
-        .sum();
-    offset.saturating_add_signed(-growth)
+///
+/// Markers' output end offsets with the growth up to each, sorted: a look-up is a binary search.
+struct Growth {
+    ends: Vec<(usize, isize)>,
+}
+
+impl Growth {
+    fn new(markers: &[Marker], seen: &[MarkerSeen]) -> Growth {
+        let mut ends: Vec<(usize, isize)> = markers
+            .iter()
+            .zip(seen)
+            .filter_map(|(m, s)| s.end.map(|end| (end, m.growth())))
+            .collect();
+        ends.sort_by_key(|(end, _)| *end);
+        let mut total = 0;
+        for (_, growth) in &mut ends {
+            total += *growth;
+            *growth = total;
+        }
+        Growth { ends }
+    }
+
+    fn input_offset(&self, offset: usize) -> usize {
+        let closed = self.ends.partition_point(|(end, _)| *end <= offset);
+        let growth = closed.checked_sub(1).map_or(0, |k| self.ends[k].1);
+        offset.saturating_add_signed(-growth)
+    }
 }
 
 /// Markers that already hold something other than their table: the page as it stands says something else.
 fn stale_markers(
     input: &[u8],
+    charset: Charset,
     markers: &[Marker],
     tables: &Tables,
     at: &dyn Fn(usize) -> Location,
@@ -354,12 +417,14 @@ fn stale_markers(
         let (Some((key, _)), Some(end)) = (&marker.table, marker.inner_end) else {
             continue;
         };
-        let old = String::from_utf8_lossy(&input[marker.inner_start..end]);
-        let new = tables.get(key).expect("rendered");
+        let old = charset.decode(&input[marker.inner_start..end]);
+        let Some(new) = tables.get(key) else { continue };
+        // What the page holds once written in its encoding, characters it lacks as references.
+        let new = charset.round_trip(new);
         if old.trim().is_empty() || old == new {
             continue;
         }
-        let diff = TextDiff::from_lines(new, old.as_ref())
+        let diff = TextDiff::from_lines(new.as_str(), old.as_str())
             .unified_diff()
             .context_radius(3)
             .header(

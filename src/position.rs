@@ -1,8 +1,16 @@
 //! Turns byte offsets (what toml and lol_html report) into 1-based line:column positions.
 
-/// Line starts of one text, for repeated offset look-ups.
+/// Bytes per block of the character counts, which keep every look-up short on a long line.
+const BLOCK: usize = 256;
+
+/// Line starts of one text, for repeated offset look-ups; each look-up costs a binary search and
+/// at most two blocks of counting, however long the line (a minified page is one line).
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Whether columns count UTF-8 characters (else bytes, as in single-byte encodings).
+    utf8: bool,
+    /// Characters before each block: `blocks[k]` counts those in the first `k * BLOCK` bytes.
+    blocks: Vec<usize>,
 }
 
 impl LineIndex {
@@ -15,7 +23,34 @@ impl LineIndex {
                 .filter(|(_, b)| **b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { starts }
+        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut before = 0;
+        for block in text.chunks(BLOCK) {
+            blocks.push(before);
+            before += characters(block);
+        }
+        blocks.push(before);
+        LineIndex {
+            starts,
+            utf8: true,
+            blocks,
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn characters_before(&self, text: &[u8], offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.blocks.get(block).copied().unwrap_or_default()
+            + characters(&text[(block * BLOCK).min(offset)..offset])
+    }
+
+    /// Indexes a text in a single-byte or other non-UTF-8 encoding when `utf8` is false: its
+    /// columns count bytes.
+    pub fn for_encoding(text: &[u8], utf8: bool) -> Self {
+        LineIndex {
+            utf8,
+            ..LineIndex::new(text)
+        }
     }
 
     /// 1-based line and column (in characters) of byte `offset` in `text`.
@@ -30,13 +65,18 @@ impl LineIndex {
         } else {
             self.starts[line]
         };
-        // Columns count characters, as editors do; continuation bytes are not characters.
-        let column = text[start..offset]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
+        let column = if self.utf8 {
+            self.characters_before(text, offset) - self.characters_before(text, start)
+        } else {
+            offset - start
+        };
         (line + 1, column + 1)
     }
+}
+
+/// Columns count characters, as editors do; UTF-8 continuation bytes are not characters.
+fn characters(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
 #[cfg(test)]
@@ -58,5 +98,24 @@ mod tests {
         let bom = "\u{feff}ab".as_bytes();
         assert_eq!(LineIndex::new(bom).line_col(bom, 3), (1, 1));
         assert_eq!(LineIndex::new(bom).line_col(bom, 4), (1, 2));
+    }
+
+    #[test]
+    fn long_lines_count_the_same_through_the_blocks() {
+        let line = "é".repeat(1000) + "x";
+        let text = line.as_bytes();
+        let index = LineIndex::new(text);
+        for offset in [0, 2, 255 * 2, 256 * 2, 1000 * 2, 1001 * 2] {
+            let expected = text[..offset.min(text.len())]
+                .iter()
+                .filter(|b| (**b & 0xC0) != 0x80)
+                .count();
+            assert_eq!(index.line_col(text, offset), (1, expected + 1));
+        }
+        let latin = b"caf\xe9 x";
+        assert_eq!(
+            LineIndex::for_encoding(latin, false).line_col(latin, 5),
+            (1, 6)
+        );
     }
 }

@@ -128,11 +128,15 @@ impl Readback {
     }
 }
 
-/// Settings whose handlers record what a visitor sees into `state`.
-pub fn settings(state: Rc<RefCell<Readback>>) -> Settings<'static, 'static> {
+/// Settings whose handlers record what a visitor sees into `state`, reading a page in `charset`.
+pub fn settings(
+    state: Rc<RefCell<Readback>>,
+    charset: crate::charset::Charset,
+) -> Settings<'static, 'static> {
     let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12] =
         std::array::from_fn(|_| Rc::clone(&state));
     Settings::new()
+        .with_encoding(charset.for_rewriter())
         // Before the marker handler, so a marker that hides itself is seen as hidden.
         .append_element_content_handler(element!("[hidden], [style]", move |el| {
             let why = if el.has_attribute("hidden") {

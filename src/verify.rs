@@ -101,6 +101,13 @@ pub fn page(
     tables: &[SeenTable],
 ) -> Verdict {
     let mut verdict = Verdict::default();
+    // Each marker's tables, found once: a look-up per marker would be quadratic on a page of many.
+    let mut in_marker: Vec<Vec<usize>> = vec![Vec::new(); markers.len()];
+    for (n, table) in tables.iter().enumerate() {
+        if let Some(list) = table.marker.and_then(|k| in_marker.get_mut(k)) {
+            list.push(n);
+        }
+    }
     for (k, marker) in markers.iter().enumerate() {
         if let Some(place) = marker.hidden {
             let d = Diagnostic::error(
@@ -115,11 +122,8 @@ pub fn page(
         }
         let Some(key) = &marker.key else { continue };
         let mut found = 0;
-        for (n, table) in tables
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.marker == Some(k))
-        {
+        for &n in &in_marker[k] {
+            let table = &tables[n];
             let Some((layout, data)) = Layout::find(&table.rows) else {
                 continue;
             };

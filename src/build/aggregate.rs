@@ -319,6 +319,7 @@ fn held_by_pages(sighting: &mut Sighting, loads: &[Load]) {
 fn group(buckets: &[Bucket]) -> Vec<Found> {
     let mut groups: Vec<Found> = Vec::new();
     let mut group_of: HashMap<(Location, String), usize> = HashMap::new();
+    let mut places_of: Vec<HashSet<Place>> = Vec::new();
     for (site, bucket) in buckets.iter().enumerate() {
         for f in &bucket.found {
             let key = (
@@ -335,13 +336,14 @@ fn group(buckets: &[Bucket]) -> Vec<Found> {
                     count: 0,
                     ..f.clone()
                 });
+                places_of.push(HashSet::new());
                 groups.len() - 1
             });
             let group = &mut groups[g];
             // A file shared by sites is one place however many sites load it.
             group.count = group.count.max(f.count);
             for place in &f.places {
-                if !group.places.contains(place) {
+                if places_of[g].insert(place.clone()) {
                     group.places.push(place.clone());
                 }
             }
@@ -355,6 +357,7 @@ fn group(buckets: &[Bucket]) -> Vec<Found> {
 fn group_loads(buckets: &[Bucket]) -> Vec<ServiceLoad> {
     let mut groups: Vec<ServiceLoad> = Vec::new();
     let mut group_of: HashMap<(Location, usize), usize> = HashMap::new();
+    let mut places_of: Vec<HashSet<Place>> = Vec::new();
     for (site, bucket) in buckets.iter().enumerate() {
         for load in &bucket.unconditional {
             let g = *group_of
@@ -365,11 +368,12 @@ fn group_loads(buckets: &[Bucket]) -> Vec<ServiceLoad> {
                         places: Vec::new(),
                         ..load.clone()
                     });
+                    places_of.push(HashSet::new());
                     groups.len() - 1
                 });
             let group = &mut groups[g];
             for place in &load.places {
-                if !group.places.contains(place) {
+                if places_of[g].insert(place.clone()) {
                     group.places.push(place.clone());
                 }
             }

@@ -326,22 +326,23 @@ pub fn window(text: &str, start: usize, end: usize) -> String {
     const LONGEST: usize = 160;
     let start = floor(text, start.min(text.len()));
     let end = floor(text, end.clamp(start, text.len()));
-    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line_end = text[start..]
-        .find(['\n', '\r'])
-        .map_or(text.len(), |i| start + i);
-    let from = back(text, start, CONTEXT).max(line_start);
+    // Only the window's own reach is searched for line breaks, so a write costs the same on a
+    // one-line bundle of any length.
+    let from = back(text, start, CONTEXT);
+    let from = text[from..start]
+        .rfind(['\n', '\r'])
+        .map_or(from, |i| from + i + 1);
     let limit = forward(text, start, LONGEST);
-    let to = forward(text, end, CONTEXT)
-        .min(limit)
-        .min(line_end)
-        .max(start);
+    let to = forward(text, end, CONTEXT).min(limit).max(start);
+    let to = text[start..to].find(['\n', '\r']).map_or(to, |i| start + i);
     let mut out = String::new();
-    if from > line_start {
+    let before = text[..from].chars().next_back();
+    if before.is_some_and(|c| c != '\n' && c != '\r') {
         out.push('…');
     }
     out.push_str(text[from..to].trim());
-    if to < line_end {
+    let after = text[to..].chars().next();
+    if after.is_some_and(|c| c != '\n' && c != '\r') {
         out.push('…');
     }
     out

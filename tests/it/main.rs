@@ -4,6 +4,7 @@ mod catalogue_errors;
 mod chunking;
 mod demo;
 mod docs;
+mod encodings;
 mod export;
 mod fixtures;
 mod formats;
