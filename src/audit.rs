@@ -275,6 +275,8 @@ fn mismatch(declared: &Duration, lifetime: Lifetime) -> Option<&'static str> {
     match (declared, lifetime) {
         (Duration::Session, Lifetime::Session) => None,
         (Duration::Session, Lifetime::Seconds(_)) => Some("a session, but the cookie outlives it"),
+        // "Up to" a length covers a cookie that ends sooner, with the session.
+        (Duration::Length { up_to: true, .. }, Lifetime::Session) => None,
         (Duration::Length { .. }, Lifetime::Session) => {
             Some("a length of time, but the cookie ends with the session")
         }

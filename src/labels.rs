@@ -175,6 +175,13 @@ pub fn recognise_header(text: &str) -> Option<(Column, &'static str)> {
     })
 }
 
+/// Whether a header names a column only cookie tables have: one that says "cookie", or
+/// "function and location" (the seeds' wording).
+pub fn only_cookie_tables(text: &str) -> bool {
+    let text = normalise_header(text);
+    text.contains("cookie") || text.contains("location") || text.contains("emplacement")
+}
+
 // Headers are matched loosely (case, curly apostrophes, a trailing colon) because the
 // same column is typed many ways by hand; cells are compared strictly.
 fn normalise_header(text: &str) -> String {

@@ -209,6 +209,7 @@ pub fn process(
                 location: place(t.offset),
                 marker: t.marker,
                 hidden: t.hidden,
+                ignored: t.ignored,
                 rows: t
                     .rows
                     .iter()
@@ -224,6 +225,7 @@ pub fn process(
         display,
         &markers,
         &tables,
+        !ctx.catalogue.pages.no_cookie_tables(rel),
     );
     findings.extend(verdict.findings);
 

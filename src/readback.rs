@@ -17,6 +17,8 @@ use crate::scan::{Tag, consent};
 pub struct Cell {
     /// Whether it is a `<th>`.
     pub header: bool,
+    /// Whether its row sits in the table's `<thead>`.
+    pub in_head: bool,
     /// The text a visitor reads.
     pub text: String,
 }
@@ -41,6 +43,10 @@ pub struct Table {
     pub hidden: Option<&'static str>,
     /// Its rows in order.
     pub rows: Vec<Row>,
+    /// Whether the page opts it out of cookie-table checks (`data-cookie-ledger="ignore"` on it or around it).
+    pub ignored: bool,
+    /// Whether its `<thead>` is open.
+    in_head: bool,
     open_cell: Option<(bool, String)>,
 }
 
@@ -51,11 +57,14 @@ impl Table {
                 self.rows.push(Row::default());
             }
             let text = visible_text(&raw);
-            self.rows
-                .last_mut()
-                .expect("pushed")
-                .cells
-                .push(Cell { header, text });
+            let in_head = self.in_head;
+            if let Some(row) = self.rows.last_mut() {
+                row.cells.push(Cell {
+                    header,
+                    in_head,
+                    text,
+                });
+            }
         }
     }
 }
@@ -97,6 +106,8 @@ pub struct Readback {
     noscript_depth: usize,
     /// Open elements hidden by the `hidden` attribute or an inline `display: none`, outermost first.
     hidden_by: Vec<&'static str>,
+    /// Open elements that opt their tables out of cookie-table checks.
+    ignoring: usize,
     /// The outermost open `<noscript>`: its offset, the end of its text so far, whether a marker was found.
     noscript: Option<(usize, String, bool)>,
     /// Tags with a URL that may load a third-party service or a script of the site.
@@ -133,7 +144,7 @@ pub fn settings(
     state: Rc<RefCell<Readback>>,
     charset: crate::charset::Charset,
 ) -> Settings<'static, 'static> {
-    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12] =
+    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14] =
         std::array::from_fn(|_| Rc::clone(&state));
     Settings::new()
         .with_encoding(charset.for_rewriter())
@@ -164,6 +175,7 @@ pub fn settings(
                 offset: el.source_location().bytes().start,
                 marker: s.current_marker,
                 hidden: s.hidden(),
+                ignored: s.ignoring > 0 || opts_out(el.get_attribute(OPT_OUT).as_deref()),
                 ..Table::default()
             };
             s.open.push(table);
@@ -175,6 +187,34 @@ pub fn settings(
                     table.close_cell();
                     s.tables.push(table);
                 }
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("thead", move |el| {
+            if let Some(table) = s13.borrow_mut().open.last_mut() {
+                table.in_head = true;
+            }
+            let s = Rc::clone(&s13);
+            let on_end: EndTagHandler<'static> = Box::new(move |_| {
+                if let Some(table) = s.borrow_mut().open.last_mut() {
+                    table.in_head = false;
+                }
+                Ok(())
+            });
+            el.on_end_tag(on_end)?;
+            Ok(())
+        }))
+        .append_element_content_handler(element!("[data-cookie-ledger]", move |el| {
+            if !opts_out(el.get_attribute(OPT_OUT).as_deref()) || !el.can_have_content() {
+                return Ok(());
+            }
+            s14.borrow_mut().ignoring += 1;
+            let s = Rc::clone(&s14);
+            let on_end: EndTagHandler<'static> = Box::new(move |_| {
+                let mut s = s.borrow_mut();
+                s.ignoring = s.ignoring.saturating_sub(1);
                 Ok(())
             });
             el.on_end_tag(on_end)?;
@@ -375,6 +415,13 @@ pub fn settings(
             }
             Ok(())
         }))
+}
+
+/// The attribute by which a page opts a table (or everything inside an element) out of cookie-table checks.
+pub const OPT_OUT: &str = "data-cookie-ledger";
+
+fn opts_out(value: Option<&str>) -> bool {
+    value.is_some_and(|v| v.trim().eq_ignore_ascii_case("ignore"))
 }
 
 /// Whether an inline style hides its element: `display: none` or `visibility: hidden`.

@@ -31,6 +31,8 @@ pub struct SeenTable {
     pub marker: Option<usize>,
     /// Why visitors never see it, when they do not.
     pub hidden: Option<&'static str>,
+    /// Whether the page opts it out of cookie-table checks.
+    pub ignored: bool,
     /// Rows with their places.
     pub rows: Vec<SeenRow>,
 }
@@ -57,25 +59,43 @@ struct Layout {
 }
 
 impl Layout {
+    /// The layout a header row gives, if it is a cookie table's: a names column, another column
+    /// the tool knows, each column once, and one header only a cookie table has ("Cookie name",
+    /// "Function and location"). "Name | Description" is any table of things.
     fn of(header: &[Cell]) -> Option<Layout> {
-        let columns: Vec<Option<Column>> = header
+        let recognised: Vec<Option<(Column, &str)>> = header
             .iter()
-            .map(|c| labels::recognise_header(&c.text).map(|(col, _)| col))
+            .map(|c| labels::recognise_header(&c.text).map(|(col, _)| (col, c.text.as_str())))
             .collect();
-        // A lone "Name" column is any table of people or things; a cookie table names a second column too.
-        let recognised = columns.iter().flatten().count();
-        (columns.contains(&Some(Column::Names)) && recognised >= 2).then(|| Layout {
+        let columns: Vec<Option<Column>> = recognised.iter().map(|r| r.map(|(c, _)| c)).collect();
+        let known: Vec<Column> = columns.iter().flatten().copied().collect();
+        let once = known
+            .iter()
+            .enumerate()
+            .all(|(i, c)| !known[..i].contains(c));
+        let specific = recognised
+            .iter()
+            .flatten()
+            .any(|(_, text)| labels::only_cookie_tables(text));
+        (known.contains(&Column::Names) && known.len() >= 2 && once && specific).then(|| Layout {
             columns,
             labels: header.iter().map(|c| c.text.clone()).collect(),
         })
     }
 
-    /// The header among a table's first rows (a group heading may come first), and the rows after it.
+    /// The header among a table's first rows, and the rows after it. Only group headings (rows of
+    /// one cell) may come before it: a row after data rows is data, whatever it says.
     fn find(rows: &[SeenRow]) -> Option<(Layout, &[SeenRow])> {
-        rows.iter()
-            .take(3)
-            .enumerate()
-            .find_map(|(i, (_, cells))| Layout::of(cells).map(|layout| (layout, &rows[i + 1..])))
+        for (i, (_, cells)) in rows.iter().take(3).enumerate() {
+            if let Some(layout) = Layout::of(cells) {
+                return Some((layout, &rows[i + 1..]));
+            }
+            let heading = cells.iter().filter(|c| !c.text.is_empty()).count() <= 1;
+            if !heading {
+                return None;
+            }
+        }
+        None
     }
 
     fn label(&self, column: Column, lang: &str) -> String {
@@ -91,7 +111,8 @@ impl Layout {
     }
 }
 
-/// Checks every table and marker of one page of `site` against the catalogue.
+/// Checks every table and marker of one page of `site` against the catalogue; `hand_tables` is
+/// false when the catalogue lists the page as having no cookie tables of its own.
 pub fn page(
     catalogue: &Catalogue,
     site: Option<usize>,
@@ -99,6 +120,7 @@ pub fn page(
     page: &str,
     markers: &[SeenMarker],
     tables: &[SeenTable],
+    hand_tables: bool,
 ) -> Verdict {
     let mut verdict = Verdict::default();
     // Each marker's tables, found once: a look-up per marker would be quadratic on a page of many.
@@ -158,7 +180,7 @@ pub fn page(
     // Hand-written tables: any table whose header names a cookie column.
     let mut previous: Option<(usize, Layout)> = None;
     for (n, table) in tables.iter().enumerate() {
-        if table.marker.is_some() || table.hidden.is_some() {
+        if table.marker.is_some() || table.hidden.is_some() || table.ignored || !hand_tables {
             continue;
         }
         let Some((_, first)) = table.rows.first() else {

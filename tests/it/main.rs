@@ -2,15 +2,19 @@
 
 mod catalogue_errors;
 mod chunking;
+mod consent;
 mod demo;
 mod docs;
 mod encodings;
 mod export;
+mod findings;
 mod fixtures;
 mod formats;
 mod injection;
+mod libraries;
 mod markers;
 mod output;
+mod real;
 mod safety;
 mod scan;
 mod seeds;
