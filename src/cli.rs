@@ -327,6 +327,7 @@ fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         host: args.host,
         port: args.port,
         stop: None,
+        header_timeout: crate::serve::HEADER_TIMEOUT,
     };
     let (log, lines) = std::sync::mpsc::channel();
     let server = std::thread::spawn(move || crate::serve::run(options, log));

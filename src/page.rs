@@ -27,6 +27,8 @@ pub struct Context<'a> {
     pub report_stale_markers: bool,
     /// HTML appended to every page (the preview's reload script); never set by `build` or `check`.
     pub append: Option<&'a str>,
+    /// The command that brings the output up to date, for help texts.
+    pub build_command: &'a str,
 }
 
 /// The result of one page pass.
@@ -180,6 +182,7 @@ pub fn process(
             &injected.markers,
             ctx.tables,
             &at,
+            ctx.build_command,
         ));
     }
 
@@ -413,6 +416,7 @@ fn stale_markers(
     markers: &[Marker],
     tables: &Tables,
     at: &dyn Fn(usize) -> Location,
+    build_command: &str,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for marker in markers {
@@ -440,10 +444,8 @@ fn stale_markers(
             "the table under this marker is not what the catalogue renders",
         );
         findings.push(
-            d.with_help(
-                "run `cargo xtask build` (or `cookie-ledger build`) and publish its output",
-            )
-            .with_diff(diff),
+            d.with_help(format!("run `{build_command}` and publish its output"))
+                .with_diff(diff),
         );
     }
     findings

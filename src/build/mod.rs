@@ -205,6 +205,7 @@ impl Session {
             tables: &tables,
             report_stale_markers: options.mode == Mode::Check,
             append: options.preview.as_ref().map(|p| p.append.as_str()),
+            build_command: &options.build_command,
         };
         let destination = Destination {
             target: output.as_ref().map(Output::staging),
@@ -289,6 +290,7 @@ impl Session {
                 tables: &self.tables,
                 report_stale_markers: false,
                 append: self.options.preview.as_ref().map(|p| p.append.as_str()),
+                build_command: &self.options.build_command,
             };
             let entry = Entry {
                 path: path.clone(),

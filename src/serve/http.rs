@@ -2,6 +2,7 @@
 //! decoding, traversal), the reload event stream, the findings, and nothing but GET and HEAD.
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -27,12 +28,52 @@ struct Shared {
     shutdown: watch::Receiver<bool>,
 }
 
+/// Which `Host` headers the preview answers: on loopback, only loopback names, so a page on
+/// another site that rebinds its own name to 127.0.0.1 cannot read the preview.
+#[derive(Clone, Copy, Debug)]
+pub struct Hosts {
+    loopback_only: bool,
+}
+
+impl Hosts {
+    /// The hosts a server bound to `address` answers.
+    pub fn for_address(address: IpAddr) -> Hosts {
+        Hosts {
+            loopback_only: address.is_loopback(),
+        }
+    }
+
+    /// Whether a request with this `Host` header is answered.
+    fn allows(self, host: Option<&str>) -> bool {
+        if !self.loopback_only {
+            return true;
+        }
+        // A request without a Host header (HTTP/1.0) cannot come from a rebound name.
+        let Some(host) = host else { return true };
+        let host = host.trim().to_ascii_lowercase();
+        let name = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
+            None => host.rsplit_once(':').map_or(host.clone(), |(n, port)| {
+                if port.chars().all(|c| c.is_ascii_digit()) {
+                    n.to_owned()
+                } else {
+                    host.clone()
+                }
+            }),
+        };
+        name == "localhost"
+            || name.ends_with(".localhost")
+            || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
 /// The preview's routes over the folder `out`.
 pub fn router(
     out: PathBuf,
     state: Arc<Mutex<State>>,
     events: broadcast::Sender<PageEvent>,
     shutdown: watch::Receiver<bool>,
+    hosts: Hosts,
 ) -> Router {
     let shared = Shared {
         out,
@@ -46,7 +87,67 @@ pub fn router(
         .route("/__cookie-ledger/findings", get(findings))
         .fallback(files)
         .layer(middleware::from_fn(read_only))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            only_known_hosts(hosts, request, next)
+        }))
         .with_state(shared)
+}
+
+/// Serves `app` on `listener` until `stop` resolves: HTTP/1.1 with a deadline on reading each
+/// request's headers, so clients that never finish cannot hold connections open.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()>,
+    header_timeout: std::time::Duration,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(pair) => pair,
+                    // Out of file descriptors or a connection reset before accept: keep serving.
+                    Err(_) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_timeout)
+                    .serve_connection(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+            () = &mut stop => break,
+        }
+    }
+    drop(listener);
+    // Open event streams end on shutdown; the caller bounds the wait for anything else.
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Answers only the host names the preview was started for.
+async fn only_known_hosts(hosts: Hosts, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if hosts.allows(host) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        "this preview answers only to localhost and loopback addresses\n",
+    )
+        .into_response()
 }
 
 /// GET and HEAD only, without a body: a preview has nothing to receive.

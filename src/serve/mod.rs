@@ -40,7 +40,12 @@ pub struct ServeOptions {
     pub port: u16,
     /// Set to stop the server as Ctrl-C would, for programs that embed it (the benchmark).
     pub stop: Option<Arc<AtomicBool>>,
+    /// How long a client may take to send a request's headers before the connection is closed.
+    pub header_timeout: Duration,
 }
+
+/// The default of [`ServeOptions::header_timeout`]: long for a person's browser, short for a hung client.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A line for the terminal, sent to the caller's thread.
 pub enum Log {
@@ -77,7 +82,7 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
         .unwrap_or_else(|| default_out(&options.site));
     if !options.host.is_loopback() {
         let _ = log.send(Log::Err(format!(
-            "warning: serving on {}: anyone who can reach this machine can read the preview",
+            "warning: serving on {}: anyone who can reach this machine can read the preview, under any host name",
             options.host
         )));
     }
@@ -149,7 +154,15 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     let _ = log.send(Log::Out("watching for changes; Ctrl-C stops".to_owned()));
 
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let app = http::router(out.clone(), Arc::clone(&state), events, shutdown_rx.clone());
+    let hosts = http::Hosts::for_address(options.host);
+    let app = http::router(
+        out.clone(),
+        Arc::clone(&state),
+        events,
+        shutdown_rx.clone(),
+        hosts,
+    );
+    let header_timeout = options.header_timeout;
     let mut stopping = shutdown_rx;
     let served = runtime.block_on(async move {
         let requested = options.stop.clone();
@@ -164,9 +177,9 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
             }
             let _ = shutdown.send(true);
         };
-        let server = axum::serve(listener, app).with_graceful_shutdown(signal);
+        let server = http::serve(listener, app, signal, header_timeout);
         tokio::select! {
-            served = server.into_future() => served,
+            served = server => served,
             // A client that never finishes its request must not keep Ctrl-C waiting.
             _ = async {
                 let _ = stopping.wait_for(|stop| *stop).await;

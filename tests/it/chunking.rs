@@ -46,6 +46,7 @@ fn every_chunk_size_gives_the_same_result() {
             tables: &tables,
             report_stale_markers,
             append: None,
+            build_command: "cookie-ledger build",
         };
         for (rel, input) in pages() {
             let whole = page::process(&ctx, &rel, &rel, &input, input.len());
@@ -78,6 +79,7 @@ fn findings_of_a_built_page_point_into_the_page_as_written() {
         tables: &tables,
         report_stale_markers: false,
         append: None,
+        build_command: "cookie-ledger build",
     };
     let (rel, input) = pages().swap_remove(4);
     let result = page::process(&ctx, &rel, "p.html", &input, 5);

@@ -41,6 +41,7 @@ fn each_vendor_snippet_yields_exactly_its_cookies() {
         tables: &tables,
         report_stale_markers: false,
         append: None,
+        build_command: "cookie-ledger build",
     };
     let dir = root().join("tests/fixtures/vendors/pages");
     let mut checked = 0;
@@ -459,6 +460,7 @@ fn found_on(body: &str) -> BTreeSet<String> {
         tables: &tables,
         report_stale_markers: false,
         append: None,
+        build_command: "cookie-ledger build",
     };
     let page = format!("<html><head>{body}</head><body></body></html>");
     let result = page::process(&ctx, "v/page.html", "page.html", page.as_bytes(), 64);

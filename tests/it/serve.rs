@@ -597,3 +597,105 @@ fn a_client_that_never_finishes_its_request_does_not_keep_ctrl_c_waiting() {
         started.elapsed()
     );
 }
+
+/// One request with the `Host` header given.
+fn request_as(address: &str, host: &str) -> u16 {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("reads the reply");
+    String::from_utf8_lossy(&raw)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn only_loopback_host_names_are_answered() {
+    let p = Project::demo();
+    let server = Server::start(&p);
+    let port = server.address.rsplit(':').next().unwrap().to_owned();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LOCALHOST".to_owned(),
+        format!("preview.localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(request_as(&server.address, &host), 200, "{host}");
+    }
+    // A page elsewhere that rebinds its own name to 127.0.0.1 reads nothing.
+    for host in [
+        "evil.example",
+        "evil.example:4747",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example",
+    ] {
+        assert_eq!(request_as(&server.address, host), 421, "{host}");
+    }
+    assert_eq!(server.get("/__cookie-ledger/findings").status, 200);
+}
+
+#[test]
+fn clients_that_never_finish_their_headers_are_cut_off() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let p = Project::demo();
+    let stop = Arc::new(AtomicBool::new(false));
+    let options = cookie_ledger::serve::ServeOptions {
+        catalogue: p.path("catalogue.toml"),
+        site: p.path("site"),
+        out: Some(p.path("preview")),
+        host: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        stop: Some(Arc::clone(&stop)),
+        header_timeout: Duration::from_millis(300),
+    };
+    let (log, lines) = mpsc::channel();
+    let server = std::thread::spawn(move || cookie_ledger::serve::run(options, log));
+    let address = lines
+        .iter()
+        .find_map(|line| match line {
+            cookie_ledger::serve::Log::Out(text) => text.split("http://").nth(1).map(|a| {
+                a.trim_end_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            }),
+            cookie_ledger::serve::Log::Err(_) => None,
+        })
+        .expect("the address");
+    let mut half_open: Vec<TcpStream> = (0..200)
+        .map(|_| {
+            let mut s = TcpStream::connect(&address).unwrap();
+            write!(s, "GET / HTTP/1.1\r\nHost: {address}\r\n").unwrap();
+            s
+        })
+        .collect();
+    // Each is closed by the server once its deadline passes: reading gives the end of the stream.
+    for s in &mut half_open {
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut buffer = [0u8; 64];
+        let read = s.read(&mut buffer).unwrap_or(0);
+        assert!(
+            read == 0 || String::from_utf8_lossy(&buffer[..read]).starts_with("HTTP/1.1 408"),
+            "the server still holds a half-open connection"
+        );
+    }
+    assert_eq!(
+        request(&address, "GET", "/").status,
+        200,
+        "and serves others meanwhile"
+    );
+    stop.store(true, Ordering::SeqCst);
+    assert_eq!(server.join().unwrap(), 0);
+}

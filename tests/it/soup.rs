@@ -68,6 +68,7 @@ fn tag_soup_never_panics_and_chunking_never_matters() {
             tables: &tables,
             report_stale_markers,
             append: None,
+            build_command: "cookie-ledger build",
         };
         for seed in 1..=400u64 {
             let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));

@@ -63,6 +63,7 @@ fn measure(label: &str, catalogue: &Path, project: &Path, page: &str) -> Result<
         host: "127.0.0.1".parse().expect("an address"),
         port: 0,
         stop: Some(Arc::clone(&stop)),
+        header_timeout: serve::HEADER_TIMEOUT,
     };
     let server = std::thread::spawn(move || serve::run(options, log));
     let mut address = None;
