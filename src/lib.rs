@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod fsio;
+pub mod fuzz;
 pub mod glob;
 pub mod guard;
 pub mod inject;

@@ -10,6 +10,7 @@ mod export;
 mod findings;
 mod fixtures;
 mod formats;
+mod fuzzed;
 mod injection;
 mod libraries;
 mod markers;

@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: builds a generated site of many pages and compares with copying the same files.
+//! `cargo xtask bench`: builds a generated site of many pages and compares with copying the same
+//! files, then times the hostile shapes of `shapes.rs`.
 //!
 //! Machines are noisy, so the figure that matters is the ratio to a copy of the same tree
 //! measured in the same process, not the seconds.
@@ -25,7 +26,7 @@ pub fn run(args: Vec<String>) -> i32 {
     };
     let root = crate::project_root();
     let work = std::env::temp_dir().join(format!("cookie-ledger-bench-{}", std::process::id()));
-    let result = measure(&root, &work, pages);
+    let result = measure(&root, &work, pages).and_then(|()| crate::shapes::measure(&root, &work));
     let _ = fs::remove_dir_all(&work);
     match result {
         Ok(()) => 0,

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod export;
 mod serve;
+mod shapes;
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,8 @@ commands:
   serve    preview the demo on http://127.0.0.1:4747/, rebuilding as you edit [--port N]
   export   write the demo catalogue's declarations (JSON, cookieconsent) to declarations/
   bench-serve  time from saving a page to the open page's reload, on the demo and 10,000 pages
-  bench    time a build of a generated 10,000-page site against copying it [--pages N]
+  bench    time a build of a generated 10,000-page site against copying it [--pages N],
+           and inputs that once took quadratic time at two sizes
 
 options are passed on to `cookie-ledger build|check`, such as --format json;
 run `cargo xtask build --help` for them.";

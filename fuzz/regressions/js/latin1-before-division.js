@@ -1,0 +1,1 @@
+xé/ 2; document.cookie = "k=1"

@@ -1,0 +1,1 @@
+var half = total / 2;

@@ -1,0 +1,1 @@
+if (a) /'/.test(b); t = `${ `in${'`'}` }`; document.cookie = 'a=1'
