@@ -78,22 +78,6 @@ const BEFORE_EXPRESSION: &[&str] = &[
 // A parenthesised head after these is followed by a statement, where `/` opens a regular expression.
 const CONTROL_HEADS: &[&str] = &["if", "while", "for", "with"];
 
-// After these a `{` opens a block; after other identifiers (`return`, operators aside) an object.
-const BEFORE_OBJECT: &[&str] = &[
-    "return",
-    "typeof",
-    "instanceof",
-    "in",
-    "of",
-    "new",
-    "delete",
-    "void",
-    "throw",
-    "case",
-    "yield",
-    "await",
-];
-
 // Longest first, so `>>>=` wins over `>>`.
 const PUNCTUATORS: &[&str] = &[
     ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=", "=>", "==", "!=",
@@ -403,7 +387,8 @@ impl Lexer<'_> {
         let Some(last) = self.last else { return true };
         let text = last.text(self.code);
         match last.kind {
-            Kind::Ident => !BEFORE_OBJECT.contains(&text),
+            // After `return` and the like an expression starts, so `{` is an object; after `else` or `do`, a block.
+            Kind::Ident => !BEFORE_EXPRESSION.contains(&text) || matches!(text, "do" | "else"),
             Kind::Punct => matches!(text, ")" | ";" | "{" | "}" | "=>"),
             _ => false,
         }

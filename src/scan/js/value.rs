@@ -244,6 +244,9 @@ pub fn evaluate(code: &str, tokens: &[Token], names: &HashMap<String, f64>) -> O
 // Nesting is capped so hostile input cannot overflow the stack.
 const MAX_NESTING: usize = 32;
 
+/// One level of operand, for [`binary`].
+type Operand = fn(&str, &[&Token], &mut usize, &HashMap<String, f64>, usize) -> Option<f64>;
+
 fn sum(
     code: &str,
     t: &[&Token],
@@ -251,22 +254,7 @@ fn sum(
     names: &HashMap<String, f64>,
     depth: usize,
 ) -> Option<f64> {
-    let mut value = product(code, t, at, names, depth)?;
-    while let Some(op) = t
-        .get(*at)
-        .filter(|x| x.kind == Kind::Punct)
-        .map(|x| x.text(code))
-    {
-        match op {
-            "+" | "-" => {
-                *at += 1;
-                let rhs = product(code, t, at, names, depth)?;
-                value = if op == "+" { value + rhs } else { value - rhs };
-            }
-            _ => break,
-        }
-    }
-    Some(value)
+    binary(code, t, at, names, depth, &["+", "-"], product)
 }
 
 fn product(
@@ -276,20 +264,34 @@ fn product(
     names: &HashMap<String, f64>,
     depth: usize,
 ) -> Option<f64> {
-    let mut value = unary(code, t, at, names, depth)?;
+    binary(code, t, at, names, depth, &["*", "/"], unary)
+}
+
+/// Operands of `operand` joined by the operators `ops`, left to right.
+fn binary(
+    code: &str,
+    t: &[&Token],
+    at: &mut usize,
+    names: &HashMap<String, f64>,
+    depth: usize,
+    ops: &[&str],
+    operand: Operand,
+) -> Option<f64> {
+    let mut value = operand(code, t, at, names, depth)?;
     while let Some(op) = t
         .get(*at)
         .filter(|x| x.kind == Kind::Punct)
         .map(|x| x.text(code))
+        .filter(|op| ops.contains(op))
     {
-        match op {
-            "*" | "/" => {
-                *at += 1;
-                let rhs = unary(code, t, at, names, depth)?;
-                value = if op == "*" { value * rhs } else { value / rhs };
-            }
-            _ => break,
-        }
+        *at += 1;
+        let rhs = operand(code, t, at, names, depth)?;
+        value = match op {
+            "+" => value + rhs,
+            "-" => value - rhs,
+            "*" => value * rhs,
+            _ => value / rhs,
+        };
     }
     Some(value)
 }
