@@ -192,10 +192,7 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     runtime.shutdown_timeout(Duration::from_secs(1));
     if temporary {
         let _ = std::fs::remove_dir_all(&out);
-        let _ = std::fs::remove_file(out.with_file_name(format!(
-            "{}-inventory.json",
-            out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-        )));
+        let _ = std::fs::remove_file(build::stamp(&out));
     }
     match served {
         Ok(()) => {

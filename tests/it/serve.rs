@@ -699,3 +699,34 @@ fn clients_that_never_finish_their_headers_are_cut_off() {
     stop.store(true, Ordering::SeqCst);
     assert_eq!(server.join().unwrap(), 0);
 }
+
+#[test]
+fn the_default_preview_folder_and_its_lock_go_when_the_preview_stops() {
+    let p = Project::demo();
+    let scratch = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+        .args(["serve", "--port", "0"])
+        .current_dir(p.path("."))
+        .env("TMPDIR", scratch.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    assert!(lines.any(|l| l.starts_with("watching for changes")));
+    let made: Vec<String> = std::fs::read_dir(scratch.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        made.iter().any(|n| n.starts_with("cookie-ledger-preview-")),
+        "{made:?}"
+    );
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let left: Vec<_> = std::fs::read_dir(scratch.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
