@@ -46,14 +46,17 @@ impl CookieDb {
     /// Reads the CSV at `path`; errors name the file and line.
     pub fn load(path: &Path) -> Result<CookieDb, Diagnostic> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let cannot = |why: String| {
             Diagnostic::error(
                 Rule::Io,
                 None,
-                format!("cannot read cookie database {display}: {e}"),
+                format!("cannot read cookie database {display}: {why}"),
             )
             .with_help("pass the Open Cookie Database's CSV file with --cookie-db")
-        })?;
+        };
+        let bytes =
+            crate::fsio::read(path, crate::fsio::MAX_TEXT).map_err(|e| cannot(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".into()))?;
         CookieDb::parse(&text, &display)
     }
 

@@ -285,7 +285,8 @@ fn record(
     log: &mpsc::Sender<Log>,
 ) {
     let index = out.join("index.html");
-    let generated = std::fs::read_to_string(&index).is_ok_and(|t| t.contains(INDEX_MARK));
+    let generated = crate::fsio::read(&index, crate::fsio::MAX_TEXT)
+        .is_ok_and(|t| String::from_utf8_lossy(&t).contains(INDEX_MARK));
     if outcome.wrote && (generated || !index.exists()) {
         let _ = std::fs::write(out.join("index.html"), index_page(&outcome.policy_pages));
     }

@@ -211,6 +211,13 @@ const CASES: &[Case] = &[
             format!("{text}\n[[allow]]\nrule = \"undeclared-cookie\"\nfiles = [\"**\"]\nreason = \"everything\"\n"),
         );
     }),
+    ("a service that matches every page", |p| {
+        let text = p.read("catalogue.toml");
+        p.write(
+            "catalogue.toml",
+            format!("{text}\n[[service]]\nid = \"chat\"\nname = \"Chat\"\nprovider = \"Chat Inc\"\ncategory = \"marketing\"\nmatch.script_src = [[\"\"]]\ncookie = []\n"),
+        );
+    }),
     ("a catalogue that is not UTF-8", |p| {
         let mut bytes = p.read("catalogue.toml").into_bytes();
         let at = bytes.windows(5).position(|w| w == b"Sites").unwrap();

@@ -210,6 +210,24 @@ fn fifos_devices_and_links_that_leave_the_site_are_refused_without_hanging() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn inputs_that_never_end_are_refused_not_read() {
+    let p = Project::demo();
+    for args in [
+        ["check", "--catalogue", "/dev/zero"],
+        ["check", "--cookie-db", "/dev/zero"],
+    ] {
+        let run = run_within(&p.path("."), &args, Duration::from_secs(30));
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("not a regular file"),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+}
+
 #[test]
 fn the_demo_builds_from_a_copy_anywhere() {
     // The guards compare resolved paths: a project reached through a link is the same project.
