@@ -1,7 +1,9 @@
 //! Which character encoding a page is in, as a browser decides it: a byte-order mark, else a
 //! `<meta charset>` (or `http-equiv="Content-Type"`) among its first 1024 bytes, else UTF-8 (what
-//! static site generators write). Pages are read and written in their own encoding; one in an
-//! encoding that is not ASCII-compatible (UTF-16) is refused, never half read.
+//! static site generators write) when the bytes are UTF-8, else windows-1252 (browsers' fallback
+//! for Western pages). Pages are read and written in their own encoding, so a table never adds
+//! UTF-8 bytes to a Latin-1 page; one in an encoding that is not ASCII-compatible (UTF-16) is
+//! refused, never half read.
 
 use encoding_rs::Encoding;
 use lol_html::AsciiCompatibleEncoding;
@@ -68,15 +70,11 @@ pub fn of(page: &[u8]) -> Result<Charset, String> {
         return Err("the page holds NUL bytes beside its characters, as UTF-16 does".into());
     }
     let Some(label) = prescan(head) else {
-        return Ok(Charset {
-            encoding: encoding_rs::UTF_8,
-        });
+        return Ok(undeclared(page));
     };
     let Some(encoding) = Encoding::for_label(label.as_bytes()) else {
         // An unknown label: browsers go on as if there were none.
-        return Ok(Charset {
-            encoding: encoding_rs::UTF_8,
-        });
+        return Ok(undeclared(page));
     };
     // A page that declares UTF-16 in ASCII bytes is not UTF-16: browsers read it as UTF-8.
     if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
@@ -96,6 +94,16 @@ pub fn of(page: &[u8]) -> Result<Charset, String> {
         ));
     }
     Ok(Charset { encoding })
+}
+
+/// A page that declares nothing: UTF-8 if its bytes are, else windows-1252, as browsers fall back.
+fn undeclared(page: &[u8]) -> Charset {
+    let encoding = if std::str::from_utf8(page).is_ok() {
+        encoding_rs::UTF_8
+    } else {
+        encoding_rs::WINDOWS_1252
+    };
+    Charset { encoding }
 }
 
 /// The charset a `<meta>` among `head` declares, the way the HTML standard's prescan finds it.
@@ -241,6 +249,12 @@ mod tests {
         );
         assert_eq!(name(b"<meta charset=\"utf-16\">"), Ok("UTF-8"));
         assert_eq!(name(b"<meta charset=\"no-such\">"), Ok("UTF-8"));
+        assert_eq!(
+            name(b"<p>caf\xe9"),
+            Ok("windows-1252"),
+            "undeclared and not UTF-8"
+        );
+        assert_eq!(name("<p>café".as_bytes()), Ok("UTF-8"));
         assert_eq!(name(b"<meta charset=\"shift_jis\">"), Ok("Shift_JIS"));
         assert!(name(b"\xFF\xFE<\0h\0").is_err());
         assert!(

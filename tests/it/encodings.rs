@@ -102,3 +102,21 @@ fn a_write_in_a_latin1_script_is_placed_in_the_page_bytes() {
         run.stdout
     );
 }
+
+#[test]
+fn an_undeclared_page_that_is_not_utf8_is_read_as_browsers_read_it() {
+    let p = Project::demo();
+    let text = p
+        .read("site/odwb/fr/cookies.html")
+        .replace("  <meta charset=\"utf-8\">\n", "");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    p.write("site/odwb/fr/cookies.html", bytes);
+    assert_eq!(p.run(&["build"]).code, 0);
+    let out = std::fs::read(p.path("dist/odwb/fr/cookies.html")).unwrap();
+    assert!(
+        std::str::from_utf8(&out).is_err(),
+        "no UTF-8 mixed into a Latin-1 page"
+    );
+    let has = |needle: &[u8]| out.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"n\xe9cessaires"));
+}
