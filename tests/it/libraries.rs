@@ -103,3 +103,44 @@ fn the_site_gets_a_clean_report_once_it_declares_what_the_libraries_set() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(!run.stdout.contains("warning["), "{}", run.stdout);
 }
+
+#[test]
+fn mathjax_mjx_cookies_are_settled_by_declaring_them_where_they_are_written() {
+    let p = crate::support::Project::empty();
+    let catalogue = "[[site]]\nid = \"s\"\nurl = \"https://s.example\"\ndir = \"\"\nlanguages = [\"en\"]\n\n[category.preferences]\ntitle.en = \"Preferences\"\ndescription.en = \"Your settings.\"\nconsent = false\n";
+    p.write("catalogue.toml", catalogue);
+    std::fs::create_dir_all(p.path("site/_static/mathjax")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/js/mathjax-2.7.9/MathJax.js"),
+        p.path("site/_static/mathjax/MathJax.js"),
+    )
+    .unwrap();
+    p.write(
+        "site/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><script src=\"_static/mathjax/MathJax.js\"></script></head><body><div data-cookie-table=\"preferences\"></div></body></html>\n",
+    );
+    let run = p.run(&["check"]);
+    assert!(
+        run.stdout.contains("site/_static/mathjax/MathJax.js:19:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("warning[dynamic-cookie-name]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("set_in = [\"_static/mathjax/MathJax.js\"]"),
+        "the help says how: {}",
+        run.stdout
+    );
+    p.write(
+        "catalogue.toml",
+        format!("{catalogue}\n[[cookie]]\nnames = [\"mjx.*\"]\nprovider = \"s.example\"\nfunction.en = \"Formula menu\"\npurpose.en = \"Remembers the reader's choices in MathJax's menu\"\nduration = \"1 year\"\ncategory = \"preferences\"\nparty = \"first\"\nset_by = \"script\"\nset_in = [\"**/MathJax.js\"]\n"),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("warning["), "{}", run.stdout);
+}
