@@ -34,10 +34,12 @@ pub struct Found {
     pub sighting: Sighting,
     /// Every place: where it is set, then the pages that load a script that sets it.
     pub places: Vec<Place>,
-    /// On how many places (files) it is set.
+    /// On how many places it is set.
     pub count: usize,
     /// The sites that it was seen for (indices).
     pub sites: Vec<usize>,
+    /// Other writes of it that state another lifetime than the first, each checked too.
+    pub others: Vec<(Location, Sighting)>,
 }
 
 /// A service loaded as the page loads, with no consent manager or setting holding it back.
@@ -191,8 +193,12 @@ pub fn dynamic(catalogue: &Catalogue, found: &[Found]) -> (Vec<Diagnostic>, Vec<
 /// lifetime (2% slack, for the lengths of months), or, unless written "up to", more than twice as long.
 pub fn durations(catalogue: &Catalogue, found: &[Found]) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for f in found {
-        let (Some(name), lifetime) = (&f.sighting.name, f.sighting.lifetime) else {
+    let writes = found.iter().flat_map(|f| {
+        std::iter::once((f, &f.location, &f.sighting))
+            .chain(f.others.iter().map(move |(l, s)| (f, l, s)))
+    });
+    for (f, location, sighting) in writes {
+        let (Some(name), lifetime) = (&sighting.name, sighting.lifetime) else {
             continue;
         };
         if lifetime == Lifetime::Unknown {
@@ -228,12 +234,12 @@ pub fn durations(catalogue: &Catalogue, found: &[Found]) -> Vec<Diagnostic> {
             let cookie = &catalogue.cookies[c];
             let english = labels::words("en").expect("built in");
             let declared = duration.render(english).to_lowercase();
-            let (what, _) = describe(catalogue, &f.sighting.source);
+            let (what, _) = describe(catalogue, &sighting.source);
             let states = match lifetime {
                 Lifetime::Session => "as a session cookie".to_owned(),
                 other => format!("for {}", other.catalogue_text().unwrap_or_default()),
             };
-            let source = match f.sighting.source {
+            let source = match sighting.source {
                 Source::Service(..) => " (the lifetime its vendor documents)",
                 _ => "",
             };
@@ -252,13 +258,13 @@ pub fn durations(catalogue: &Catalogue, found: &[Found]) -> Vec<Diagnostic> {
             findings.push(
                 Diagnostic::error(
                     Rule::DurationMismatch,
-                    Some(f.location.clone()),
+                    Some(location.clone()),
                     format!(
                         "cookie `{name}` is declared to last {declared} on {}, but {what} sets it {states}{source}: the declaration is {problem}",
                         site_list(catalogue, &sites)
                     ),
                 )
-                .with_evidence(f.sighting.evidence.clone())
+                .with_evidence(sighting.evidence.clone())
                 .with_help(format!(
                     "{fix}{override_hint} at {}, or make the writer match the policy; waive it with `allow.duration-mismatch = \"reason\"` if the writer is configured elsewhere",
                     cookie.location
@@ -340,9 +346,9 @@ pub fn consent(catalogue: &Catalogue, loads: &[ServiceLoad]) -> Vec<Diagnostic> 
             .collect();
         let categories: Vec<String> = categories.into_iter().map(|c| format!("`{c}`")).collect();
         let own = service
-            .consent_if
-            .first()
-            .map(|c| format!(", or tell the service itself to wait (such as `{c}`)"))
+            .consent_how
+            .as_deref()
+            .map(|how| format!(", or tell the service itself to wait ({how})"))
             .unwrap_or_default();
         findings.push(
             Diagnostic::error(
@@ -380,12 +386,18 @@ pub fn outside(catalogue: &Catalogue, found: &[Found], unlisted: &[String]) -> V
             Some(name) => format!("cookie `{name}`"),
             None => "a cookie whose name is built at run time".to_owned(),
         };
+        let on = match f.sighting.source {
+            Source::Header if f.rel.ends_with("_headers") => {
+                "for paths that are no site's pages".to_owned()
+            }
+            _ => "on a page that belongs to no site of the catalogue".to_owned(),
+        };
         findings.push(
             Diagnostic::error(
                 Rule::PageOutsideSites,
                 Some(f.location.clone()),
                 format!(
-                    "{what} sets {cookie} on a page that belongs to no site of the catalogue, so no policy declares it{}",
+                    "{what} sets {cookie} {on}, so no policy declares it{}",
                     elsewhere(f.count)
                 ),
             )

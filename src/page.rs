@@ -1,6 +1,7 @@
 //! One page, one streaming pass: inject the tables, read the output back, verify it.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use lol_html::HtmlRewriter;
@@ -236,25 +237,55 @@ pub fn process(
     let services = &ctx.catalogue.services;
     let mut controls = Controls::default();
     let mut found: Vec<(Sighting, bool)> = Vec::new();
+    let mut dynamic_loads = Vec::new();
     for script in &read.inline_scripts {
-        let mut scan = scan::script(services, &script.code, script.offset, script.gated);
-        if !charset.is_utf8() {
+        let kind = scan::ScriptKind {
+            gated: script.gated,
+            classic_inline: !script.module,
+        };
+        let mut scan = scan::script(services, &script.code, script.offset, kind);
+        if script.at_element {
+            for s in &mut scan.sightings {
+                s.offset = script.offset;
+            }
+            for r in &mut scan.script_refs {
+                r.0 = script.offset;
+            }
+        } else if !charset.is_utf8() {
             in_page_bytes(charset, script, &mut scan.sightings);
         }
         controls.extend(&scan.controls);
-        found.extend(scan.sightings.into_iter().map(|s| (s, true)));
+        let guarded = scan.guarded;
+        found.extend(scan.sightings.into_iter().map(|s| (s, guarded)));
+        // A script file named in a string may be loaded by this code at run time.
+        for (offset, path) in scan.script_refs {
+            dynamic_loads.push((offset, path, script.gated));
+        }
     }
     let mut scripts = Vec::new();
+    for (offset, url, gated) in dynamic_loads {
+        if let Some(path) = local_script(ctx, site, rel, &url) {
+            scripts.push(ScriptLoad {
+                path,
+                gated,
+                location: at(to_input(offset)),
+            });
+        }
+    }
+    // Services whose tags on this page are all held back: their inline configuration
+    // (`gtag('config', ...)`) runs nothing until the tag loads.
+    let mut held_tags: BTreeMap<usize, bool> = BTreeMap::new();
     for tag in &read.tags {
-        found.extend(scan::tag(services, tag).into_iter().map(|s| (s, false)));
+        let from_tag = scan::tag(services, tag);
+        for s in &from_tag {
+            if let scan::Source::Service(service, _) = s.source {
+                let held = held_tags.entry(service).or_insert(true);
+                *held &= s.consent != scan::Consent::Unconditional;
+            }
+        }
+        found.extend(from_tag.into_iter().map(|s| (s, false)));
         if tag.kind == TagKind::Script
-            && let Some(site) = site
-            && let Some(path) = local_path(
-                rel,
-                &ctx.catalogue.sites[site].dir,
-                &ctx.catalogue.sites[site].url,
-                &tag.url,
-            )
+            && let Some(path) = local_script(ctx, site, rel, &tag.url)
         {
             scripts.push(ScriptLoad {
                 path,
@@ -266,8 +297,14 @@ pub fn process(
     // Consent mode or a consent manager anywhere on the page holds back what the page loads.
     let mut sightings: Vec<(Location, Sighting)> = found
         .into_iter()
-        .map(|(mut s, inline)| {
-            controls.apply(&mut s, inline);
+        .map(|(mut s, guarded)| {
+            controls.apply(&mut s, guarded);
+            if let scan::Source::Service(service, _) = s.source
+                && held_tags.get(&service) == Some(&true)
+                && s.consent == scan::Consent::Unconditional
+            {
+                s.consent = scan::Consent::Waits;
+            }
             located(s)
         })
         .collect();
@@ -305,6 +342,17 @@ fn in_page_bytes(charset: Charset, script: &readback::InlineScript, sightings: &
         bytes_done += charset.byte_len(&script.code[chars_done..within]);
         chars_done = within;
         sightings[k].offset = script.offset + bytes_done;
+    }
+}
+
+/// The site-folder path of a script a page loads by `url`; a page of no site resolves against the site root.
+fn local_script(ctx: &Context, site: Option<usize>, page: &str, url: &str) -> Option<String> {
+    match site {
+        Some(s) => {
+            let info = &ctx.catalogue.sites[s];
+            local_path(page, &info.dir, &info.url, url)
+        }
+        None => local_path(page, "", "", url),
     }
 }
 
@@ -355,7 +403,7 @@ pub fn local_path(page: &str, site_dir: &str, site_url: &str, url: &str) -> Opti
 }
 
 /// `%20` and friends decoded; invalid escapes and non-UTF-8 results are left as written.
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

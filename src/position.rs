@@ -16,11 +16,12 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text`; costs one scan for newlines.
     pub fn new(text: &[u8]) -> Self {
+        // A line ends at LF, CR LF, or a CR alone, as HTML and editors read them.
         let mut starts = vec![0];
         starts.extend(
             text.iter()
                 .enumerate()
-                .filter(|(_, b)| **b == b'\n')
+                .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && text.get(i + 1) != Some(&b'\n')))
                 .map(|(i, _)| i + 1),
         );
         let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
@@ -98,6 +99,15 @@ mod tests {
         let bom = "\u{feff}ab".as_bytes();
         assert_eq!(LineIndex::new(bom).line_col(bom, 3), (1, 1));
         assert_eq!(LineIndex::new(bom).line_col(bom, 4), (1, 2));
+    }
+
+    #[test]
+    fn a_carriage_return_alone_ends_a_line_too() {
+        let text = b"a\rb\r\nc\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 2), (2, 1));
+        assert_eq!(index.line_col(text, 5), (3, 1));
+        assert_eq!(index.line_col(text, 7), (4, 1));
     }
 
     #[test]

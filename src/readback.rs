@@ -69,6 +69,18 @@ impl Table {
     }
 }
 
+/// An inline script whose end tag is awaited.
+#[derive(Debug)]
+struct OpenScript {
+    /// Where its text starts, once a text chunk came.
+    start: Option<usize>,
+    text: String,
+    gated: bool,
+    module: bool,
+    /// For a script in SVG, its element's offset.
+    svg: Option<usize>,
+}
+
 /// One inline `<script>`.
 #[derive(Debug)]
 pub struct InlineScript {
@@ -78,6 +90,11 @@ pub struct InlineScript {
     pub code: String,
     /// Whether its type parks it until a consent manager turns it on.
     pub gated: bool,
+    /// Whether it is a module (`type="module"`), where `<!--` is no comment.
+    pub module: bool,
+    /// Code from an attribute (`onload`, a `javascript:` URL) or an SVG script with its entities
+    /// read: its offsets are not the page's, so what it sets is placed at its element.
+    pub at_element: bool,
 }
 
 /// One marker element met in the output.
@@ -116,7 +133,8 @@ pub struct Readback {
     pub inline_scripts: Vec<InlineScript>,
     /// `<meta http-equiv="Set-Cookie">` contents, with the tag's offset.
     pub meta_cookies: Vec<(usize, String)>,
-    open_script: Option<(Option<usize>, String, bool)>,
+    /// The inline script being read.
+    open_script: Option<OpenScript>,
 }
 
 impl Readback {
@@ -144,10 +162,57 @@ pub fn settings(
     state: Rc<RefCell<Readback>>,
     charset: crate::charset::Charset,
 ) -> Settings<'static, 'static> {
-    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14] =
-        std::array::from_fn(|_| Rc::clone(&state));
+    let [
+        s1,
+        s2,
+        s3,
+        s4,
+        s5,
+        s6,
+        s7,
+        s8,
+        s9,
+        s10,
+        s11,
+        s12,
+        s13,
+        s14,
+        s15,
+    ] = std::array::from_fn(|_| Rc::clone(&state));
     Settings::new()
         .with_encoding(charset.for_rewriter())
+        // Code in attributes runs too: event handlers, and `javascript:` URLs.
+        .append_element_content_handler(element!("*", move |el| {
+            let mut found = Vec::new();
+            for attribute in el.attributes() {
+                let name = attribute.name();
+                let value = attribute.value();
+                if name.len() > 2 && name.starts_with("on") {
+                    found.push(value);
+                } else if let Some(code) = value
+                    .trim_start()
+                    .get(..11)
+                    .filter(|scheme| scheme.eq_ignore_ascii_case("javascript:"))
+                    .map(|_| value.trim_start()[11..].to_owned())
+                {
+                    found.push(crate::page::percent_decode(&code));
+                }
+            }
+            if !found.is_empty() {
+                let offset = el.source_location().bytes().start;
+                let mut s = s15.borrow_mut();
+                for code in found {
+                    s.inline_scripts.push(InlineScript {
+                        offset,
+                        code,
+                        gated: false,
+                        module: false,
+                        at_element: true,
+                    });
+                }
+            }
+            Ok(())
+        }))
         // Before the marker handler, so a marker that hides itself is seen as hidden.
         .append_element_content_handler(element!("[hidden], [style]", move |el| {
             let why = if el.has_attribute("hidden") {
@@ -332,30 +397,70 @@ pub fn settings(
                 return Ok(());
             }
             let gated = !consent::runs(Some(&kind));
-            s9.borrow_mut().open_script = Some((None, String::new(), gated));
+            let module = kind.trim() == "module";
+            // In SVG a script's text is parsed like any other: its entities are read before it runs.
+            let svg = el.namespace_uri() == "http://www.w3.org/2000/svg";
+            s9.borrow_mut().open_script = Some(OpenScript {
+                start: None,
+                text: String::new(),
+                gated,
+                module,
+                svg: svg.then_some(offset),
+            });
             let s = Rc::clone(&s9);
             let on_end: EndTagHandler<'static> = Box::new(move |end| {
                 let mut s = s.borrow_mut();
-                if let Some((start, text, gated)) = s.open_script.take() {
+                if let Some(OpenScript {
+                    start,
+                    text,
+                    gated,
+                    module,
+                    svg,
+                }) = s.open_script.take()
+                {
                     let start = start.unwrap_or(end.source_location().bytes().start);
-                    s.inline_scripts.push(InlineScript {
-                        offset: start,
-                        code: text,
-                        gated,
-                    });
+                    let script = match svg {
+                        Some(element) => InlineScript {
+                            offset: element,
+                            code: html_escape::decode_html_entities(&text).into_owned(),
+                            gated,
+                            module,
+                            at_element: true,
+                        },
+                        None => InlineScript {
+                            offset: start,
+                            code: text,
+                            gated,
+                            module,
+                            at_element: false,
+                        },
+                    };
+                    s.inline_scripts.push(script);
                 }
                 Ok(())
             });
             el.on_end_tag(on_end)?;
             Ok(())
         }))
-        .append_element_content_handler(element!("iframe, img", move |el| {
-            let kind = if el.tag_name().eq_ignore_ascii_case("iframe") {
-                TagKind::Iframe
-            } else {
+        .append_element_content_handler(element!("iframe, img, embed, object", move |el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            let kind = if tag == "img" {
                 TagKind::Img
+            } else {
+                TagKind::Iframe
             };
-            let attribute = |name: &str| el.get_attribute(name);
+            // An object loads its `data`; an image may have only a `srcset` (its first URL).
+            let attribute = |name: &str| match (tag.as_str(), name) {
+                ("object", "src") => el.get_attribute("data"),
+                ("img", "src") => el.get_attribute("src").or_else(|| {
+                    el.get_attribute("srcset").and_then(|set| {
+                        set.split_whitespace()
+                            .next()
+                            .map(|u| u.trim_end_matches(',').to_owned())
+                    })
+                }),
+                _ => el.get_attribute(name),
+            };
             if let Some(load) = consent::load(&el.tag_name(), &attribute) {
                 let offset = el.source_location().bytes().start;
                 s10.borrow_mut().tags.push(Tag {
@@ -380,9 +485,10 @@ pub fn settings(
         .append_document_content_handler(doc_text!(move |chunk| {
             let mut s = s7.borrow_mut();
             let text = chunk.as_str();
-            if let Some((start, code, _)) = s.open_script.as_mut() {
-                start.get_or_insert(chunk.source_location().bytes().start);
-                code.push_str(text);
+            if let Some(open) = s.open_script.as_mut() {
+                open.start
+                    .get_or_insert(chunk.source_location().bytes().start);
+                open.text.push_str(text);
             }
             // <noscript> content is raw text here, split anywhere: keep enough of its end to see a marker across chunks.
             if let Some((offset, tail, found)) = s.noscript.as_mut()

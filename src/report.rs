@@ -73,6 +73,12 @@ fn place_groups(d: &Diagnostic) -> Vec<(&'static str, Vec<String>)> {
             None => groups.push((label, vec![text])),
         }
     }
+    let rank = |label: &str| {
+        ["also set at", "also loaded at", "loaded by"]
+            .iter()
+            .position(|l| *l == label)
+    };
+    groups.sort_by_key(|(label, _)| rank(label));
     groups
 }
 

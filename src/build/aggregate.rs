@@ -21,8 +21,8 @@ struct Bucket {
     names: BTreeSet<String>,
     /// Each cookie (or each write with a built name), in the order first found.
     found: Vec<Found>,
-    /// Position in `found` and the files already counted, by cookie.
-    index: HashMap<String, (usize, HashSet<String>)>,
+    /// Position in `found`, the files and the places already counted, by cookie.
+    index: HashMap<String, (usize, HashSet<String>, HashSet<Location>)>,
     /// Services loaded with nothing holding them back, with their places.
     unconditional: Vec<ServiceLoad>,
     /// Position in `unconditional` and the files already counted, by service.
@@ -32,10 +32,16 @@ struct Bucket {
 impl Bucket {
     /// Adds a sighting at `location` (in the file `rel`); `loaded_by` are the pages that load that file, if it is a script.
     fn add(&mut self, rel: &str, location: &Location, sighting: &Sighting, loaded_by: &[Place]) {
-        // A name is one finding however many places set it; a write with a built name is one per place.
-        let key = match &sighting.name {
-            Some(name) => name.clone(),
-            None => format!("{location}\u{0}{}", sighting.evidence),
+        // A name is one finding however many places set it; writes with a built name are one per
+        // file and way of writing, every place listed.
+        let key = match (&sighting.name, &sighting.source) {
+            (Some(name), _) => name.clone(),
+            (None, Source::Script(api)) => format!(
+                "{}\u{0}{api}\u{0}{}",
+                location.file,
+                sighting.shape.as_deref().unwrap_or_default()
+            ),
+            (None, _) => format!("{location}\u{0}{}", sighting.evidence),
         };
         if let Some(name) = &sighting.name {
             self.names.insert(name.clone());
@@ -45,19 +51,31 @@ impl Bucket {
             role: "sets".to_owned(),
         };
         match self.index.get_mut(&key) {
-            // Places are files: a page with the tag and the snippet of one service is one place.
-            Some((i, files)) => {
-                if files.insert(location.file.clone()) {
-                    let f = &mut self.found[*i];
+            Some((i, files, locations)) => {
+                let f = &mut self.found[*i];
+                if locations.insert(location.clone()) {
                     f.count += 1;
                     f.places.push(sets);
+                }
+                if files.insert(location.file.clone()) {
                     f.places.extend(loaded_by.iter().cloned());
+                }
+                // Another write of the same cookie may state another lifetime: each is checked.
+                let known = std::iter::once(&f.sighting)
+                    .chain(f.others.iter().map(|(_, s)| s))
+                    .any(|s| s.lifetime == sighting.lifetime);
+                if !known {
+                    f.others.push((location.clone(), sighting.clone()));
                 }
             }
             None => {
                 self.index.insert(
                     key,
-                    (self.found.len(), HashSet::from([location.file.clone()])),
+                    (
+                        self.found.len(),
+                        HashSet::from([location.file.clone()]),
+                        HashSet::from([location.clone()]),
+                    ),
                 );
                 let mut places = vec![sets];
                 places.extend(loaded_by.iter().cloned());
@@ -68,6 +86,7 @@ impl Bucket {
                     places,
                     count: 1,
                     sites: Vec::new(),
+                    others: Vec::new(),
                 });
             }
         }
@@ -246,6 +265,16 @@ pub(super) fn aggregate(
             bucket.add(file, location, sighting, &[]);
         }
     }
+    // A header no site's pages get is reported, not dropped.
+    for (file, (path, location, sighting)) in &header_cookies {
+        let serves_a_site = catalogue
+            .sites
+            .iter()
+            .any(|site| headers_apply(file, path, &site.dir));
+        if !serves_a_site {
+            buckets[outside].add(file, location, sighting, &[]);
+        }
+    }
 
     // A script or headers file shared by several sites is one finding naming them all.
     let groups = group(&buckets[..sites]);
@@ -334,6 +363,7 @@ fn group(buckets: &[Bucket]) -> Vec<Found> {
                     sites: Vec::new(),
                     places: Vec::new(),
                     count: 0,
+                    others: Vec::new(),
                     ..f.clone()
                 });
                 places_of.push(HashSet::new());
@@ -342,6 +372,15 @@ fn group(buckets: &[Bucket]) -> Vec<Found> {
             let group = &mut groups[g];
             // A file shared by sites is one place however many sites load it.
             group.count = group.count.max(f.count);
+            for other in &f.others {
+                if !group
+                    .others
+                    .iter()
+                    .any(|(_, s)| s.lifetime == other.1.lifetime)
+                {
+                    group.others.push(other.clone());
+                }
+            }
             for place in &f.places {
                 if places_of[g].insert(place.clone()) {
                     group.places.push(place.clone());

@@ -97,6 +97,15 @@ impl Layout {
         let Some(out) = self.out.as_deref() else {
             return Ok(());
         };
+        if out.is_symlink() {
+            return Err(refuse(
+                format!(
+                    "the output {} is a link; a build would replace the link, not the folder it leads to",
+                    out.display()
+                ),
+                "give the folder itself as --out",
+            ));
+        }
         if out.exists() && !out.is_dir() {
             return Err(refuse(
                 format!("the output {} is a file, not a folder", out.display()),

@@ -53,7 +53,15 @@ impl Checker<'_> {
                     "fix the language code or add the language to a site's `languages`",
                 );
             }
-            if value.get_ref().trim().is_empty() {
+            // Zero-width characters show nothing: text of only those is as empty as none.
+            let visible = value.get_ref().chars().any(|c| {
+                !c.is_whitespace()
+                    && !matches!(
+                        c,
+                        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+                    )
+            });
+            if !visible {
                 self.error(
                     value.span(),
                     format!("{key} is empty in `{}`", lang.get_ref()),
@@ -209,7 +217,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
         .service
         .into_iter()
         .map(|s| {
-            service(&mut checker, &s);
+            service(&mut checker, &s, &categories);
             s.into_inner()
         })
         .collect();
@@ -718,7 +726,11 @@ fn template(base: &Path, relative: &str) -> (std::path::PathBuf, Result<String, 
 
 /// A `[[service]]` of the catalogue: every string it matches by says something (an empty one
 /// would match every page), its cookies are cookie names and its durations durations.
-fn service(checker: &mut Checker, raw: &Spanned<crate::scan::services::Service>) {
+fn service(
+    checker: &mut Checker,
+    raw: &Spanned<crate::scan::services::Service>,
+    categories: &[Category],
+) {
     let s = raw.get_ref();
     let at = raw.span();
     let fail = |checker: &mut Checker, message: String, help: &str| {
@@ -750,6 +762,14 @@ fn service(checker: &mut Checker, raw: &Spanned<crate::scan::services::Service>)
                 "write it as plain text",
             );
         }
+    }
+    if !categories.iter().any(|c| c.id == s.category) {
+        let ids: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
+        fail(
+            checker,
+            format!("service `{}` has unknown category `{}`", s.id, s.category),
+            &format!("use one of: {}", ids.join(", ")),
+        );
     }
     let m = &s.matchers;
     let lists = m

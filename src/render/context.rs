@@ -15,7 +15,8 @@ pub struct Refusal {
     pub help: String,
 }
 
-/// Attributes whose value is a URL: a value that starts with catalogue text could be `javascript:`.
+/// Attributes whose value is a URL, or becomes one (SVG animations set `href` from `values`,
+/// `from`, `to` and `by`): a value that starts with catalogue text could be `javascript:`.
 const URL_ATTRIBUTES: &[&str] = &[
     "href",
     "src",
@@ -27,7 +28,15 @@ const URL_ATTRIBUTES: &[&str] = &[
     "background",
     "xlink:href",
     "ping",
+    "values",
+    "from",
+    "to",
+    "by",
 ];
+
+/// Statements that define or bring in markup elsewhere, so the context a value lands in cannot
+/// be read from the template's own text.
+const REFUSED_STATEMENTS: &[&str] = &["macro", "call", "import", "from", "include", "extends"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Html {
@@ -65,6 +74,36 @@ pub fn check(source: &str) -> Result<(), Refusal> {
                 .collect();
             let line = line_of(source, i);
             match words.first().copied() {
+                Some(word) if REFUSED_STATEMENTS.contains(&word) => {
+                    return Err(Refusal {
+                        line,
+                        message: format!("the template uses `{word}`, which puts markup together where its HTML cannot be checked"),
+                        help: "write the table's markup in the template itself, with `for` and `if` only".into(),
+                    });
+                }
+                Some("set" | "with")
+                    if words
+                        .iter()
+                        .any(|w| w.trim_matches(['(', ',', '=']) == "site") =>
+                {
+                    return Err(Refusal {
+                        line,
+                        message:
+                            "the template assigns `site`, which holds the site's checked address"
+                                .into(),
+                        help: "give your variable another name".into(),
+                    });
+                }
+                Some("for")
+                    if words.get(1).is_some_and(|w| w.trim_matches(',') == "site")
+                        || words.get(2).is_some_and(|w| w.trim_matches(',') == "site") =>
+                {
+                    return Err(Refusal {
+                        line,
+                        message: "the template loops with a variable named `site`, which holds the site's checked address".into(),
+                        help: "give your loop variable another name".into(),
+                    });
+                }
                 Some("autoescape") => {
                     return Err(Refusal {
                         line,
@@ -231,8 +270,9 @@ impl Scanner {
                 Unquoted
             }
             (DoubleQuoted, '"') | (SingleQuoted, '\'') => BeforeAttribute,
-            (DoubleQuoted, _) => {
-                self.value_started = true;
+            // Browsers strip white space around a URL: only other characters start the value.
+            (DoubleQuoted, c) => {
+                self.value_started |= !c.is_whitespace();
                 DoubleQuoted
             }
             (SingleQuoted, _) => SingleQuoted,
@@ -274,7 +314,8 @@ impl Scanner {
             Data | Comment => Ok(()),
             DoubleQuoted => {
                 let name = self.attribute.as_str();
-                if name.starts_with("on") || name == "style" || name == "srcdoc" {
+                let refresh = self.tag == "meta" && name == "content";
+                if name.starts_with("on") || name == "style" || name == "srcdoc" || refresh {
                     return Err((
                         format!("a value is put in the `{name}` attribute, where escaping for HTML does not make catalogue text safe"),
                         "show catalogue text in element content or a plain attribute such as title".into(),
@@ -348,6 +389,13 @@ mod tests {
             "<a href=\"{{ row.purpose }}\">",
             "<td>{{ row.purpose|safe }}</td>",
             "<td>{{ row.purpose | safe }}</td>",
+            "<a href=\" {{ row.purpose }}\">",
+            "<svg><a><animate attributeName=\"href\" values=\"{{ row.purpose }}\"/></a></svg>",
+            "{% macro open() %}<a href=\"{% endmacro %}{{ open() }}{{ x }}",
+            "{% set site = {'url': row.provider} %}<a href=\"{{ site.url }}\">",
+            "{% for site in rows %}<a href=\"{{ site.url }}\">{% endfor %}",
+            "<meta http-equiv=\"refresh\" content=\"0;url={{ x }}\">",
+            "{% include 'x.html' %}",
             "{% autoescape false %}<td>{{ x }}</td>{% endautoescape %}",
             "{% filter safe %}{{ x }}{% endfilter %}",
         ] {

@@ -62,11 +62,16 @@ const MARKERS: &[&str] = &[
 /// Class name prefixes consent managers mark a blocked tag with.
 const MARKER_CLASSES: &[&str] = &["optanon-category-", "_iub_cs_activate", "cmplz-"];
 
-/// Inline code, in the compact form of [`crate::scan::js::Script::compact`], of consent managers
-/// that run the page's inline loaders only once the visitor agreed.
-pub const INLINE_GATES: &[&str] = &[
+/// Consent managers that call a page's loader function only once the visitor agreed: the call
+/// under the stored consent, and the loader it guards, both in the compact form of
+/// [`crate::scan::js::Script::compact`]. Only services found in a script that defines the
+/// loader are held back, and only on a page that makes the guarded call.
+pub const INLINE_GATES: &[(&str, &str)] = &[
     // MkDocs Material: `__md_analytics()` runs only if the stored consent allows analytics.
-    "__md_get(\"__consent\")",
+    (
+        "consent.analytics&&__md_analytics()",
+        "function__md_analytics(",
+    ),
 ];
 
 /// Where a tag loads from and whether it waits for consent.

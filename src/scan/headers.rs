@@ -44,16 +44,43 @@ pub fn set_cookies(text: &str) -> Vec<SetCookie> {
     found
 }
 
+/// A rule's path as a pattern of `/`-separated segments: a full URL loses its scheme and host,
+/// and a placeholder segment (`:site`) matches any one segment, as the hosts read them.
+fn pattern(path: &str) -> String {
+    let path = path.trim();
+    let path = match path.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => path,
+    };
+    path.split('/')
+        .map(|segment| {
+            if segment.starts_with(':') {
+                "*"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Whether a `_headers` path pattern covers pages under `dir` (a site folder, `/`-separated).
 pub fn covers(path: &str, dir: &str) -> bool {
+    let path = &pattern(path);
     let folder = if dir.is_empty() {
         "/".to_owned()
     } else {
         format!("/{dir}/")
     };
     if path.contains('*') {
-        // `/*` covers every site; `/odwb/*` the site in `odwb`; `/odwb*` too.
-        return crate::pattern::matches(path, &folder) || path.starts_with(&folder);
+        // `/*` covers every site; `/odwb/*` the site in `odwb`; `/odwb*` and `/*/cookies.html` too.
+        return crate::pattern::matches(path, &folder)
+            || path.starts_with(&folder)
+            || crate::pattern::overlap(path, &format!("{folder}*"));
+    }
+    // The folder itself, without its slash, is its index page.
+    if !dir.is_empty() && *path == format!("/{dir}") {
+        return true;
     }
     // A plain path names one page: it serves the site whose folder holds it; `/` is the root site's home page.
     if dir.is_empty() {
@@ -93,5 +120,14 @@ mod tests {
             "`/` is the home page of the root only"
         );
         assert!(covers("/", ""));
+        for path in [
+            "/*/cookies.html",
+            "/:site/*",
+            "/datastro",
+            "https://www.datastro.eu/*",
+        ] {
+            assert!(covers(path, "datastro"), "{path}");
+        }
+        assert!(!covers("/other/*", "datastro"));
     }
 }

@@ -106,7 +106,12 @@ pub fn attributes(text: &str, holes: &[Hole]) -> Verdict {
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim();
         match key.as_str() {
-            "max-age" => max_age = Some(seconds(value, own)),
+            // A Max-Age that is not a whole number is ignored, as browsers do (RFC 6265, 5.2.2).
+            "max-age" => {
+                if let Some(parsed) = seconds(value, own) {
+                    max_age = Some(parsed);
+                }
+            }
             "expires" => expires = Some(date(value, own)),
             _ if !own.is_empty() || key.contains(HOLE) => unknown_attribute = true,
             _ => {}
@@ -126,20 +131,21 @@ pub fn attributes(text: &str, holes: &[Hole]) -> Verdict {
     }
 }
 
-/// Seconds of a `max-age` value, `None` when it is computed at run time.
-fn seconds(value: &str, holes: &[Hole]) -> Option<f64> {
-    if value.starts_with(HOLE) {
-        return if value.trim_end_matches(HOLE).is_empty() && holes.len() == 1 {
+/// A `max-age` value: `Some(Some(seconds))` when literal, `Some(None)` when computed at run
+/// time, `None` when it is not a whole number (and browsers ignore the attribute).
+fn seconds(value: &str, holes: &[Hole]) -> Option<Option<f64>> {
+    if value.contains(HOLE) {
+        return Some(if value == HOLE.to_string() && holes.len() == 1 {
             holes[0].number
         } else {
             None
-        };
+        });
     }
-    let digits: String = value
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '-')
-        .collect();
-    digits.parse::<f64>().ok()
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    value.parse::<f64>().ok().map(Some)
 }
 
 enum Date {

@@ -76,7 +76,7 @@ pub struct Tag {
 pub struct Controls {
     /// Services (indices) told to wait for consent (Google's consent mode, Matomo's `requireConsent`).
     pub consent: BTreeSet<usize>,
-    /// A consent manager runs the page's inline loaders only after consent.
+    /// A consent manager calls the page's guarded loader function only after consent.
     pub inline_loaders: bool,
     /// Services (indices) whose cookie lifetimes the code sets itself (GA's `cookie_expires`).
     pub lifetimes: BTreeSet<usize>,
@@ -90,13 +90,14 @@ impl Controls {
         self.lifetimes.extend(other.lifetimes.iter().copied());
     }
 
-    /// Applies these controls to a sighting found in `inline` code (or, when not, by a tag).
-    pub fn apply(&self, sighting: &mut Sighting, inline: bool) {
+    /// Applies these controls to a sighting; `guarded` when it was found in the loader function a
+    /// consent gate guards (see [`consent::INLINE_GATES`]).
+    pub fn apply(&self, sighting: &mut Sighting, guarded: bool) {
         let Source::Service(s, _) = sighting.source else {
             return;
         };
         if sighting.consent == Consent::Unconditional
-            && (self.consent.contains(&s) || (inline && self.inline_loaders))
+            && (self.consent.contains(&s) || (guarded && self.inline_loaders))
         {
             sighting.consent = Consent::Waits;
         }
@@ -113,12 +114,26 @@ pub struct ScriptScan {
     pub sightings: Vec<Sighting>,
     /// What its code says about the services it loads.
     pub controls: Controls,
+    /// Whether it defines a loader function that a consent gate guards.
+    pub guarded: bool,
+    /// Script files it names in strings (`s.src = "/js/a.js"`, `import("./b.mjs")`): it may load
+    /// them, so they count as loaded by its page. Offsets and the text, query and fragment cut.
+    pub script_refs: Vec<(usize, String)>,
 }
 
-/// Everything `code` sets: a script found at `base` (its first byte's offset); `gated` when its
-/// own `<script>` element is held back by a consent manager.
-pub fn script(services: &Services, code: &str, base: usize, gated: bool) -> ScriptScan {
-    let script = Script::new(code);
+/// How a script is written into its page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScriptKind {
+    /// Its own `<script>` element is held back by a consent manager.
+    pub gated: bool,
+    /// A classic inline script, where `<!--` starts a comment (not a module, not a file).
+    pub classic_inline: bool,
+}
+
+/// Everything `code` sets: a script found at `base` (its first byte's offset).
+pub fn script(services: &Services, code: &str, base: usize, kind: ScriptKind) -> ScriptScan {
+    let gated = kind.gated;
+    let script = Script::new(code, kind.classic_inline);
     let compact = script.compact();
     // A commented-out snippet runs nothing.
     let plain = script.without_comments();
@@ -213,9 +228,22 @@ pub fn script(services: &Services, code: &str, base: usize, gated: bool) -> Scri
         let (at, end) = signature.unwrap_or((0, 0));
         found(service, at, end, &mut sightings);
     }
+    let mut script_refs = Vec::new();
     for literal in script.literals() {
         if let Some(service) = services.by_url_anywhere(&literal.text) {
             found(service, literal.offset, literal.end, &mut sightings);
+        }
+        let path = literal
+            .text
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let lower = path.to_ascii_lowercase();
+        if (lower.ends_with(".js") || lower.ends_with(".mjs"))
+            && !path.contains(char::is_whitespace)
+        {
+            script_refs.push((base + literal.offset, path.to_owned()));
         }
     }
     for call in script.calls() {
@@ -235,15 +263,22 @@ pub fn script(services: &Services, code: &str, base: usize, gated: bool) -> Scri
     };
     let controls = Controls {
         consent: mentioned(|s| &s.consent_if),
-        inline_loaders: consent::INLINE_GATES.iter().any(|g| compact.contains(g)),
+        inline_loaders: consent::INLINE_GATES
+            .iter()
+            .any(|(call, _)| compact.contains(call)),
         lifetimes: mentioned(|s| &s.lifetime_if),
     };
+    let guarded = consent::INLINE_GATES
+        .iter()
+        .any(|(_, loader)| compact.contains(loader));
     for s in &mut sightings {
-        controls.apply(s, true);
+        controls.apply(s, guarded);
     }
     ScriptScan {
         sightings,
         controls,
+        guarded,
+        script_refs,
     }
 }
 

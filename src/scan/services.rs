@@ -35,6 +35,9 @@ pub struct Service {
     /// makes the service wait for consent (Matomo's `_paq.push(["requireConsent"])`).
     #[serde(default)]
     pub consent_if: Vec<String>,
+    /// How a page tells the service itself to wait for consent, in words for help texts.
+    #[serde(default)]
+    pub consent_how: Option<String>,
     /// Code in the same compact form that sets the lifetime of the service's cookies itself
     /// (GA's `cookie_expires`), so the typical lifetime says nothing.
     #[serde(default)]
@@ -141,9 +144,7 @@ impl Services {
                 TagKind::Iframe => &s.matchers.iframe_src,
                 TagKind::Img => &s.matchers.img_src,
             };
-            rules
-                .iter()
-                .any(|all| !all.is_empty() && all.iter().all(|part| url.contains(part.as_str())))
+            rules.iter().any(|all| !all.is_empty() && url_has(url, all))
         })
     }
 
@@ -204,6 +205,22 @@ impl Services {
             })
             .collect()
     }
+}
+
+/// Whether a URL holds every part: host and path compared without case (a part with `=` is
+/// looked for in the query, any other in what comes before it), so a host written in capitals
+/// is the same host and a query that quotes another URL names no service.
+fn url_has(url: &str, parts: &[String]) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let (base, query) = lower.split_once(['?', '#']).unwrap_or((lower.as_str(), ""));
+    parts.iter().all(|part| {
+        let part = part.to_ascii_lowercase();
+        if part.contains('=') {
+            query.contains(&part)
+        } else {
+            base.contains(&part)
+        }
+    })
 }
 
 impl ServiceCookie {
@@ -291,5 +308,18 @@ mod tests {
             Some("google-analytics-4")
         );
         assert_eq!(id(TagKind::Script, "https://example.org/app.js"), None);
+        assert_eq!(
+            id(TagKind::Iframe, "https://www.YouTube.com/embed/x"),
+            Some("youtube"),
+            "hosts have no case"
+        );
+        assert_eq!(
+            id(
+                TagKind::Iframe,
+                "https://www.youtube.com/embed/x?origin=https://www.youtube-nocookie.com/embed"
+            ),
+            Some("youtube"),
+            "a URL quoted in the query is not the host"
+        );
     }
 }

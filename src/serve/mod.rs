@@ -149,8 +149,10 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
         })
     };
 
-    // Edits made after this line are seen: the watches are in place.
+    // Edits made after this line are seen: the watches are in place. Ctrl-C is caught from here
+    // on: the handlers are installed before the line says so.
     let _ = watching.recv_timeout(Duration::from_secs(10));
+    let signals = runtime.block_on(async { StopSignals::listen() });
     let _ = log.send(Log::Out("watching for changes; Ctrl-C stops".to_owned()));
 
     let (shutdown, shutdown_rx) = watch::channel(false);
@@ -168,7 +170,7 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
         let requested = options.stop.clone();
         let signal = async move {
             tokio::select! {
-                _ = stop_signal() => {}
+                _ = signals.wait() => {}
                 _ = async {
                     while !requested.as_ref().is_some_and(|r| r.load(Ordering::SeqCst)) {
                         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -206,20 +208,57 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     }
 }
 
-/// Ctrl-C, or a polite request to stop from a process manager.
-async fn stop_signal() {
+/// Ctrl-C, or a polite request to stop from a process manager, listened for from the moment
+/// they are made (a signal before the first wait is not lost, nor left to kill the process).
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    /// Installs the handlers; call inside the runtime.
+    fn listen() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            StopSignals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
             }
-            return;
+        }
+        #[cfg(not(unix))]
+        {
+            StopSignals {}
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            let interrupt = async {
+                match self.interrupt.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let terminate = async {
+                match self.terminate.as_mut() {
+                    Some(s) => drop(s.recv().await),
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = interrupt => {}
+                () = terminate => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 /// A preview folder of its own for `site`, outside the project, so the watcher never sees it.

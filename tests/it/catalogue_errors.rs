@@ -215,8 +215,29 @@ const CASES: &[Case] = &[
         let text = p.read("catalogue.toml");
         p.write(
             "catalogue.toml",
-            format!("{text}\n[[service]]\nid = \"chat\"\nname = \"Chat\"\nprovider = \"Chat Inc\"\ncategory = \"marketing\"\nmatch.script_src = [[\"\"]]\ncookie = []\n"),
+            format!("{text}\n[[service]]\nid = \"chat\"\nname = \"Chat\"\nprovider = \"Chat Inc\"\ncategory = \"statistics\"\nmatch.script_src = [[\"\"]]\ncookie = []\n"),
         );
+    }),
+    ("a service in a category the catalogue lacks", |p| {
+        let text = p.read("catalogue.toml");
+        p.write(
+            "catalogue.toml",
+            format!("{text}\n[[service]]\nid = \"chat\"\nname = \"Chat\"\nprovider = \"Chat Inc\"\ncategory = \"nope\"\nmatch.inline = [\"chat(\"]\ncookie = []\n"),
+        );
+    }),
+    ("a purpose of invisible characters only", |p| {
+        p.edit(
+            "catalogue.toml",
+            "purpose.en = \"To retrieve data via API calls\"",
+            "purpose.en = \"\\u200B\"",
+        )
+    }),
+    ("a template that builds markup in a macro", |p| {
+        p.edit(
+            "templates/eulerhermes-table.html",
+            "{{ row.purpose }}",
+            "{% macro open() %}<a href=\"{% endmacro %}{{ open() }}{{ row.purpose }}",
+        )
     }),
     ("a catalogue that is not UTF-8", |p| {
         let mut bytes = p.read("catalogue.toml").into_bytes();

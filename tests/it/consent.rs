@@ -124,7 +124,8 @@ fn the_demo_matomo_waits_for_consent_and_loses_its_wait_when_removed() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("_paq.push([\"requireConsent\"])"),
+        run.stdout
+            .contains("_paq.push(['requireConsent']) in the snippet"),
         "the help names the setting"
     );
 }

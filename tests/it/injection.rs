@@ -130,3 +130,42 @@ fn export_writes_all_or_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn the_exported_module_escapes_catalogue_text_for_the_html_the_banner_builds() {
+    let p = Project::demo();
+    p.edit(
+        "catalogue.toml",
+        "provider = \"ODWB (Matomo)\"\nfunction.en = \"Audience measurement (front office)\"\nfunction.fr = \"Mesure d'audience (front office)\"\npurpose.en = \"To tell",
+        "provider = \"ODWB <img src=x onerror=alert(1)>\"\nfunction.en = \"Audience measurement (front office)\"\nfunction.fr = \"Mesure d'audience (front office)\"\npurpose.en = \"To tell",
+    );
+    assert_eq!(p.run(&["export", "--out", "out"]).code, 0);
+    let module = p.read("out/odwb/cookieconsent.mjs");
+    assert!(!module.contains("<img"), "{module}");
+    assert!(
+        module.contains("ODWB &lt;img src=x onerror=alert(1)&gt;"),
+        "{module}"
+    );
+}
+
+#[test]
+fn export_never_replaces_a_file_it_did_not_write() {
+    let p = Project::demo();
+    p.write("out/odwb/cookieconsent.mjs", "// my own configuration\n");
+    let run = p.run(&["export", "--out", "out"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cookie-ledger did not write it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        p.read("out/odwb/cookieconsent.mjs"),
+        "// my own configuration\n"
+    );
+    assert!(!p.path("out/datastro").exists());
+    // Its own files it replaces, export after export.
+    std::fs::remove_file(p.path("out/odwb/cookieconsent.mjs")).unwrap();
+    assert_eq!(p.run(&["export", "--out", "out"]).code, 0);
+    assert_eq!(p.run(&["export", "--out", "out"]).code, 0);
+}

@@ -9,7 +9,7 @@ use crate::support::root;
 fn scan_file(rel: &str) -> Vec<Sighting> {
     let path = root().join("tests/fixtures/js").join(rel);
     let code = std::fs::read_to_string(&path).unwrap();
-    scan::script(&Services::new(Vec::new()), &code, 0, false).sightings
+    scan::script(&Services::new(Vec::new()), &code, 0, Default::default()).sightings
 }
 
 fn names(sightings: &[Sighting]) -> Vec<String> {

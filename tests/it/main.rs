@@ -16,6 +16,7 @@ mod libraries;
 mod markers;
 mod output;
 mod real;
+mod review;
 mod safety;
 mod scan;
 mod seeds;

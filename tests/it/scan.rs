@@ -165,6 +165,7 @@ fn set_cookie_headers_are_found_in_meta_tags_and_the_headers_file() {
         found,
         [
             ("site/_headers".to_owned(), "a Set-Cookie header sets cookie `region`, which the catalogue does not declare for site `a`".to_owned(), 4),
+            ("site/_headers".to_owned(), "a Set-Cookie header sets cookie `other` for paths that are no site's pages, so no policy declares it".to_owned(), 6),
             ("site/a/index.html".to_owned(), "a Set-Cookie header sets cookie `ab_test`, which the catalogue does not declare for site `a`".to_owned(), 4),
         ]
     );
@@ -265,7 +266,7 @@ fn a_catalogue_can_teach_the_tool_a_service() {
     p.write(
         "catalogue.toml",
         p.read("catalogue.toml")
-            + "\n[[service]]\nid = \"example-chat\"\nname = \"Example Chat\"\nprovider = \"Example\"\ncategory = \"preferences\"\nmatch.script_src = [[\"cdn.example-chat.com\"]]\ncookie = [{ name = \"chat_session\", party = \"third\", duration = \"session\", always = true }]\n",
+            + "\n[[service]]\nid = \"example-chat\"\nname = \"Example Chat\"\nprovider = \"Example\"\ncategory = \"necessary\"\nmatch.script_src = [[\"cdn.example-chat.com\"]]\ncookie = [{ name = \"chat_session\", party = \"third\", duration = \"session\", always = true }]\n",
     );
     let run = p.run(&["check"]);
     assert_eq!(run.code, 1);
@@ -565,7 +566,7 @@ fn scripts_are_found_however_their_url_is_written() {
 }
 
 #[test]
-fn suggestions_paste_as_valid_toml_and_places_count_files() {
+fn suggestions_paste_as_valid_toml_and_every_write_is_a_place() {
     let p = project(
         THEME,
         "<script>document.cookie = 'q\"uote=1'; document.cookie = 'q\"uote=2';</script>",
@@ -580,9 +581,13 @@ fn suggestions_paste_as_valid_toml_and_places_count_files() {
         .find(|d| d["rule"] == "undeclared-cookie")
         .unwrap();
     assert!(
-        !finding["message"].as_str().unwrap().contains("other place"),
-        "two writes on one page are one place"
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("here and in 1 other place"),
+        "two writes on one page are two places, both listed"
     );
+    assert_eq!(finding["places"].as_array().unwrap().len(), 2);
     let suggestion = finding["suggestion"].as_str().unwrap();
     let pasted: toml::Value =
         toml::from_str(suggestion).unwrap_or_else(|e| panic!("{e}\n{suggestion}"));
@@ -597,5 +602,8 @@ fn suggestions_paste_as_valid_toml_and_places_count_files() {
 fn a_headers_rule_for_the_home_page_is_not_a_rule_for_every_site() {
     let p = project(THEME, "<p>x</p>");
     p.write("site/_headers", "/\n  Set-Cookie: home_only=1\n");
-    assert_eq!(p.run(&["check"]).code, 0);
+    let run = p.run(&["check"]);
+    assert!(!run.stdout.contains("undeclared-cookie"), "{}", run.stdout);
+    // No site is served at `/`: the header is reported, not dropped.
+    assert!(run.stdout.contains("error[page-outside-sites]: a Set-Cookie header sets cookie `home_only` for paths that are no site's pages"), "{}", run.stdout);
 }

@@ -51,9 +51,37 @@ impl Token {
         self.kind == Kind::Punct && self.text(code) == p
     }
 
-    /// Whether the token is the identifier `name`.
+    /// Whether the token is the identifier `name`, however it is spelled (`\u0063ookie` is `cookie`).
     pub fn is_ident(&self, code: &str, name: &str) -> bool {
-        self.kind == Kind::Ident && self.text(code) == name
+        self.kind == Kind::Ident && self.name(code) == name
+    }
+
+    /// An identifier's name with its `\u` escapes read.
+    pub fn name<'a>(&self, code: &'a str) -> std::borrow::Cow<'a, str> {
+        let text = self.text(code);
+        if !text.contains('\\') {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("\\u") {
+            out.push_str(&rest[..at]);
+            let escape = &rest[at + 2..];
+            let (hex, used) = match escape.strip_prefix('{') {
+                Some(braced) => {
+                    let end = braced.find('}').unwrap_or(braced.len());
+                    (&braced[..end], end + 2)
+                }
+                None => (escape.get(..4).unwrap_or(escape), 4.min(escape.len())),
+            };
+            match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                Some(c) => out.push(c),
+                None => out.push_str(&rest[at..at + 2]),
+            }
+            rest = escape.get(used..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        std::borrow::Cow::Owned(out)
     }
 }
 
@@ -101,8 +129,9 @@ enum Open {
     Substitution,
 }
 
-/// Every token of `code`, comments included, in order.
-pub fn tokens(code: &str) -> Vec<Token> {
+/// Every token of `code`, comments included, in order. `html_comments` reads `<!--` and a
+/// `-->` line as comments, as browsers do in classic inline scripts (not in modules).
+pub fn tokens(code: &str, html_comments: bool) -> Vec<Token> {
     Lexer {
         code,
         bytes: code.as_bytes(),
@@ -112,6 +141,7 @@ pub fn tokens(code: &str) -> Vec<Token> {
         newline: false,
         regex_allowed: true,
         last: None,
+        html_comments,
     }
     .run()
 }
@@ -128,6 +158,8 @@ struct Lexer<'a> {
     regex_allowed: bool,
     /// The last significant token, to decide what a `{` opens.
     last: Option<Token>,
+    /// Whether `<!--` and `-->` start comments.
+    html_comments: bool,
 }
 
 impl Lexer<'_> {
@@ -143,8 +175,13 @@ impl Lexer<'_> {
                 b' ' | b'\t' | 0x0b | 0x0c => self.i += 1,
                 b'/' if self.peek(1) == Some(b'/') => self.line_comment(start),
                 b'/' if self.peek(1) == Some(b'*') => self.block_comment(start),
-                b'<' if self.code[start..].starts_with("<!--") => self.line_comment(start),
-                b'-' if self.at_line_start() && self.code[start..].starts_with("-->") => {
+                b'<' if self.html_comments && self.code[start..].starts_with("<!--") => {
+                    self.line_comment(start)
+                }
+                b'-' if self.html_comments
+                    && self.at_line_start()
+                    && self.code[start..].starts_with("-->") =>
+                {
                     self.line_comment(start)
                 }
                 b'\'' | b'"' => {
@@ -216,8 +253,12 @@ impl Lexer<'_> {
             return;
         }
         self.newline = false;
+        // After `.` a keyword is a property name (`counts.new`), an operand like any other.
+        let property = self
+            .last
+            .is_some_and(|t| t.kind == Kind::Punct && matches!(t.text(self.code), "." | "?."));
         self.regex_allowed = match kind {
-            Kind::Ident => BEFORE_EXPRESSION.contains(&token.text(self.code)),
+            Kind::Ident => !property && BEFORE_EXPRESSION.contains(&token.text(self.code)),
             Kind::Number | Kind::Str | Kind::Regex => false,
             // After `${` an expression starts; after the closing backtick, an operator.
             Kind::Template { tail, .. } => !tail,
@@ -460,7 +501,7 @@ mod tests {
     use super::*;
 
     fn kinds(code: &str) -> Vec<(Kind, &str)> {
-        tokens(code)
+        tokens(code, true)
             .into_iter()
             .map(|t| (t.kind, t.text(code)))
             .collect()
@@ -488,6 +529,12 @@ mod tests {
         assert_eq!(regexes("function f() {} /re/.test(s)"), ["/re/"]);
         assert_eq!(regexes("i++ / 2"), Vec::<String>::new());
         assert_eq!(regexes("var re = /[/]\\//g"), ["/[/]\\//g"]);
+        assert_eq!(
+            regexes("counts.new / counts.total / 2"),
+            Vec::<String>::new(),
+            "a keyword as a property"
+        );
+        assert_eq!(regexes("a?.return / 2"), Vec::<String>::new());
     }
 
     #[test]
@@ -524,7 +571,7 @@ mod tests {
             "var π = 3 / 2",
             "\u{2028}/x/",
         ] {
-            let tokens = tokens(code);
+            let tokens = tokens(code, true);
             for t in &tokens {
                 assert!(code.get(t.start..t.end).is_some(), "{code:?} {t:?}");
             }
@@ -545,7 +592,13 @@ mod tests {
             .map(|(_, t)| t)
             .collect();
         assert_eq!(comments, ["<!-- old", "--> also old", "/* b\n */", "// c"]);
-        assert!(tokens("a\n/* */ b")[1].newline_before);
+        assert!(tokens("a\n/* */ b", true)[1].newline_before);
+        // In a module, `<!--` is an operator like any other.
+        assert!(
+            tokens("0 <!--b", false)
+                .iter()
+                .all(|t| t.kind != Kind::Comment)
+        );
     }
 
     #[test]

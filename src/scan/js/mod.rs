@@ -45,11 +45,11 @@ pub struct Call {
 }
 
 impl<'a> Script<'a> {
-    /// Lexes `code`.
-    pub fn new(code: &'a str) -> Script<'a> {
+    /// Lexes `code`; `html_comments` for a classic inline script, where `<!--` starts a comment.
+    pub fn new(code: &'a str, html_comments: bool) -> Script<'a> {
         Script {
             code,
-            tokens: lexer::tokens(code),
+            tokens: lexer::tokens(code, html_comments),
         }
     }
 
@@ -73,7 +73,7 @@ impl<'a> Script<'a> {
         for t in self.tokens.iter().filter(|t| t.kind != Kind::Comment) {
             let text = match t.kind {
                 Kind::Str => Some(value::unescape(t.text(self.code))),
-                Kind::Template { .. } => Some(t.text(self.code).to_owned()),
+                Kind::Template { .. } => Some(value::cook(t.text(self.code))),
                 _ => None,
             };
             match text {
@@ -138,17 +138,20 @@ impl<'a> Script<'a> {
         String::from_utf8(bytes).unwrap_or_else(|_| self.code.to_owned())
     }
 
-    /// The code without comments or white space, with every quote turned into `"`: one spelling of
-    /// a call however it is formatted, for signatures such as `_paq.push(["requireConsent"])`.
+    /// The code without comments or white space, with every string delimited by `"`: one spelling
+    /// of a call however it is formatted, for signatures such as `_paq.push(["requireConsent"])`.
+    /// Quotes inside strings and templates are written `\"`, so code quoted inside a string never
+    /// reads as the call itself.
     pub fn compact(&self) -> String {
         let mut out = String::with_capacity(self.code.len());
         for t in self.tokens.iter().filter(|t| t.kind != Kind::Comment) {
             match t.kind {
                 Kind::Str => {
                     out.push('"');
-                    out.push_str(&value::unescape(t.text(self.code)));
+                    out.push_str(&value::unescape(t.text(self.code)).replace('"', "\\\""));
                     out.push('"');
                 }
+                Kind::Template { .. } => out.push_str(&t.text(self.code).replace('"', "\\\"")),
                 _ => out.push_str(t.text(self.code)),
             }
         }
@@ -162,7 +165,7 @@ mod tests {
     use crate::scan::lifetime::Lifetime;
 
     fn names(code: &str) -> Vec<(Option<String>, &'static str)> {
-        Script::new(code)
+        Script::new(code, false)
             .writes()
             .into_iter()
             .map(|w| {
@@ -249,6 +252,11 @@ mod tests {
         );
         assert!(names("document.cookie = name + '=; Max-Age=0';").is_empty());
         assert!(names("document.cookie = 'n=1; max-age=-1';").is_empty());
+        assert_eq!(
+            names("document.cookie = `k=1; max-age=0\\x39\\x39`"),
+            one("k", "document.cookie"),
+            "escapes in a template are read"
+        );
         assert!(
             names("document.cookie = n + '=; expires=' + new Date(0).toUTCString()").is_empty()
         );
@@ -288,6 +296,23 @@ mod tests {
         );
         assert_eq!(names("Cookies.set(key, 1)"), [(None, "js-cookie")]);
         assert_eq!(
+            names(r#"Cookies.withAttributes({ path: "/" }).set("track", "1", { expires: 365 });"#),
+            one("track", "js-cookie")
+        );
+        assert_eq!(
+            names("Cookies.withConverter(c).withAttributes({ expires: 7 }).set('w', v)"),
+            one("w", "js-cookie")
+        );
+        assert_eq!(
+            Script::new("Cookies.withAttributes({ expires: 7 }).set('w', v)", false).writes()[0]
+                .lifetime,
+            Lifetime::Seconds(604_800.0)
+        );
+        assert_eq!(
+            names("document.\\u0063ookie = 'esc=1'"),
+            one("esc", "document.cookie")
+        );
+        assert_eq!(
             names(r#"$.cookie("visited", "yes", { expires: 30 })"#),
             one("visited", "jQuery.cookie")
         );
@@ -304,7 +329,7 @@ mod tests {
 
     #[test]
     fn lifetimes_are_read_where_a_write_states_them() {
-        let lifetime = |code: &str| Script::new(code).writes()[0].lifetime;
+        let lifetime = |code: &str| Script::new(code, false).writes()[0].lifetime;
         assert_eq!(
             lifetime("document.cookie = 'a=1; max-age=3600'"),
             Lifetime::Seconds(3600.0)
@@ -337,6 +362,7 @@ mod tests {
     fn literals_and_calls() {
         let script = Script::new(
             r#"s.src="https://www.googletagmanager.com/gtag/js?id="+"G-1";e("config","G-ABC");'a'-'b'"#,
+            false,
         );
         let texts: Vec<String> = script.literals().into_iter().map(|l| l.text).collect();
         assert_eq!(
@@ -354,8 +380,17 @@ mod tests {
             (calls[0].first.as_str(), calls[0].second.as_str()),
             ("config", "G-ABC")
         );
+        assert!(
+            !Script::new(
+                r#"var help = 'gtag("consent","default",{"analytics_storage":"denied"})'"#,
+                false
+            )
+            .compact()
+            .contains(r#"analytics_storage":"denied""#),
+            "a call quoted in a string is not the call"
+        );
         assert_eq!(
-            Script::new("_paq.push( [ 'requireConsent' ] ) // x").compact(),
+            Script::new("_paq.push( [ 'requireConsent' ] ) // x", false).compact(),
             "_paq.push([\"requireConsent\"])"
         );
     }

@@ -59,13 +59,13 @@ pub fn expression(code: &str, tokens: &[Token], first: usize) -> Expr {
         }
         match t.kind {
             Kind::Template { head: true, tail } if depth == 0 => {
-                parts.push(Part::Lit(t.text(code).to_owned()));
+                parts.push(Part::Lit(cook(t.text(code))));
                 if !tail {
                     depth = 1;
                 }
             }
             Kind::Template { head: false, tail } if depth == 1 => {
-                parts.push(Part::Lit(t.text(code).to_owned()));
+                parts.push(Part::Lit(cook(t.text(code))));
                 if tail {
                     depth = 0;
                 }
@@ -139,6 +139,14 @@ pub fn unescape(literal: &str) -> String {
         .unwrap_or_default()
         .strip_suffix(['\'', '"'])
         .unwrap_or_else(|| literal.get(1..).unwrap_or_default());
+    cook(inner)
+}
+
+/// Raw literal text with its escapes read, as the running script sees it.
+pub fn cook(inner: &str) -> String {
+    if !inner.contains('\\') {
+        return inner.to_owned();
+    }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
@@ -339,7 +347,7 @@ mod tests {
     use super::*;
 
     fn parts(code: &str) -> Vec<Part> {
-        let t = tokens(code);
+        let t = tokens(code, true);
         expression(code, &t, 0).parts
     }
 
@@ -373,13 +381,16 @@ mod tests {
     #[test]
     fn arithmetic_with_named_constants() {
         let code = "var SIX_MONTHS = 60 * 60 * 24 * 182; var x = 1; x = 2; const DAY = 864e5;";
-        let t = tokens(code);
+        let t = tokens(code, true);
         let names = constants(code, &t);
         assert_eq!(names.get("SIX_MONTHS"), Some(&15_724_800.0));
         assert_eq!(names.get("DAY"), Some(&86_400_000.0));
         assert!(!names.contains_key("x"));
         let expr = "(SIX_MONTHS - 0x10) / 2";
-        assert_eq!(evaluate(expr, &tokens(expr), &names), Some(7_862_392.0));
-        assert_eq!(evaluate("a.b", &tokens("a.b"), &names), None);
+        assert_eq!(
+            evaluate(expr, &tokens(expr, true), &names),
+            Some(7_862_392.0)
+        );
+        assert_eq!(evaluate("a.b", &tokens("a.b", true), &names), None);
     }
 }

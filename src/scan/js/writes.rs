@@ -54,7 +54,8 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
         if t.kind != Kind::Ident {
             continue;
         }
-        let text = t.text(code);
+        let name = t.name(code);
+        let text = name.as_ref();
         // Property access of another object (`x.Cookies.set`) is still the same API; `x.document` too.
         let found = if is(p + 1, ".") && ident(p + 2, "cookie") && is(p + 3, "=") {
             sig.get(p + 4)
@@ -68,14 +69,31 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
         {
             sig.get(p + 5)
                 .and_then(|&first| ctx.assignment(t.start, first, true))
-        } else if text == "Cookies" && is(p + 1, ".") && ident(p + 2, "set") && is(p + 3, "(") {
-            ctx.library_call(t.start, sig[p + 3], "js-cookie")
+        } else if text == "Cookies" {
+            // `withAttributes(...)` and `withConverter(...)` return the same API, with defaults.
+            let mut q = p + 1;
+            let mut defaults = None;
+            while is(q, ".")
+                && (ident(q + 1, "withAttributes") || ident(q + 1, "withConverter"))
+                && is(q + 2, "(")
+            {
+                let Some(close) = matching(code, tokens, &sig, q + 2) else {
+                    break;
+                };
+                if ident(q + 1, "withAttributes") {
+                    defaults = ctx.arguments(sig[q + 2]).into_iter().next();
+                }
+                q = close + 1;
+            }
+            (is(q, ".") && ident(q + 1, "set") && is(q + 2, "("))
+                .then(|| ctx.library_call(t.start, sig[q + 2], "js-cookie", defaults.as_ref()))
+                .flatten()
         } else if (text == "$" || text == "jQuery")
             && is(p + 1, ".")
             && ident(p + 2, "cookie")
             && is(p + 3, "(")
         {
-            ctx.library_call(t.start, sig[p + 3], "jQuery.cookie")
+            ctx.library_call(t.start, sig[p + 3], "jQuery.cookie", None)
         } else if text == "cookieStore" && is(p + 1, ".") && ident(p + 2, "set") && is(p + 3, "(") {
             ctx.cookie_store(t.start, sig[p + 3])
         } else {
@@ -84,6 +102,24 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
         writes.extend(found);
     }
     writes
+}
+
+/// The index in `sig` of the `)` that closes the `(` at `sig[open]`, looking a bounded way ahead.
+fn matching(code: &str, tokens: &[Token], sig: &[usize], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, &i) in sig.iter().enumerate().skip(open).take(2000) {
+        match tokens[i].text(code) {
+            "(" | "[" | "{" if tokens[i].kind == Kind::Punct => depth += 1,
+            ")" | "]" | "}" if tokens[i].kind == Kind::Punct => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 struct Ctx<'a> {
@@ -115,8 +151,14 @@ impl Ctx<'_> {
     }
 
     /// `Cookies.set(name, value, { expires: days })` and `$.cookie(name, value, options)`;
-    /// `open` is the index of the `(`.
-    fn library_call(&self, offset: usize, open: usize, api: &'static str) -> Option<Write> {
+    /// `open` is the index of the `(`; `defaults` the options of js-cookie's `withAttributes`.
+    fn library_call(
+        &self,
+        offset: usize,
+        open: usize,
+        api: &'static str,
+        defaults: Option<&Expr>,
+    ) -> Option<Write> {
         let args = self.arguments(open);
         let name = args.first().map_or(Name::Unknown, |a| self.name_of(a));
         if api == "jQuery.cookie" {
@@ -126,15 +168,21 @@ impl Ctx<'_> {
                 return None;
             }
         }
-        let lifetime = match args.get(2) {
+        // The call's own `expires`, else the defaults', else a session cookie when both are plain objects.
+        let stated = |options: &Expr| match self.option(options, "expires") {
+            Some(expires) => Some(expires),
+            None if self.is_plain_object(options) => None,
+            None => Some(None),
+        };
+        let expires = args
+            .get(2)
+            .and_then(stated)
+            .or_else(|| defaults.and_then(stated));
+        let lifetime = match expires {
+            Some(Some(days)) if days <= 0.0 => return None,
+            Some(Some(days)) => Lifetime::Seconds(days * 86_400.0),
+            Some(None) => Lifetime::Unknown,
             None => Lifetime::Session,
-            Some(options) => match self.option(options, "expires") {
-                Some(Some(days)) if days <= 0.0 => return None,
-                Some(Some(days)) => Lifetime::Seconds(days * 86_400.0),
-                Some(None) => Lifetime::Unknown,
-                None if self.is_plain_object(options) => Lifetime::Session,
-                None => Lifetime::Unknown,
-            },
         };
         Some(Write {
             offset,
