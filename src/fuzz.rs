@@ -113,9 +113,12 @@ pub fn script(data: &[u8]) {
     let code = String::from_utf8_lossy(data);
     let mut last = 0;
     for token in crate::scan::js::lexer::tokens(&code, true) {
-        assert!(token.start >= last && token.end >= token.start, "{token:?}");
-        assert!(code.get(token.start..token.end).is_some(), "{token:?}");
-        last = token.end;
+        assert!(
+            token.start() >= last && token.end() >= token.start(),
+            "{token:?}"
+        );
+        assert!(code.get(token.start()..token.end()).is_some(), "{token:?}");
+        last = token.end();
     }
     let _ = crate::scan::script(services, &code, 0, Default::default());
 }

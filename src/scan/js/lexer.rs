@@ -27,23 +27,32 @@ pub enum Kind {
     Comment,
 }
 
-/// One token: its kind, its byte span, and whether a line break comes before it.
+/// One token: its kind, its byte span, and whether a line break comes before it. Twelve bytes:
+/// a dense script has about a token a byte, and a site may ship scripts of many megabytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
     /// What it is.
     pub kind: Kind,
-    /// Byte offset of its first byte.
-    pub start: usize,
-    /// Byte offset just past it.
-    pub end: usize,
     /// Whether a line terminator stands between it and the previous token (comments aside).
     pub newline_before: bool,
+    start: u32,
+    end: u32,
 }
 
 impl Token {
+    /// Byte offset of its first byte.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Byte offset just past it.
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
     /// The token's text.
     pub fn text<'a>(&self, code: &'a str) -> &'a str {
-        code.get(self.start..self.end).unwrap_or_default()
+        code.get(self.start()..self.end()).unwrap_or_default()
     }
 
     /// Whether the token is the punctuator `p`.
@@ -129,14 +138,28 @@ enum Open {
     Substitution,
 }
 
-/// Every token of `code`, comments included, in order. `html_comments` reads `<!--` and a
-/// `-->` line as comments, as browsers do in classic inline scripts (not in modules).
-pub fn tokens(code: &str, html_comments: bool) -> Vec<Token> {
+/// A script's tokens, in order, comments apart.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// Every token but comments.
+    pub tokens: Vec<Token>,
+    /// The byte spans of comments, in order.
+    pub comments: Vec<(usize, usize)>,
+}
+
+/// Lexes `code`. `html_comments` reads `<!--` and a `-->` line as comments, as browsers do in
+/// classic inline scripts (not in modules). Offsets are `u32`: files the tool reads are far
+/// smaller (see [`crate::fsio::MAX_TEXT`]); a larger text is lexed up to 4 GiB only.
+pub fn lex(code: &str, html_comments: bool) -> Lexed {
+    let code = &code[..floor_boundary(code, u32::MAX as usize)];
     Lexer {
         code,
         bytes: code.as_bytes(),
         i: 0,
-        out: Vec::with_capacity(code.len() / 4),
+        out: Lexed {
+            tokens: Vec::with_capacity(code.len() / 4),
+            comments: Vec::new(),
+        },
         stack: Vec::new(),
         newline: false,
         regex_allowed: true,
@@ -146,11 +169,33 @@ pub fn tokens(code: &str, html_comments: bool) -> Vec<Token> {
     .run()
 }
 
+fn floor_boundary(code: &str, mut i: usize) -> usize {
+    i = i.min(code.len());
+    while i > 0 && !code.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Every token of `code`, comments included, in order (for tests and the fuzz property).
+pub fn tokens(code: &str, html_comments: bool) -> Vec<Token> {
+    let lexed = lex(code, html_comments);
+    let mut all = lexed.tokens;
+    all.extend(lexed.comments.iter().map(|&(start, end)| Token {
+        kind: Kind::Comment,
+        newline_before: false,
+        start: start as u32,
+        end: end as u32,
+    }));
+    all.sort_by_key(|t| t.start);
+    all
+}
+
 struct Lexer<'a> {
     code: &'a str,
     bytes: &'a [u8],
     i: usize,
-    out: Vec<Token>,
+    out: Lexed,
     stack: Vec<Open>,
     /// A line terminator since the last token.
     newline: bool,
@@ -163,7 +208,7 @@ struct Lexer<'a> {
 }
 
 impl Lexer<'_> {
-    fn run(mut self) -> Vec<Token> {
+    fn run(mut self) -> Lexed {
         while self.i < self.bytes.len() {
             let b = self.bytes[self.i];
             let start = self.i;
@@ -238,20 +283,21 @@ impl Lexer<'_> {
 
     /// Whether only white space and comments stand between the last line break and here.
     fn at_line_start(&self) -> bool {
-        self.newline || self.out.iter().all(|t| t.kind == Kind::Comment)
+        self.newline || self.out.tokens.is_empty()
     }
 
     fn push(&mut self, kind: Kind, start: usize) {
-        let token = Token {
-            kind,
-            start,
-            end: self.i,
-            newline_before: self.newline,
-        };
-        self.out.push(token);
         if kind == Kind::Comment {
+            self.out.comments.push((start, self.i));
             return;
         }
+        let token = Token {
+            kind,
+            start: start as u32,
+            end: self.i as u32,
+            newline_before: self.newline,
+        };
+        self.out.tokens.push(token);
         self.newline = false;
         // After `.` a keyword is a property name (`counts.new`), an operand like any other.
         let property = self
@@ -573,7 +619,7 @@ mod tests {
         ] {
             let tokens = tokens(code, true);
             for t in &tokens {
-                assert!(code.get(t.start..t.end).is_some(), "{code:?} {t:?}");
+                assert!(code.get(t.start()..t.end()).is_some(), "{code:?} {t:?}");
             }
         }
         assert_eq!(
@@ -592,7 +638,7 @@ mod tests {
             .map(|(_, t)| t)
             .collect();
         assert_eq!(comments, ["<!-- old", "--> also old", "/* b\n */", "// c"]);
-        assert!(tokens("a\n/* */ b", true)[1].newline_before);
+        assert!(lex("a\n/* */ b", true).tokens[1].newline_before);
         // In a module, `<!--` is an operator like any other.
         assert!(
             tokens("0 <!--b", false)

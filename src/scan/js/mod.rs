@@ -17,7 +17,10 @@ pub use writes::{Name, Write};
 /// A script, lexed once.
 pub struct Script<'a> {
     code: &'a str,
+    /// Its tokens, comments apart.
     tokens: Vec<Token>,
+    /// Its comments' spans.
+    comments: Vec<(usize, usize)>,
 }
 
 /// A string literal, or several joined by `+`, with where it starts.
@@ -47,9 +50,11 @@ pub struct Call {
 impl<'a> Script<'a> {
     /// Lexes `code`; `html_comments` for a classic inline script, where `<!--` starts a comment.
     pub fn new(code: &'a str, html_comments: bool) -> Script<'a> {
+        let lexed = lexer::lex(code, html_comments);
         Script {
             code,
-            tokens: lexer::tokens(code, html_comments),
+            tokens: lexed.tokens,
+            comments: lexed.comments,
         }
     }
 
@@ -70,7 +75,7 @@ impl<'a> Script<'a> {
         // Whether the last significant tokens were a literal then `+`, so the next literal continues it.
         let mut joining = false;
         let mut after_literal = false;
-        for t in self.tokens.iter().filter(|t| t.kind != Kind::Comment) {
+        for t in &self.tokens {
             let text = match t.kind {
                 Kind::Str => Some(value::unescape(t.text(self.code))),
                 Kind::Template { .. } => Some(value::cook(t.text(self.code))),
@@ -81,11 +86,11 @@ impl<'a> Script<'a> {
                     match found.last_mut() {
                         Some(last) if joining => {
                             last.text.push_str(&text);
-                            last.end = t.end;
+                            last.end = t.end();
                         }
                         _ => found.push(Literal {
-                            offset: t.start,
-                            end: t.end,
+                            offset: t.start(),
+                            end: t.end(),
                             text,
                         }),
                     }
@@ -103,12 +108,8 @@ impl<'a> Script<'a> {
 
     /// Every call whose first two arguments are string literals.
     pub fn calls(&self) -> Vec<Call> {
-        let sig: Vec<&Token> = self
-            .tokens
-            .iter()
-            .filter(|t| t.kind != Kind::Comment)
-            .collect();
-        sig.windows(4)
+        self.tokens
+            .windows(4)
             .filter(|w| {
                 w[0].is_punct(self.code, "(")
                     && w[1].kind == Kind::Str
@@ -116,8 +117,8 @@ impl<'a> Script<'a> {
                     && w[3].kind == Kind::Str
             })
             .map(|w| Call {
-                offset: w[1].start,
-                end: w[3].end,
+                offset: w[1].start(),
+                end: w[3].end(),
                 first: value::unescape(w[1].text(self.code)),
                 second: value::unescape(w[3].text(self.code)),
             })
@@ -127,8 +128,8 @@ impl<'a> Script<'a> {
     /// The code with its comments blanked out (line breaks kept), so offsets stay the same.
     pub fn without_comments(&self) -> String {
         let mut bytes = self.code.as_bytes().to_vec();
-        for t in self.tokens.iter().filter(|t| t.kind == Kind::Comment) {
-            for b in &mut bytes[t.start..t.end] {
+        for &(start, end) in &self.comments {
+            for b in &mut bytes[start..end] {
                 // Only ASCII bytes are replaced, so the text stays UTF-8.
                 if b.is_ascii() && *b != b'\n' && *b != b'\r' {
                     *b = b' ';
@@ -144,7 +145,7 @@ impl<'a> Script<'a> {
     /// reads as the call itself.
     pub fn compact(&self) -> String {
         let mut out = String::with_capacity(self.code.len());
-        for t in self.tokens.iter().filter(|t| t.kind != Kind::Comment) {
+        for t in &self.tokens {
             match t.kind {
                 Kind::Str => {
                     out.push('"');

@@ -196,7 +196,8 @@ fn push_code(out: &mut String, code: Option<u32>) {
 ///
 /// Only names of three characters or more count: minified code reuses short names in every scope.
 pub fn constants(code: &str, tokens: &[Token]) -> HashMap<String, f64> {
-    let significant: Vec<&Token> = tokens.iter().filter(|t| t.kind != Kind::Comment).collect();
+    // Tokens come without comments, so neighbours here are neighbours in the code.
+    let significant = tokens;
     let mut assigned: HashMap<&str, usize> = HashMap::new();
     for pair in significant.windows(2) {
         if pair[0].kind == Kind::Ident
@@ -233,8 +234,7 @@ pub fn constants(code: &str, tokens: &[Token]) -> HashMap<String, f64> {
         {
             end += 1;
         }
-        let slice: Vec<Token> = significant[start..end].iter().map(|t| **t).collect();
-        if let Some(value) = evaluate(code, &slice, &found) {
+        if let Some(value) = evaluate(code, &significant[start..end], &found) {
             found.insert(name.to_owned(), value);
         }
     }
@@ -243,6 +243,9 @@ pub fn constants(code: &str, tokens: &[Token]) -> HashMap<String, f64> {
 
 /// The value of a little arithmetic expression of numbers and known names (`864e5 * 7`), if it is one.
 pub fn evaluate(code: &str, tokens: &[Token], names: &HashMap<String, f64>) -> Option<f64> {
+    if tokens.len() > 256 {
+        return None;
+    }
     let tokens: Vec<&Token> = tokens.iter().filter(|t| t.kind != Kind::Comment).collect();
     let mut at = 0;
     let value = sum(code, &tokens, &mut at, names, 0)?;

@@ -37,10 +37,8 @@ pub struct Write {
 
 /// Every cookie write among `tokens` of `code`, in order; deletions are left out.
 pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> Vec<Write> {
-    let sig: Vec<usize> = (0..tokens.len())
-        .filter(|&i| tokens[i].kind != Kind::Comment)
-        .collect();
-    let at = |p: usize| sig.get(p).map(|&i| &tokens[i]);
+    // Comments are apart from the tokens: neighbours in the slice are neighbours in the code.
+    let at = |p: usize| tokens.get(p);
     let is = |p: usize, punct: &str| at(p).is_some_and(|t| t.is_punct(code, punct));
     let ident = |p: usize, name: &str| at(p).is_some_and(|t| t.is_ident(code, name));
     let ctx = Ctx {
@@ -49,8 +47,8 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
         constants,
     };
     let mut writes = Vec::new();
-    for p in 0..sig.len() {
-        let t = &tokens[sig[p]];
+    for p in 0..tokens.len() {
+        let t = &tokens[p];
         if t.kind != Kind::Ident {
             continue;
         }
@@ -58,8 +56,9 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
         let text = name.as_ref();
         // Property access of another object (`x.Cookies.set`) is still the same API; `x.document` too.
         let found = if is(p + 1, ".") && ident(p + 2, "cookie") && is(p + 3, "=") {
-            sig.get(p + 4)
-                .and_then(|&first| ctx.assignment(t.start, first, text == "document"))
+            (p + 4 < tokens.len())
+                .then(|| ctx.assignment(t.start(), p + 4, text == "document"))
+                .flatten()
         } else if text == "document"
             && is(p + 1, "[")
             && at(p + 2)
@@ -67,8 +66,9 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
             && is(p + 3, "]")
             && is(p + 4, "=")
         {
-            sig.get(p + 5)
-                .and_then(|&first| ctx.assignment(t.start, first, true))
+            (p + 5 < tokens.len())
+                .then(|| ctx.assignment(t.start(), p + 5, true))
+                .flatten()
         } else if text == "Cookies" {
             // `withAttributes(...)` and `withConverter(...)` return the same API, with defaults.
             let mut q = p + 1;
@@ -77,25 +77,25 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
                 && (ident(q + 1, "withAttributes") || ident(q + 1, "withConverter"))
                 && is(q + 2, "(")
             {
-                let Some(close) = matching(code, tokens, &sig, q + 2) else {
+                let Some(close) = matching(code, tokens, q + 2) else {
                     break;
                 };
                 if ident(q + 1, "withAttributes") {
-                    defaults = ctx.arguments(sig[q + 2]).into_iter().next();
+                    defaults = ctx.arguments(q + 2).into_iter().next();
                 }
                 q = close + 1;
             }
             (is(q, ".") && ident(q + 1, "set") && is(q + 2, "("))
-                .then(|| ctx.library_call(t.start, sig[q + 2], "js-cookie", defaults.as_ref()))
+                .then(|| ctx.library_call(t.start(), q + 2, "js-cookie", defaults.as_ref()))
                 .flatten()
         } else if (text == "$" || text == "jQuery")
             && is(p + 1, ".")
             && ident(p + 2, "cookie")
             && is(p + 3, "(")
         {
-            ctx.library_call(t.start, sig[p + 3], "jQuery.cookie", None)
+            ctx.library_call(t.start(), p + 3, "jQuery.cookie", None)
         } else if text == "cookieStore" && is(p + 1, ".") && ident(p + 2, "set") && is(p + 3, "(") {
-            ctx.cookie_store(t.start, sig[p + 3])
+            ctx.cookie_store(t.start(), p + 3)
         } else {
             None
         };
@@ -104,13 +104,13 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
     writes
 }
 
-/// The index in `sig` of the `)` that closes the `(` at `sig[open]`, looking a bounded way ahead.
-fn matching(code: &str, tokens: &[Token], sig: &[usize], open: usize) -> Option<usize> {
+/// The index of the `)` that closes the `(` at `open`, looking a bounded way ahead.
+fn matching(code: &str, tokens: &[Token], open: usize) -> Option<usize> {
     let mut depth = 0usize;
-    for (k, &i) in sig.iter().enumerate().skip(open).take(2000) {
-        match tokens[i].text(code) {
-            "(" | "[" | "{" if tokens[i].kind == Kind::Punct => depth += 1,
-            ")" | "]" | "}" if tokens[i].kind == Kind::Punct => {
+    for (k, t) in tokens.iter().enumerate().skip(open).take(2000) {
+        match t.text(code) {
+            "(" | "[" | "{" if t.kind == Kind::Punct => depth += 1,
+            ")" | "]" | "}" if t.kind == Kind::Punct => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
                     return Some(k);
@@ -256,8 +256,8 @@ impl Ctx<'_> {
 
     fn end_of(&self, expr: &Expr) -> usize {
         self.significant(expr).last().map_or_else(
-            || self.tokens.get(expr.first).map_or(0, |t| t.start),
-            |&k| self.tokens[k].end,
+            || self.tokens.get(expr.first).map_or(0, |t| t.start()),
+            |&k| self.tokens[k].end(),
         )
     }
 
