@@ -249,7 +249,9 @@ pub(super) fn aggregate(
         let dir = &catalogue.sites[site].dir;
         let served: Vec<(&str, &Location, &Sighting)> = header_cookies
             .iter()
-            .filter(|(file, (path, _, _))| headers_apply(file, path, dir))
+            .filter(|(file, (path, _, _))| {
+                headers_apply(file, path, dir) && same_host(path, &catalogue.sites[site].url)
+            })
             .map(|(file, (_, location, sighting))| (*file, location, sighting))
             .collect();
         if let Some((_, location, _)) = served.first() {
@@ -270,7 +272,7 @@ pub(super) fn aggregate(
         let serves_a_site = catalogue
             .sites
             .iter()
-            .any(|site| headers_apply(file, path, &site.dir));
+            .any(|site| headers_apply(file, path, &site.dir) && same_host(path, &site.url));
         if !serves_a_site {
             buckets[outside].add(file, location, sighting, &[]);
         }
@@ -465,6 +467,23 @@ fn coverage(
         }
     }
     findings
+}
+
+/// Whether a rule written with a full URL (`https://www.example.org/*`) names the site at
+/// `site_url`; a rule written as a path names any.
+fn same_host(path: &str, site_url: &str) -> bool {
+    let host = |url: &str| {
+        url.split_once("://").map(|(_, rest)| {
+            rest.split('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+    };
+    match host(path.trim()) {
+        Some(rule) => host(site_url).is_some_and(|site| site == rule),
+        None => true,
+    }
 }
 
 /// Whether a `_headers` file at `file` (a path in the site folder) with a rule for `path` serves pages of the site in `dir`.
