@@ -127,7 +127,7 @@ pub fn process(
         None => reader.end(),
     };
 
-    let index = LineIndex::for_encoding(input, charset.is_utf8());
+    let index = LineIndex::for_encoding(charset.is_utf8());
     let at = |offset: usize| Location::new(display, index.line_col(input, offset));
     let injected = injected.take();
     if let Err(e) = written.and(read_result) {

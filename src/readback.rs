@@ -157,50 +157,53 @@ impl Readback {
     }
 }
 
+/// Attributes whose `javascript:` address a browser runs when it follows or loads it (links,
+/// frames, forms and objects, SVG links included).
+const NAVIGATING: &[&str] = &["href", "xlink:href", "src", "action", "formaction", "data"];
+
 /// Settings whose handlers record what a visitor sees into `state`, reading a page in `charset`.
 pub fn settings(
     state: Rc<RefCell<Readback>>,
     charset: crate::charset::Charset,
 ) -> Settings<'static, 'static> {
-    let [
-        s1,
-        s2,
-        s3,
-        s4,
-        s5,
-        s6,
-        s7,
-        s8,
-        s9,
-        s10,
-        s11,
-        s12,
-        s13,
-        s14,
-        s15,
-    ] = std::array::from_fn(|_| Rc::clone(&state));
+    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s13, s15] =
+        std::array::from_fn(|_| Rc::clone(&state));
     Settings::new()
         .with_encoding(charset.for_rewriter())
-        // Code in attributes runs too: event handlers, and `javascript:` URLs.
+        // One handler reads every element's attributes: code in them runs too (event handlers,
+        // `javascript:` URLs), and hidden or opted-out elements govern the tables within. It runs
+        // before the marker and table handlers, so a marker that hides itself is seen as hidden.
         .append_element_content_handler(element!("*", move |el| {
             let mut found = Vec::new();
+            let (mut hidden, mut opted_out) = (None, false);
             for attribute in el.attributes() {
                 let name = attribute.name();
-                let value = attribute.value();
-                if name.len() > 2 && name.starts_with("on") {
-                    found.push(value);
-                } else if let Some(code) = value
-                    .trim_start()
-                    .get(..11)
-                    .filter(|scheme| scheme.eq_ignore_ascii_case("javascript:"))
-                    .map(|_| value.trim_start()[11..].to_owned())
-                {
-                    found.push(crate::page::percent_decode(&code));
+                match name.as_str() {
+                    "hidden" => hidden = Some("an element with the hidden attribute"),
+                    "style" if hidden.is_none() && hides(&attribute.value()) => {
+                        hidden = Some("an element its inline style hides");
+                    }
+                    OPT_OUT => opted_out = opts_out(Some(&attribute.value())),
+                    _ if name.len() > 2 && name.starts_with("on") => found.push(attribute.value()),
+                    // Only an address a browser follows runs a `javascript:` URL; reading just
+                    // those values spares an allocation per attribute on every element.
+                    _ if NAVIGATING.contains(&name.as_str()) => {
+                        let value = attribute.value();
+                        let value = value.trim_start();
+                        if let Some(code) = value
+                            .get(..11)
+                            .filter(|scheme| scheme.eq_ignore_ascii_case("javascript:"))
+                            .map(|_| &value[11..])
+                        {
+                            found.push(crate::page::percent_decode(code));
+                        }
+                    }
+                    _ => {}
                 }
             }
+            let mut s = s15.borrow_mut();
             if !found.is_empty() {
                 let offset = el.source_location().bytes().start;
-                let mut s = s15.borrow_mut();
                 for code in found {
                     s.inline_scripts.push(InlineScript {
                         offset,
@@ -211,24 +214,25 @@ pub fn settings(
                     });
                 }
             }
-            Ok(())
-        }))
-        // Before the marker handler, so a marker that hides itself is seen as hidden.
-        .append_element_content_handler(element!("[hidden], [style]", move |el| {
-            let why = if el.has_attribute("hidden") {
-                Some("an element with the hidden attribute")
-            } else if el.get_attribute("style").is_some_and(|style| hides(&style)) {
-                Some("an element its inline style hides")
-            } else {
-                None
-            };
-            let Some(why) = why.filter(|_| el.can_have_content()) else {
+            if !el.can_have_content() || (hidden.is_none() && !opted_out) {
                 return Ok(());
-            };
-            s12.borrow_mut().hidden_by.push(why);
-            let s = Rc::clone(&s12);
+            }
+            if let Some(why) = hidden {
+                s.hidden_by.push(why);
+            }
+            if opted_out {
+                s.ignoring += 1;
+            }
+            drop(s);
+            let s = Rc::clone(&s15);
             let on_end: EndTagHandler<'static> = Box::new(move |_| {
-                s.borrow_mut().hidden_by.pop();
+                let mut s = s.borrow_mut();
+                if hidden.is_some() {
+                    s.hidden_by.pop();
+                }
+                if opted_out {
+                    s.ignoring = s.ignoring.saturating_sub(1);
+                }
                 Ok(())
             });
             el.on_end_tag(on_end)?;
@@ -266,20 +270,6 @@ pub fn settings(
                 if let Some(table) = s.borrow_mut().open.last_mut() {
                     table.in_head = false;
                 }
-                Ok(())
-            });
-            el.on_end_tag(on_end)?;
-            Ok(())
-        }))
-        .append_element_content_handler(element!("[data-cookie-ledger]", move |el| {
-            if !opts_out(el.get_attribute(OPT_OUT).as_deref()) || !el.can_have_content() {
-                return Ok(());
-            }
-            s14.borrow_mut().ignoring += 1;
-            let s = Rc::clone(&s14);
-            let on_end: EndTagHandler<'static> = Box::new(move |_| {
-                let mut s = s.borrow_mut();
-                s.ignoring = s.ignoring.saturating_sub(1);
                 Ok(())
             });
             el.on_end_tag(on_end)?;

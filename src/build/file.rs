@@ -138,7 +138,7 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, destination: &Destination
         Kind::Script | Kind::Headers => {
             // Scripts are read as UTF-8; stray bytes of another encoding become replacement characters.
             let text = String::from_utf8_lossy(&input);
-            let index = LineIndex::new(text.as_bytes());
+            let index = LineIndex::new();
             let at = |offset: usize| {
                 Location::new(display.clone(), index.line_col(text.as_bytes(), offset))
             };

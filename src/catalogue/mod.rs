@@ -201,7 +201,7 @@ impl Catalogue {
         let text = String::from_utf8(bytes).map_err(|e| {
             let bytes = e.as_bytes();
             let at = e.utf8_error().valid_up_to();
-            let place = crate::position::LineIndex::new(bytes).line_col(bytes, at);
+            let place = crate::position::LineIndex::new().line_col(bytes, at);
             vec![
                 Diagnostic::error(
                     Rule::CatalogueSyntax,

@@ -144,7 +144,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
     let mut checker = Checker {
         text,
         display,
-        index: LineIndex::new(text.as_bytes()),
+        index: LineIndex::new(),
         errors: Vec::new(),
     };
     let raw: RawCatalogue = match toml::from_str(text) {
