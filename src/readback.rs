@@ -45,6 +45,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Whether the page opts it out of cookie-table checks (`data-cookie-ledger="ignore"` on it or around it).
     pub ignored: bool,
+    /// Its place among the page's tables in the order they start.
+    ordinal: usize,
     /// Whether its `<thead>` is open.
     in_head: bool,
     open_cell: Option<(bool, String)>,
@@ -123,8 +125,14 @@ pub struct Readback {
     noscript_depth: usize,
     /// Open elements hidden by the `hidden` attribute or an inline `display: none`, outermost first.
     hidden_by: Vec<&'static str>,
-    /// Open elements that opt their tables out of cookie-table checks.
-    ignoring: usize,
+    /// Tables started so far.
+    tables_started: usize,
+    /// Ranges of table ordinals inside an element that opts its tables out.
+    opted_out: Vec<std::ops::Range<usize>>,
+    /// Elements that hide or opt out what they hold, in the order they start.
+    scopes: Vec<Scope>,
+    /// Those of `scopes` that are `<p>` elements and still open.
+    open_paragraphs: Vec<usize>,
     /// The outermost open `<noscript>`: its offset, the end of its text so far, whether a marker was found.
     noscript: Option<(usize, String, bool)>,
     /// Tags with a URL that may load a third-party service or a script of the site.
@@ -137,7 +145,76 @@ pub struct Readback {
     open_script: Option<OpenScript>,
 }
 
+/// An element that hides or opts out its content, while it is open.
+#[derive(Debug)]
+struct Scope {
+    /// The length of `hidden_by` before it, when it hides.
+    hidden_depth: Option<usize>,
+    /// The first table it may hold, when it opts out.
+    first_table: Option<usize>,
+    closed: bool,
+}
+
+/// Start tags that end an open `<p>`: a browser closes the paragraph before them, though no
+/// `</p>` was written (and lol_html, having no tree, would keep it open until its parent ends).
+const CLOSE_PARAGRAPH: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "xmp",
+];
+
 impl Readback {
+    /// Ends scope `id`: what starts from here on is outside it.
+    fn close_scope(&mut self, id: usize) {
+        let Some(scope) = self.scopes.get_mut(id).filter(|scope| !scope.closed) else {
+            return;
+        };
+        scope.closed = true;
+        let (hidden_depth, first_table) = (scope.hidden_depth, scope.first_table);
+        // An end tag also ends what was opened inside its element, whose handlers lol_html
+        // runs at the same end tag: truncating leaves nothing of theirs behind.
+        if let Some(depth) = hidden_depth {
+            self.hidden_by.truncate(depth);
+        }
+        if let Some(first) = first_table {
+            let end = self.tables_started;
+            self.opted_out.push(first..end);
+        }
+    }
+
     /// Why what starts here is unseen, if it is.
     fn hidden(&self) -> Option<&'static str> {
         if self.template_depth > 0 {
@@ -154,6 +231,18 @@ impl Readback {
             self.tables.push(table);
         }
         self.tables.sort_by_key(|t| t.offset);
+        if !self.opted_out.is_empty() {
+            // Ordinals follow start order, as offsets do: one merge-like pass over both.
+            self.opted_out.sort_by_key(|r| r.start);
+            let mut ranges = self.opted_out.iter().peekable();
+            let mut reach = 0;
+            for table in &mut self.tables {
+                while let Some(r) = ranges.next_if(|r| r.start <= table.ordinal) {
+                    reach = reach.max(r.end);
+                }
+                table.ignored |= table.ordinal < reach;
+            }
+        }
     }
 }
 
@@ -214,25 +303,38 @@ pub fn settings(
                     });
                 }
             }
+            if !s.open_paragraphs.is_empty() && CLOSE_PARAGRAPH.contains(&el.tag_name().as_str()) {
+                // With the paragraph ends all it holds; nothing in it holds a block.
+                let first = std::mem::take(&mut s.open_paragraphs).into_iter().min();
+                if let Some(first) = first {
+                    for id in first..s.scopes.len() {
+                        s.close_scope(id);
+                    }
+                }
+            }
             if !el.can_have_content() || (hidden.is_none() && !opted_out) {
                 return Ok(());
             }
-            if let Some(why) = hidden {
+            let id = s.scopes.len();
+            let hidden_depth = hidden.map(|why| {
                 s.hidden_by.push(why);
-            }
-            if opted_out {
-                s.ignoring += 1;
+                s.hidden_by.len() - 1
+            });
+            let first_table = opted_out.then_some(s.tables_started);
+            s.scopes.push(Scope {
+                hidden_depth,
+                first_table,
+                closed: false,
+            });
+            if el.tag_name() == "p" {
+                s.open_paragraphs.push(id);
             }
             drop(s);
             let s = Rc::clone(&s15);
             let on_end: EndTagHandler<'static> = Box::new(move |_| {
                 let mut s = s.borrow_mut();
-                if hidden.is_some() {
-                    s.hidden_by.pop();
-                }
-                if opted_out {
-                    s.ignoring = s.ignoring.saturating_sub(1);
-                }
+                s.close_scope(id);
+                s.open_paragraphs.retain(|&open| open != id);
                 Ok(())
             });
             el.on_end_tag(on_end)?;
@@ -244,9 +346,11 @@ pub fn settings(
                 offset: el.source_location().bytes().start,
                 marker: s.current_marker,
                 hidden: s.hidden(),
-                ignored: s.ignoring > 0 || opts_out(el.get_attribute(OPT_OUT).as_deref()),
+                ignored: opts_out(el.get_attribute(OPT_OUT).as_deref()),
+                ordinal: s.tables_started,
                 ..Table::default()
             };
+            s.tables_started += 1;
             s.open.push(table);
             drop(s);
             let s = Rc::clone(&s1);

@@ -313,6 +313,24 @@ fn data_tables_are_not_cookie_tables_and_pages_can_say_so() {
         format!("<html lang=\"en\"><body><section data-cookie-ledger=\"ignore\">{cookie_table}</section></body></html>"),
     );
     assert_eq!(p.run(&["check"]).code, 0);
+    // An opt-out covers what a browser puts inside its element, not what follows it: a `<p>`
+    // without its end tag ends before a table, and an end tag closes what its element holds.
+    for wrapped in [
+        format!("<p data-cookie-ledger=\"ignore\">Cookies we used to set:{cookie_table}"),
+        format!("<p data-cookie-ledger=\"ignore\">Note <em>old</em><div>{cookie_table}</div>"),
+        format!("<section><div data-cookie-ledger=\"ignore\"><p>x</section>{cookie_table}"),
+    ] {
+        p.write(
+            "site/a/docs.html",
+            format!("<!DOCTYPE html><html lang=\"en\"><body>{wrapped}</body></html>"),
+        );
+        let run = p.run(&["check"]);
+        assert!(
+            run.stdout.contains("error[extra-row]"),
+            "{wrapped}\n{}",
+            run.stdout
+        );
+    }
     p.write(
         "site/a/docs.html",
         format!("<html lang=\"en\"><body>{cookie_table}</body></html>"),

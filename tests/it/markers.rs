@@ -237,6 +237,23 @@ fn markers_visitors_never_see_are_drift() {
             run.stdout
         );
     }
+    // A hidden element ends where a browser ends it: a `<p>` before the next block, an inner
+    // element at its parent's end tag.
+    for before in [
+        "<p hidden>Old notice",
+        "<div hidden><p hidden>Old notice</div>",
+        "<p style=\"display:none\">x <span hidden>y</p>",
+    ] {
+        let p = project(&[(
+            "site/a/cookies.html",
+            page(
+                "en",
+                &format!("{BOTH}\n{before}<div data-cookie-table=\"necessary\"></div>"),
+            ),
+        )]);
+        let run = p.run(&["check"]);
+        assert_eq!(run.code, 0, "{before}\n{}", run.stdout);
+    }
     // A marker that hides itself is hidden too.
     let p = project(&[(
         "site/a/cookies.html",

@@ -54,6 +54,27 @@ fn every_way_a_cookie_was_once_missed_is_found() {
             None,
             "jsurl",
         ),
+        // Attribute names have no case, and a scheme may follow spaces or be percent-encoded.
+        (
+            "<button ONCLICK=\"document.cookie='upper=1; max-age=31536000'\">x</button>",
+            None,
+            "upper",
+        ),
+        (
+            "<form ACTION=\"  JavaScript:document.cookie='act=1;%20max-age=31536000'\"></form>",
+            None,
+            "act",
+        ),
+        (
+            "<svg><a xlink:href=\"javascript:document.cookie='xlink=1; max-age=31536000'\"><text>x</text></a></svg>",
+            None,
+            "xlink",
+        ),
+        (
+            "<p hidden onmouseover=\"document.cookie='hid=1; max-age=31536000'\">x</p>",
+            None,
+            "hid",
+        ),
         // SVG reads a script's entities before it runs.
         (
             "<svg><script>document.cookie = &quot;svg=1; max-age=31536000&quot;;</script></svg>",
