@@ -319,6 +319,9 @@ fn data_tables_are_not_cookie_tables_and_pages_can_say_so() {
         format!("<p data-cookie-ledger=\"ignore\">Cookies we used to set:{cookie_table}"),
         format!("<p data-cookie-ledger=\"ignore\">Note <em>old</em><div>{cookie_table}</div>"),
         format!("<section><div data-cookie-ledger=\"ignore\"><p>x</section>{cookie_table}"),
+        format!("<ul><li data-cookie-ledger=\"ignore\">Old<li>{cookie_table}</ul>"),
+        format!("<dl><dt>Old<dd data-cookie-ledger=\"ignore\">x<dt>Now<dd>{cookie_table}</dl>"),
+        format!("<table><tr><td data-cookie-ledger=\"ignore\">old<td>{cookie_table}</table>"),
     ] {
         p.write(
             "site/a/docs.html",
@@ -331,6 +334,14 @@ fn data_tables_are_not_cookie_tables_and_pages_can_say_so() {
             run.stdout
         );
     }
+    // An item of a list nested in the opted-out item is still inside it.
+    p.write(
+        "site/a/docs.html",
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><body><ul><li data-cookie-ledger=\"ignore\">Old<ul><li>x<li>{cookie_table}</ul></ul></body></html>"
+        ),
+    );
+    assert_eq!(p.run(&["check"]).code, 0);
     p.write(
         "site/a/docs.html",
         format!("<html lang=\"en\"><body>{cookie_table}</body></html>"),

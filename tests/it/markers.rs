@@ -243,6 +243,8 @@ fn markers_visitors_never_see_are_drift() {
         "<p hidden>Old notice",
         "<div hidden><p hidden>Old notice</div>",
         "<p style=\"display:none\">x <span hidden>y</p>",
+        "<ul><li hidden>Old<li>",
+        "<table><tr hidden><td>Old<tr><td>",
     ] {
         let p = project(&[(
             "site/a/cookies.html",

@@ -5,8 +5,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+mod scopes;
+
 use lol_html::html_content::TextType;
 use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};
+use scopes::Scopes;
 
 use crate::inject::MARKER_ATTRIBUTE;
 use crate::scan::services::TagKind;
@@ -123,16 +126,10 @@ pub struct Readback {
     current_marker: Option<usize>,
     template_depth: usize,
     noscript_depth: usize,
-    /// Open elements hidden by the `hidden` attribute or an inline `display: none`, outermost first.
-    hidden_by: Vec<&'static str>,
     /// Tables started so far.
     tables_started: usize,
-    /// Ranges of table ordinals inside an element that opts its tables out.
-    opted_out: Vec<std::ops::Range<usize>>,
-    /// Elements that hide or opt out what they hold, in the order they start.
-    scopes: Vec<Scope>,
-    /// Those of `scopes` that are `<p>` elements and still open.
-    open_paragraphs: Vec<usize>,
+    /// Open elements that hide or opt out what they hold.
+    scopes: Scopes,
     /// The outermost open `<noscript>`: its offset, the end of its text so far, whether a marker was found.
     noscript: Option<(usize, String, bool)>,
     /// Tags with a URL that may load a third-party service or a script of the site.
@@ -145,82 +142,13 @@ pub struct Readback {
     open_script: Option<OpenScript>,
 }
 
-/// An element that hides or opts out its content, while it is open.
-#[derive(Debug)]
-struct Scope {
-    /// The length of `hidden_by` before it, when it hides.
-    hidden_depth: Option<usize>,
-    /// The first table it may hold, when it opts out.
-    first_table: Option<usize>,
-    closed: bool,
-}
-
-/// Start tags that end an open `<p>`: a browser closes the paragraph before them, though no
-/// `</p>` was written (and lol_html, having no tree, would keep it open until its parent ends).
-const CLOSE_PARAGRAPH: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "listing",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "ul",
-    "xmp",
-];
-
 impl Readback {
-    /// Ends scope `id`: what starts from here on is outside it.
-    fn close_scope(&mut self, id: usize) {
-        let Some(scope) = self.scopes.get_mut(id).filter(|scope| !scope.closed) else {
-            return;
-        };
-        scope.closed = true;
-        let (hidden_depth, first_table) = (scope.hidden_depth, scope.first_table);
-        // An end tag also ends what was opened inside its element, whose handlers lol_html
-        // runs at the same end tag: truncating leaves nothing of theirs behind.
-        if let Some(depth) = hidden_depth {
-            self.hidden_by.truncate(depth);
-        }
-        if let Some(first) = first_table {
-            let end = self.tables_started;
-            self.opted_out.push(first..end);
-        }
-    }
-
     /// Why what starts here is unseen, if it is.
     fn hidden(&self) -> Option<&'static str> {
         if self.template_depth > 0 {
             Some("<template>")
         } else {
-            self.hidden_by.first().copied()
+            self.scopes.hidden()
         }
     }
 
@@ -231,17 +159,11 @@ impl Readback {
             self.tables.push(table);
         }
         self.tables.sort_by_key(|t| t.offset);
-        if !self.opted_out.is_empty() {
-            // Ordinals follow start order, as offsets do: one merge-like pass over both.
-            self.opted_out.sort_by_key(|r| r.start);
-            let mut ranges = self.opted_out.iter().peekable();
-            let mut reach = 0;
-            for table in &mut self.tables {
-                while let Some(r) = ranges.next_if(|r| r.start <= table.ordinal) {
-                    reach = reach.max(r.end);
-                }
-                table.ignored |= table.ordinal < reach;
-            }
+        // Ordinals follow start order, as offsets do: one pass over both.
+        let mut ranges = self.scopes.opted_out().peekable();
+        for table in &mut self.tables {
+            while ranges.next_if(|r| r.end <= table.ordinal).is_some() {}
+            table.ignored |= ranges.peek().is_some_and(|r| r.contains(&table.ordinal));
         }
     }
 }
@@ -303,38 +225,37 @@ pub fn settings(
                     });
                 }
             }
-            if !s.open_paragraphs.is_empty() && CLOSE_PARAGRAPH.contains(&el.tag_name().as_str()) {
-                // With the paragraph ends all it holds; nothing in it holds a block.
-                let first = std::mem::take(&mut s.open_paragraphs).into_iter().min();
-                if let Some(first) = first {
-                    for id in first..s.scopes.len() {
-                        s.close_scope(id);
-                    }
-                }
+            let can_have_content = el.can_have_content();
+            let opens = can_have_content && (hidden.is_some() || opted_out);
+            // Names cost an allocation: read one only where a scope needs it.
+            let watching = s.scopes.watches_start_tags();
+            let tag = (opens || watching).then(|| el.tag_name());
+            let tables = s.tables_started;
+            let nested_in = match &tag {
+                Some(tag) if watching => s.scopes.start_tag(tag, tables),
+                _ => Vec::new(),
+            };
+            if !nested_in.is_empty() && !can_have_content {
+                // An element with no content (`<table/>` in SVG) ends where it starts.
+                s.scopes.nested_end(&nested_in);
+            } else if !nested_in.is_empty() {
+                let s = Rc::clone(&s15);
+                let on_end: EndTagHandler<'static> = Box::new(move |_| {
+                    s.borrow_mut().scopes.nested_end(&nested_in);
+                    Ok(())
+                });
+                el.on_end_tag(on_end)?;
             }
-            if !el.can_have_content() || (hidden.is_none() && !opted_out) {
+            if !opens {
                 return Ok(());
             }
-            let id = s.scopes.len();
-            let hidden_depth = hidden.map(|why| {
-                s.hidden_by.push(why);
-                s.hidden_by.len() - 1
-            });
-            let first_table = opted_out.then_some(s.tables_started);
-            s.scopes.push(Scope {
-                hidden_depth,
-                first_table,
-                closed: false,
-            });
-            if el.tag_name() == "p" {
-                s.open_paragraphs.push(id);
-            }
+            let id = s.scopes.open(tag.as_deref(), hidden, opted_out, tables);
             drop(s);
             let s = Rc::clone(&s15);
             let on_end: EndTagHandler<'static> = Box::new(move |_| {
                 let mut s = s.borrow_mut();
-                s.close_scope(id);
-                s.open_paragraphs.retain(|&open| open != id);
+                let tables = s.tables_started;
+                s.scopes.end(id, tables);
                 Ok(())
             });
             el.on_end_tag(on_end)?;
