@@ -181,3 +181,37 @@ fn an_output_that_is_a_file_is_refused_and_kept() {
     );
     assert_eq!(p.read("distfile"), "hello");
 }
+
+#[test]
+fn a_reader_that_stops_early_changes_nothing_but_the_report() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let p = Project::demo();
+    // A report far larger than a pipe holds, so the tool is still writing when the reader leaves.
+    for i in 0..400 {
+        p.write(
+            &format!("site/datastro/p{i}.html"),
+            format!("<html lang=\"en\"><body><script>document.cookie = \"c{i}=1\";</script></body></html>"),
+        );
+    }
+    for (args, code) in [(&["check"][..], 1), (&["rules"][..], 0)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+            .args(args)
+            .current_dir(p.path(""))
+            .env("NO_COLOR", "1")
+            .env_remove("CI")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // As `| head -1` does: one line, then the pipe is closed.
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("a first line");
+        let output = child.wait_with_output().expect("the binary ends");
+        assert_eq!(output.status.code(), Some(code), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+    }
+}
