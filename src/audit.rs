@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::catalogue::{Catalogue, Duration, Party, Unit};
-use crate::diagnostic::{Diagnostic, Location, Place, Rule, Severity};
+use crate::diagnostic::{Diagnostic, Location, Place, Rule};
 use crate::labels;
 use crate::pattern;
 use crate::scan::cookie_db::{CookieDb, Entry};
@@ -116,7 +116,7 @@ pub fn undeclared(
             message.push_str("; it sets it only in some cases");
         }
         findings.push(
-            Diagnostic::error(Rule::UndeclaredCookie, Some(f.location.clone()), message)
+            Diagnostic::new(Rule::UndeclaredCookie, Some(f.location.clone()), message)
                 .with_evidence(f.sighting.evidence.clone())
                 .with_help(format!(
                     "add the entry below to {} and write its TODO parts (a build refuses them), or remove what sets the cookie",
@@ -173,7 +173,7 @@ pub fn dynamic(catalogue: &Catalogue, found: &[Found]) -> (Vec<Diagnostic>, Vec<
         };
         let example = shape.unwrap_or("prefix_*");
         findings.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 Rule::DynamicCookieName,
                 Some(f.location.clone()),
                 format!("a script writes a cookie whose name is built at run time{takes}"),
@@ -256,7 +256,7 @@ pub fn durations(catalogue: &Catalogue, found: &[Found]) -> Vec<Diagnostic> {
                 String::new()
             };
             findings.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Rule::DurationMismatch,
                     Some(location.clone()),
                     format!(
@@ -351,7 +351,7 @@ pub fn consent(catalogue: &Catalogue, loads: &[ServiceLoad]) -> Vec<Diagnostic> 
             .map(|how| format!(", or tell the service itself to wait ({how})"))
             .unwrap_or_default();
         findings.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Rule::LoadedBeforeConsent,
                 Some(load.location.clone()),
                 format!(
@@ -393,7 +393,7 @@ pub fn outside(catalogue: &Catalogue, found: &[Found], unlisted: &[String]) -> V
             _ => "on a page that belongs to no site of the catalogue".to_owned(),
         };
         findings.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Rule::PageOutsideSites,
                 Some(f.location.clone()),
                 format!(
@@ -415,8 +415,8 @@ pub fn outside(catalogue: &Catalogue, found: &[Found], unlisted: &[String]) -> V
             n => format!(" and {} more", n - 1),
         };
         findings.push(
-            Diagnostic::warning(
-                Rule::PageOutsideSites,
+            Diagnostic::new(
+                Rule::UnlistedPages,
                 None,
                 format!(
                     "{} page(s) belong to no site of the catalogue: {first}{more}; they were scanned, and set no cookie",
@@ -477,7 +477,6 @@ pub fn unseen(
     catalogue: &Catalogue,
     seen: &[&BTreeSet<String>],
     settled: &[(usize, usize)],
-    strict: bool,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (c, cookie) in catalogue.cookies.iter().enumerate() {
@@ -507,12 +506,9 @@ pub fn unseen(
             cookie.set_by.id(),
             site_list(catalogue, &missing)
         );
-        let mut d = Diagnostic::warning(Rule::UnseenCookie, Some(cookie.location.clone()), message).with_help(
+        let d = Diagnostic::new(Rule::UnseenCookie, Some(cookie.location.clone()), message).with_help(
             "the scan sees the sites' own pages and scripts, not scripts served from other hosts, tag managers' tags or the server: if such a thing sets it, record why with `allow.unseen-cookie = \"reason\"`; if those sites really no longer set it, take them out of its `sites`",
         );
-        if strict {
-            d.severity = Severity::Error;
-        }
         findings.push(d);
     }
     findings
@@ -525,7 +521,7 @@ pub fn catalogue_rules(catalogue: &Catalogue) -> Vec<Diagnostic> {
         let category = &catalogue.categories[cookie.category];
         let mut push = |rule: Rule, message: String, help: &str| {
             if !cookie.allow.contains_key(&rule) {
-                let d = Diagnostic::error(rule, Some(cookie.location.clone()), message);
+                let d = Diagnostic::new(rule, Some(cookie.location.clone()), message);
                 findings.push(d.with_help(format!(
                     "{help}; or waive it with `allow.{rule} = \"reason\"`"
                 )));

@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build::{self, Mode, Options};
-use crate::diagnostic::{ExitCode, Rule};
+use crate::diagnostic::{Class, ExitCode, Level, Policy, Rule, Waiver};
 use crate::report::{self, Format, Style};
 
 /// Keep a site's cookie policy tables true to one catalogue.
@@ -91,8 +91,14 @@ struct Inputs {
     #[arg(long, value_name = "FILE")]
     cookie_db: Option<PathBuf>,
     /// Do not report this rule in this run (a drift rule id; repeatable), such as --allow unseen-cookie.
-    #[arg(long, value_name = "RULE", value_parser = parse_allowed_rule)]
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
     allow: Vec<Rule>,
+    /// Report this rule as a warning in this run, which does not fail it (a drift rule id; repeatable).
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
+    warn: Vec<Rule>,
+    /// Report this rule as an error in this run, which fails it (repeatable), such as --deny dynamic-cookie-name.
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    deny: Vec<Rule>,
 }
 
 #[derive(Args, Debug)]
@@ -116,12 +122,16 @@ struct CheckArgs {
     out: Option<PathBuf>,
 }
 
-fn parse_allowed_rule(id: &str) -> Result<Rule, String> {
-    match Rule::ALL.iter().find(|r| r.id() == id) {
-        Some(rule) if rule.class() == crate::diagnostic::Class::Drift => Ok(*rule),
-        Some(_) => Err(format!("`{id}` reports bad input, which cannot be allowed")),
-        None => Err(format!(
-            "`{id}` is not a rule; `cookie-ledger rules` lists them"
+fn parse_rule(id: &str) -> Result<Rule, String> {
+    Rule::from_id(id)
+        .ok_or_else(|| format!("`{id}` is not a rule; `cookie-ledger rules` lists them"))
+}
+
+fn parse_lowered_rule(id: &str) -> Result<Rule, String> {
+    match parse_rule(id)? {
+        rule if rule.waivable_per_run() => Ok(rule),
+        _ => Err(format!(
+            "`{id}` reports bad input, which is always an error"
         )),
     }
 }
@@ -176,6 +186,16 @@ where
         Command::Serve(args) => return serve(args, out, err),
         Command::Rules => return rules(out),
     };
+    let policy = Policy {
+        strict: inputs.strict,
+        allow: inputs.allow,
+        warn: inputs.warn,
+        deny: inputs.deny,
+    };
+    if let Some(message) = contradiction(&policy) {
+        let _ = writeln!(err, "error: {message}");
+        return ExitCode::BadInput as i32;
+    }
     let command = if mode == Mode::Build {
         "build"
     } else {
@@ -204,8 +224,7 @@ where
         site: inputs.site,
         out: out_dir,
         mode,
-        strict: inputs.strict,
-        allow: inputs.allow,
+        policy,
         inventory,
         cookie_db: inputs.cookie_db,
         preview: None,
@@ -246,6 +265,23 @@ where
     outcome.exit as i32
 }
 
+/// The first rule two of `--allow`, `--warn` and `--deny` both name, said as an error.
+fn contradiction(policy: &Policy) -> Option<String> {
+    let flags = [
+        ("--allow", &policy.allow),
+        ("--warn", &policy.warn),
+        ("--deny", &policy.deny),
+    ];
+    flags.iter().enumerate().find_map(|(i, (first, rules))| {
+        flags[i + 1..].iter().find_map(|(second, others)| {
+            let rule = rules.iter().find(|r| others.contains(r))?;
+            Some(format!(
+                "{first} {rule} and {second} {rule} contradict each other; keep one"
+            ))
+        })
+    })
+}
+
 /// A path as one shell word: quoted when it holds anything but plain characters.
 fn shell_word(path: &Path) -> String {
     let text = path.display().to_string();
@@ -260,22 +296,65 @@ fn shell_word(path: &Path) -> String {
     }
 }
 
-/// The rule table, aligned.
+/// The rule table, aligned: id, class, severity when no flag says otherwise, how to waive it.
 fn rules(out: &mut dyn Write) -> i32 {
-    let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
-    let written = (|| -> io::Result<()> {
-        writeln!(out, "{:<width$}  {:<9}  what it checks", "rule", "class")?;
-        for rule in Rule::ALL {
+    let rows: Vec<[String; 5]> = Rule::ALL
+        .iter()
+        .map(|rule| {
             let class = match rule.class() {
-                crate::diagnostic::Class::Drift => "drift",
-                crate::diagnostic::Class::BadInput => "bad input",
+                Class::Drift => "drift",
+                Class::BadInput => "bad input",
             };
-            writeln!(
-                out,
-                "{:<width$}  {class:<9}  {}",
-                rule.id(),
-                rule.explanation()
-            )?;
+            let severity = match rule.level() {
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::StrictError => "warning (--strict: error)",
+            };
+            let waivers: Vec<&str> = rule
+                .waivers()
+                .iter()
+                .map(|w| match w {
+                    Waiver::Cookie => "cookie",
+                    Waiver::File => "files",
+                })
+                .chain(rule.waivable_per_run().then_some("run"))
+                .collect();
+            let waivers = if waivers.is_empty() {
+                "-".to_owned()
+            } else {
+                waivers.join(", ")
+            };
+            [
+                rule.id().to_owned(),
+                class.to_owned(),
+                severity.to_owned(),
+                waivers,
+                rule.explanation().to_owned(),
+            ]
+        })
+        .collect();
+    let header = [
+        "rule",
+        "class",
+        "severity",
+        "waivable per",
+        "what it checks",
+    ]
+    .map(String::from);
+    let mut widths = [0; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let written = (|| -> io::Result<()> {
+        for row in std::iter::once(&header).chain(&rows) {
+            let mut line = String::new();
+            for (width, cell) in widths.iter().zip(row) {
+                line.push_str(&format!("{cell:<width$}  "));
+            }
+            line.push_str(&row[4]);
+            writeln!(out, "{line}")?;
         }
         out.flush()
     })();

@@ -33,8 +33,28 @@ pub enum Class {
     BadInput,
 }
 
+/// How much a rule's findings matter when no flag says otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// An error.
+    Error,
+    /// A warning, whatever the run.
+    Warning,
+    /// A warning, and an error with `--strict`.
+    StrictError,
+}
+
+/// A way to waive a rule for less than a whole run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiver {
+    /// `allow.RULE = "reason"` in a cookie's entry.
+    Cookie,
+    /// An `[[allow]]` table naming the files.
+    File,
+}
+
 macro_rules! rules {
-    ($($variant:ident = $id:literal, $class:ident, $doc:literal;)*) => {
+    ($($variant:ident = $id:literal, $class:ident, $level:ident, [$($waiver:ident),*], $doc:literal;)*) => {
         /// Stable identifier of each check; the ids are part of the JSON output.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
@@ -55,6 +75,16 @@ macro_rules! rules {
                 match self { $(Rule::$variant => Class::$class,)* }
             }
 
+            /// How much its findings matter when no flag says otherwise.
+            pub fn level(self) -> Level {
+                match self { $(Rule::$variant => Level::$level,)* }
+            }
+
+            /// The ways a catalogue may waive it for less than a whole run.
+            pub fn waivers(self) -> &'static [Waiver] {
+                match self { $(Rule::$variant => &[$(Waiver::$waiver),*],)* }
+            }
+
             /// One line saying what the rule checks.
             pub fn explanation(self) -> &'static str {
                 match self { $(Rule::$variant => $doc,)* }
@@ -64,56 +94,105 @@ macro_rules! rules {
 }
 
 rules! {
-    CatalogueSyntax = "catalogue-syntax", BadInput, "catalogue.toml is not valid TOML or has an unknown or mistyped key";
-    CatalogueInvalid = "catalogue-invalid", BadInput, "catalogue.toml is well-formed but says something impossible (duplicate, unknown reference, bad duration, missing text)";
-    Template = "template", BadInput, "a table template fails to compile or to render";
-    BadMarker = "bad-marker", BadInput, "a marker names an unknown category or language, or sits where a table cannot go";
-    Io = "io", BadInput, "a file or folder cannot be read or written";
-    UnsupportedFile = "unsupported-file", BadInput, "a file the tool will not read or publish: a FIFO, socket or device, a link that leaves the site, a file too large, a page in an encoding it cannot read";
-    UnsafeOutput = "unsafe-output", BadInput, "--out or --inventory would delete or overwrite the site, the catalogue, its templates or a file cookie-ledger did not write";
-    InternalError = "internal-error", BadInput, "cookie-ledger itself failed on an input (a bug to report); nothing was written";
-    RowDrift = "row-drift", Drift, "a table row says something other than the catalogue";
-    MissingRow = "missing-row", Drift, "a generated table lacks a cookie the catalogue declares for it";
-    ExtraRow = "extra-row", Drift, "a table lists a cookie the catalogue does not declare there";
-    MissingColumn = "missing-column", Drift, "a generated table lacks a column of the catalogue";
-    HiddenMarker = "hidden-marker", Drift, "a marker sits inside a comment, <template>, <noscript> or a hidden element, so visitors never see its table";
-    UncoveredCookie = "uncovered-cookie", Drift, "a cookie the site uses appears on none of its policy pages";
-    NoPolicyPage = "no-policy-page", Drift, "a site has no page with a cookie table";
-    StaleOutput = "stale-output", Drift, "the output folder, or what a marker holds now, differs from what a build would write";
-    UncheckedTable = "unchecked-table", Drift, "a cookie table sits on a page that belongs to no site of the catalogue";
-    UndeclaredCookie = "undeclared-cookie", Drift, "a page sets a cookie the catalogue does not declare for its site";
-    DynamicCookieName = "dynamic-cookie-name", Drift, "a script writes a cookie whose name is only known at run time, and no declaration settles it";
-    PageOutsideSites = "page-outside-sites", Drift, "a page belongs to no site of the catalogue: any cookie it sets is declared nowhere";
-    LoadedBeforeConsent = "loaded-before-consent", Drift, "a service whose cookies need consent loads as the page loads, with nothing on the page holding it back";
-    DurationMismatch = "duration-mismatch", Drift, "a cookie's declared duration is shorter, or much longer, than the lifetime its writer states";
-    UnseenCookie = "unseen-cookie", Drift, "a cookie declared as set by a script or tag is set by no page of its site";
-    PartyMismatch = "party-mismatch", Drift, "a cookie's declared party contradicts what is known of the service that sets it";
-    CategoryMismatch = "category-mismatch", Drift, "a cookie's declared category contradicts what is known of the service that sets it";
-    NecessaryAdvertising = "necessary-advertising", Drift, "a known advertising cookie is declared necessary";
-    ConsentExemptDuration = "consent-exempt-duration", Drift, "a statistics cookie exempt from consent lives longer than 13 months (the CNIL's condition)";
+    CatalogueSyntax = "catalogue-syntax", BadInput, Error, [], "catalogue.toml is not valid TOML or has an unknown or mistyped key";
+    CatalogueInvalid = "catalogue-invalid", BadInput, Error, [], "catalogue.toml is well-formed but says something impossible (duplicate, unknown reference, bad duration, missing text)";
+    Template = "template", BadInput, Error, [], "a table template fails to compile or to render";
+    BadMarker = "bad-marker", BadInput, Error, [], "a marker names an unknown category or language, or sits where a table cannot go";
+    Io = "io", BadInput, Error, [], "a file or folder cannot be read or written";
+    UnsupportedFile = "unsupported-file", BadInput, Error, [], "a file the tool will not read or publish: a FIFO, socket or device, a link that leaves the site, a file too large, a page in an encoding it cannot read";
+    UnsafeOutput = "unsafe-output", BadInput, Error, [], "--out or --inventory would delete or overwrite the site, the catalogue, its templates or a file cookie-ledger did not write";
+    InternalError = "internal-error", BadInput, Error, [], "cookie-ledger itself failed on an input (a bug to report); nothing was written";
+    RowDrift = "row-drift", Drift, Error, [], "a table row says something other than the catalogue";
+    MissingRow = "missing-row", Drift, Error, [], "a generated table lacks a cookie the catalogue declares for it";
+    ExtraRow = "extra-row", Drift, Error, [], "a table lists a cookie the catalogue does not declare there";
+    MissingColumn = "missing-column", Drift, Error, [], "a generated table lacks a column of the catalogue";
+    HiddenMarker = "hidden-marker", Drift, Error, [], "a marker sits inside a comment, <template>, <noscript> or a hidden element, so visitors never see its table";
+    UncoveredCookie = "uncovered-cookie", Drift, Error, [], "a cookie the site uses appears on none of its policy pages";
+    NoPolicyPage = "no-policy-page", Drift, Error, [], "a site has no page with a cookie table";
+    StaleOutput = "stale-output", Drift, Error, [], "the output folder, or what a marker holds now, differs from what a build would write";
+    UncheckedTable = "unchecked-table", Drift, Warning, [], "a cookie table sits on a page that belongs to no site of the catalogue";
+    UndeclaredCookie = "undeclared-cookie", Drift, Error, [], "a page sets a cookie the catalogue does not declare for its site";
+    DynamicCookieName = "dynamic-cookie-name", Drift, Warning, [File], "a script writes a cookie whose name is only known at run time, and no declaration settles it";
+    PageOutsideSites = "page-outside-sites", Drift, Error, [File], "a page belongs to no site of the catalogue and sets a cookie, which is then declared nowhere";
+    LoadedBeforeConsent = "loaded-before-consent", Drift, Error, [Cookie, File], "a service whose cookies need consent loads as the page loads, with nothing on the page holding it back";
+    DurationMismatch = "duration-mismatch", Drift, Error, [Cookie], "a cookie's declared duration is shorter, or much longer, than the lifetime its writer states";
+    UnseenCookie = "unseen-cookie", Drift, StrictError, [Cookie], "a cookie declared as set by a script or tag is set by no page of its site";
+    PartyMismatch = "party-mismatch", Drift, Error, [Cookie], "a cookie's declared party contradicts what is known of the service that sets it";
+    CategoryMismatch = "category-mismatch", Drift, Error, [Cookie], "a cookie's declared category contradicts what is known of the service that sets it";
+    NecessaryAdvertising = "necessary-advertising", Drift, Error, [Cookie], "a known advertising cookie is declared necessary";
+    ConsentExemptDuration = "consent-exempt-duration", Drift, Error, [Cookie], "a statistics cookie exempt from consent lives longer than 13 months (the CNIL's condition)";
+    UnlistedPages = "unlisted-pages", Drift, Warning, [], "pages belong to no site of the catalogue and are not listed as outside every site; they set no cookie";
+    LeftoverOutput = "leftover-output", Drift, Warning, [], "the new output is in place, but the previous one could not be removed";
 }
 
 impl Rule {
     /// Whether a cookie may waive the rule with `[cookie.allow]`.
     pub fn waivable_per_cookie(self) -> bool {
-        matches!(
-            self,
-            Rule::UnseenCookie
-                | Rule::PartyMismatch
-                | Rule::CategoryMismatch
-                | Rule::NecessaryAdvertising
-                | Rule::ConsentExemptDuration
-                | Rule::DurationMismatch
-                | Rule::LoadedBeforeConsent
-        )
+        self.waivers().contains(&Waiver::Cookie)
     }
 
     /// Whether the catalogue may waive the rule for some files with `[[allow]]`.
     pub fn waivable_per_file(self) -> bool {
-        matches!(
-            self,
-            Rule::DynamicCookieName | Rule::LoadedBeforeConsent | Rule::PageOutsideSites
-        )
+        self.waivers().contains(&Waiver::File)
+    }
+
+    /// Whether `--allow` and `--warn` may lower it for a run: only drift, never bad input.
+    pub fn waivable_per_run(self) -> bool {
+        self.class() == Class::Drift
+    }
+
+    /// The rule whose id is `id`.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.id() == id)
+    }
+}
+
+/// What the flags of one run make of each rule's findings: the one place severity is decided.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// `--strict`: warnings that hide a possible gap become errors.
+    pub strict: bool,
+    /// `--allow RULE`: not reported.
+    pub allow: Vec<Rule>,
+    /// `--warn RULE`: reported as warnings.
+    pub warn: Vec<Rule>,
+    /// `--deny RULE`: reported as errors.
+    pub deny: Vec<Rule>,
+}
+
+impl Policy {
+    /// The severity of a finding of `rule` in this run, or `None` when the run waives it.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        // Bad input is an error whatever the flags say: nothing after it was checked.
+        if rule.class() == Class::BadInput {
+            return Some(Severity::Error);
+        }
+        if self.allow.contains(&rule) {
+            return None;
+        }
+        if self.deny.contains(&rule) {
+            return Some(Severity::Error);
+        }
+        if self.warn.contains(&rule) {
+            return Some(Severity::Warning);
+        }
+        Some(match rule.level() {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::StrictError if self.strict => Severity::Error,
+            Level::StrictError => Severity::Warning,
+        })
+    }
+
+    /// Gives every finding its severity in this run, and drops those the run waives.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain_mut(|d| match self.severity(d.rule) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        });
     }
 }
 
@@ -197,10 +276,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error of `rule` with `message`.
-    pub fn error(rule: Rule, location: Option<Location>, message: impl Into<String>) -> Self {
+    /// A finding of `rule` with `message`, as severe as the rule is when no flag says otherwise
+    /// ([`Policy`] decides it for a run).
+    pub fn new(rule: Rule, location: Option<Location>, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity: Policy::default().severity(rule).unwrap_or(Severity::Error),
             rule,
             location,
             message: message.into(),
@@ -209,14 +289,6 @@ impl Diagnostic {
             evidence: None,
             suggestion: None,
             places: Vec::new(),
-        }
-    }
-
-    /// A warning of `rule` with `message`.
-    pub fn warning(rule: Rule, location: Option<Location>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(rule, location, message)
         }
     }
 
@@ -295,5 +367,56 @@ impl ExitCode {
             }
         }
         code
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_decides_every_severity() {
+        let default = Policy::default();
+        assert_eq!(default.severity(Rule::RowDrift), Some(Severity::Error));
+        assert_eq!(
+            default.severity(Rule::DynamicCookieName),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            default.severity(Rule::UnseenCookie),
+            Some(Severity::Warning)
+        );
+        let strict = Policy {
+            strict: true,
+            ..Policy::default()
+        };
+        assert_eq!(strict.severity(Rule::UnseenCookie), Some(Severity::Error));
+        assert_eq!(
+            strict.severity(Rule::DynamicCookieName),
+            Some(Severity::Warning)
+        );
+        let flags = Policy {
+            strict: true,
+            allow: vec![Rule::ExtraRow, Rule::Io],
+            warn: vec![Rule::UnseenCookie, Rule::Template],
+            deny: vec![Rule::DynamicCookieName],
+        };
+        assert_eq!(flags.severity(Rule::ExtraRow), None);
+        assert_eq!(flags.severity(Rule::UnseenCookie), Some(Severity::Warning));
+        assert_eq!(
+            flags.severity(Rule::DynamicCookieName),
+            Some(Severity::Error)
+        );
+        // Bad input stays an error, whatever a caller passes.
+        assert_eq!(flags.severity(Rule::Io), Some(Severity::Error));
+        assert_eq!(flags.severity(Rule::Template), Some(Severity::Error));
+        let mut found = vec![
+            Diagnostic::new(Rule::ExtraRow, None, "a"),
+            Diagnostic::new(Rule::DynamicCookieName, None, "b"),
+        ];
+        flags.apply(&mut found);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert_eq!(ExitCode::of(&found), ExitCode::Drift);
     }
 }

@@ -54,7 +54,7 @@ pub fn catch<T>(
         let detail = LAST
             .with(|l| l.borrow_mut().take())
             .unwrap_or_else(|| "a panic".to_owned());
-        Diagnostic::error(
+        Diagnostic::new(
             Rule::InternalError,
             location,
             format!("internal error while reading {what}: {detail}"),

@@ -78,7 +78,7 @@ pub fn process(
     let charset = match charset::of(input) {
         Ok(charset) => charset,
         Err(reason) => {
-            let d = Diagnostic::error(
+            let d = Diagnostic::new(
                 Rule::UnsupportedFile,
                 Some(Location::new(display, (1, 1))),
                 format!("cannot read the page: {reason}"),
@@ -132,7 +132,7 @@ pub fn process(
     let injected = injected.take();
     if let Err(e) = written.and(read_result) {
         // Nothing on a page that cannot be parsed was checked: its tables, or what it sets.
-        let d = Diagnostic::error(
+        let d = Diagnostic::new(
             Rule::UnsupportedFile,
             Some(at(0)),
             format!("cannot parse the page as HTML: {e}"),
@@ -162,13 +162,13 @@ pub fn process(
         .cloned()
         .chain(unclosed)
         .map(|(offset, message, help)| {
-            Diagnostic::error(Rule::BadMarker, Some(at(offset)), message).with_help(help)
+            Diagnostic::new(Rule::BadMarker, Some(at(offset)), message).with_help(help)
         })
         .collect();
     let growth = Growth::new(&injected.markers, &read.markers);
     let to_input = |offset: usize| growth.input_offset(offset);
     for (offset, place) in &read.dead_markers {
-        let d = Diagnostic::error(
+        let d = Diagnostic::new(
             Rule::HiddenMarker,
             Some(at(to_input(*offset))),
             format!("marker sits inside {place}, so it gets no table and visitors see none"),
@@ -486,7 +486,7 @@ fn stale_markers(
                 "what the marker holds now",
             )
             .to_string();
-        let d = Diagnostic::error(
+        let d = Diagnostic::new(
             Rule::StaleOutput,
             Some(at(marker.start)),
             "the table under this marker is not what the catalogue renders",

@@ -132,7 +132,7 @@ pub fn page(
     }
     for (k, marker) in markers.iter().enumerate() {
         if let Some(place) = marker.hidden {
-            let d = Diagnostic::error(
+            let d = Diagnostic::new(
                 Rule::HiddenMarker,
                 Some(marker.location.clone()),
                 format!("marker sits inside {place}, so visitors never see its table"),
@@ -166,7 +166,7 @@ pub fn page(
             context.missing_columns(&layout, table, &mut verdict);
         }
         if found == 0 {
-            let d = Diagnostic::error(
+            let d = Diagnostic::new(
                 Rule::MissingColumn,
                 Some(marker.location.clone()),
                 "the marker holds no cookie table (no table with a cookie-name column)",
@@ -203,7 +203,7 @@ pub fn page(
         previous = Some((n, layout.clone()));
         verdict.cookie_tables += 1;
         let Some(site) = site else {
-            let d = Diagnostic::warning(
+            let d = Diagnostic::new(
                 Rule::UncheckedTable,
                 Some(table.location.clone()),
                 "this cookie table sits on a page of no site in the catalogue, so it is not checked",
@@ -275,7 +275,7 @@ impl Context<'_> {
             };
             verdict.covered.insert(want.cookie);
             if !matched.insert(want.cookie) {
-                let d = Diagnostic::error(
+                let d = Diagnostic::new(
                     Rule::ExtraRow,
                     Some(location.clone()),
                     format!(
@@ -308,7 +308,7 @@ impl Context<'_> {
                     self.catalogue.sites[self.site].id,
                     self.lang
                 );
-                let d = Diagnostic::error(Rule::RowDrift, Some(location.clone()), message)
+                let d = Diagnostic::new(Rule::RowDrift, Some(location.clone()), message)
                     .with_help(self.help(want.cookie))
                     .with_diff(self.diff(&ours, &theirs, want.cookie, &row_label));
                 verdict.findings.push(d);
@@ -330,7 +330,7 @@ impl Context<'_> {
                     self.table,
                     want.names.join(", ")
                 );
-                let d = Diagnostic::error(Rule::MissingRow, location, message)
+                let d = Diagnostic::new(Rule::MissingRow, location, message)
                     .with_help("the site's template must render every row it is given")
                     .with_diff(self.diff(&ours, "", want.cookie, &format!("table {}", self.table)));
                 verdict.findings.push(d);
@@ -362,7 +362,7 @@ impl Context<'_> {
                 &format!("{} (table {} header)", self.page, self.table),
             )
             .to_string();
-        let d = Diagnostic::error(
+        let d = Diagnostic::new(
             Rule::MissingColumn,
             Some(table.location.clone()),
             format!(
@@ -402,7 +402,7 @@ impl Context<'_> {
                 ),
             )
         };
-        Diagnostic::error(Rule::ExtraRow, Some(location.clone()), message).with_help(help)
+        Diagnostic::new(Rule::ExtraRow, Some(location.clone()), message).with_help(help)
     }
 
     fn help(&self, cookie: usize) -> String {

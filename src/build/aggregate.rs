@@ -285,7 +285,7 @@ pub(super) fn aggregate(
     diagnostics.extend(audit::undeclared(
         catalogue,
         &groups,
-        options.strict,
+        options.policy.strict,
         session.cookie_db.as_ref(),
     ));
     let (dynamic, settled) = audit::dynamic(catalogue, &groups);
@@ -303,10 +303,10 @@ pub(super) fn aggregate(
             &layout.site_display,
         ));
         let names: Vec<&BTreeSet<String>> = buckets[..sites].iter().map(|b| &b.names).collect();
-        diagnostics.extend(audit::unseen(catalogue, &names, &settled, options.strict));
+        diagnostics.extend(audit::unseen(catalogue, &names, &settled));
     }
     diagnostics.extend(extra);
-    diagnostics.retain(|d| !options.allow.contains(&d.rule));
+    options.policy.apply(&mut diagnostics);
     let mut outcome = Outcome::failed(diagnostics, summary);
     outcome.policy_pages = policy_list;
     outcome.found = catalogue
@@ -316,7 +316,7 @@ pub(super) fn aggregate(
         .map(|(s, site)| {
             (
                 site.id.clone(),
-                audit::listed(catalogue, &groups, s, options.strict),
+                audit::listed(catalogue, &groups, s, options.policy.strict),
             )
         })
         .collect();
@@ -439,7 +439,7 @@ fn coverage(
             format!("{site_display}/{}", site.dir)
         };
         if policy_pages[s] == 0 {
-            let d = Diagnostic::error(
+            let d = Diagnostic::new(
                 Rule::NoPolicyPage,
                 Some(site.location.clone()),
                 format!(
@@ -453,7 +453,7 @@ fn coverage(
         for (c, cookie) in catalogue.cookies.iter().enumerate() {
             if cookie.sites.contains(&s) && !covered[s].contains(&c) {
                 let category = &catalogue.categories[cookie.category].id;
-                let d = Diagnostic::error(
+                let d = Diagnostic::new(
                     Rule::UncoveredCookie,
                     Some(cookie.location.clone()),
                     format!(

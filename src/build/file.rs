@@ -224,7 +224,7 @@ fn compare(
                 .to_string();
             let location = Location::new(display.clone(), (first + 1, 1));
             Some(
-                Diagnostic::error(
+                Diagnostic::new(
                     Rule::StaleOutput,
                     Some(location),
                     "the output differs from what a build writes now",
@@ -234,7 +234,7 @@ fn compare(
             )
         }
         Err(_) => Some(
-            Diagnostic::error(
+            Diagnostic::new(
                 Rule::StaleOutput,
                 None,
                 format!("{display} is missing from the output"),
@@ -260,7 +260,7 @@ pub(super) fn extra_outputs<'a>(
         .filter_map(|e| {
             let rel = e.path().strip_prefix(out).map(slash).ok()?;
             (!known.contains(rel.as_str())).then(|| {
-                Diagnostic::error(
+                Diagnostic::new(
                     Rule::StaleOutput,
                     None,
                     format!(
@@ -279,7 +279,7 @@ pub(super) fn extra_outputs<'a>(
 fn read_error(path: &Path, what: &str, e: ReadError) -> Diagnostic {
     match e {
         ReadError::Io(e) => io_error(path, what, &e),
-        other => Diagnostic::error(
+        other => Diagnostic::new(
             Rule::UnsupportedFile,
             None,
             format!("{what} {}: {other}", path.display()),

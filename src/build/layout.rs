@@ -44,7 +44,7 @@ impl Layout {
     pub fn new(options: &Options, catalogue: &Catalogue) -> Result<Layout, Diagnostic> {
         let site = &options.site;
         if !site.is_dir() {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::new(
                 Rule::Io,
                 None,
                 format!("site folder {} does not exist", site.display()),
@@ -56,12 +56,10 @@ impl Layout {
             .map_err(|e| io_error(site, "cannot resolve the site folder", &e))?;
         let out = options.out.clone();
         if options.mode == Mode::Build && out.is_none() {
-            return Err(Diagnostic::error(
-                Rule::UnsafeOutput,
-                None,
-                "build needs an output folder",
-            )
-            .with_help("pass one with --out, such as --out dist"));
+            return Err(
+                Diagnostic::new(Rule::UnsafeOutput, None, "build needs an output folder")
+                    .with_help("pass one with --out, such as --out dist"),
+            );
         }
         let mut layout = Layout {
             site: site.clone(),
@@ -189,7 +187,7 @@ impl Layout {
                     .parent()
                     .filter(|f| !f.as_os_str().is_empty() && !f.is_dir())
                 {
-                    return Err(Diagnostic::error(
+                    return Err(Diagnostic::new(
                         Rule::Io,
                         None,
                         format!("the inventory's folder {} does not exist", folder.display()),
@@ -238,7 +236,7 @@ impl Layout {
                 Ok(target) if target.starts_with(&self.canonical_site) => true,
                 Ok(target) => {
                     errors.borrow_mut().push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             Rule::UnsupportedFile,
                             None,
                             format!(
@@ -253,7 +251,7 @@ impl Layout {
                 }
                 Err(err) => {
                     errors.borrow_mut().push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             Rule::Io,
                             None,
                             format!("{} is a link that leads nowhere: {err}", e.path().display()),
@@ -285,7 +283,7 @@ impl Layout {
                     });
                 }
                 Ok(e) => errors.borrow_mut().push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         Rule::UnsupportedFile,
                         None,
                         format!(
@@ -302,7 +300,7 @@ impl Layout {
                         .map(|p| p.display().to_string())
                         .unwrap_or_default();
                     errors.borrow_mut().push(
-                        Diagnostic::error(Rule::Io, None, format!("cannot read {path}: {e}"))
+                        Diagnostic::new(Rule::Io, None, format!("cannot read {path}: {e}"))
                             .with_help(
                                 "fix the file's permissions, or the link that loops, or remove it",
                             ),
@@ -323,7 +321,7 @@ fn is_inventory(path: &Path) -> bool {
 }
 
 fn refuse(message: String, help: &str) -> Diagnostic {
-    Diagnostic::error(Rule::UnsafeOutput, None, message).with_help(help)
+    Diagnostic::new(Rule::UnsafeOutput, None, message).with_help(help)
 }
 
 /// `/`-separated, without a trailing `/`.
@@ -370,6 +368,6 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
 }
 
 pub(super) fn io_error(path: &Path, what: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(Rule::Io, None, format!("{what} {}: {e}", path.display()))
+    Diagnostic::new(Rule::Io, None, format!("{what} {}: {e}", path.display()))
         .with_help("check the path and its permissions")
 }

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::diagnostic::{Class, Diagnostic, ExitCode, Rule};
+use crate::diagnostic::{Class, Diagnostic, ExitCode, Policy};
 use crate::guard;
 use crate::inventory;
 use crate::page::Context;
@@ -47,10 +47,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Build or check.
     pub mode: Mode,
-    /// Treat warnings about declared cookies nothing sets as errors.
-    pub strict: bool,
-    /// Rules not to report.
-    pub allow: Vec<Rule>,
+    /// What `--strict`, `--allow`, `--warn` and `--deny` make of each rule.
+    pub policy: Policy,
     /// A copy of the Open Cookie Database (CSV), to describe undeclared cookies.
     pub cookie_db: Option<PathBuf>,
     /// The preview's settings; `None` for `build` and `check`.
@@ -351,9 +349,11 @@ impl Session {
             (path, text.into_bytes())
         });
         match output.publish(document.as_ref().map(|(p, t)| (*p, t.as_slice()))) {
-            Ok(warnings) => {
+            Ok(mut warnings) => {
                 outcome.wrote = true;
+                self.options.policy.apply(&mut warnings);
                 outcome.diagnostics.extend(warnings);
+                outcome.exit = ExitCode::of(&outcome.diagnostics);
             }
             Err((e, wrote)) => {
                 outcome.wrote = wrote;

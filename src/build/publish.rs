@@ -8,7 +8,7 @@ use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use super::layout::{absolute, io_error};
-use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::fsio;
 
 /// An output folder being written: held by this run until it publishes or abandons.
@@ -40,7 +40,7 @@ impl Output {
         let stamp = stamp(out);
         let populated = fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
         if populated && !stamp.exists() {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::new(
                 Rule::UnsafeOutput,
                 None,
                 format!(
@@ -59,7 +59,7 @@ impl Output {
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
-                return Err(Diagnostic::error(
+                return Err(Diagnostic::new(
                     Rule::UnsafeOutput,
                     None,
                     format!("another build is writing {} right now", out.display()),
@@ -192,14 +192,15 @@ fn recover(out: &Path) {
 }
 
 fn leftover(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Warning,
-        ..io_error(
-            path,
-            "wrote the output but cannot remove the previous one at",
-            e,
-        )
-    }
+    Diagnostic::new(
+        Rule::LeftoverOutput,
+        None,
+        format!(
+            "wrote the output but cannot remove the previous one at {}: {e}",
+            path.display()
+        ),
+    )
+    .with_help("remove that folder by hand; the new output is complete")
 }
 
 #[cfg(test)]

@@ -194,7 +194,7 @@ impl Catalogue {
         let display = path.display().to_string();
         let bytes = crate::fsio::read(path, crate::fsio::MAX_TEXT).map_err(|e| {
             vec![
-                Diagnostic::error(Rule::Io, None, format!("cannot read {display}: {e}"))
+                Diagnostic::new(Rule::Io, None, format!("cannot read {display}: {e}"))
                     .with_help("pass the catalogue's path with --catalogue"),
             ]
         })?;
@@ -203,7 +203,7 @@ impl Catalogue {
             let at = e.utf8_error().valid_up_to();
             let place = crate::position::LineIndex::new().line_col(bytes, at);
             vec![
-                Diagnostic::error(
+                Diagnostic::new(
                     Rule::CatalogueSyntax,
                     Some(Location::new(display.clone(), place)),
                     "the catalogue is not UTF-8 text",

@@ -29,7 +29,7 @@ impl Checker<'_> {
     }
 
     fn error(&mut self, span: Range<usize>, message: String, help: &str) {
-        let d = Diagnostic::error(Rule::CatalogueInvalid, Some(self.at(span)), message);
+        let d = Diagnostic::new(Rule::CatalogueInvalid, Some(self.at(span)), message);
         self.errors.push(d.with_help(help));
     }
 
@@ -152,7 +152,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
         Err(e) => {
             let location = e.span().map(|s| checker.at(s));
             let message = e.message().trim().replace('\n', "; ");
-            let d = Diagnostic::error(Rule::CatalogueSyntax, location, message)
+            let d = Diagnostic::new(Rule::CatalogueSyntax, location, message)
                 .with_help("the catalogue's keys are documented in README.md (\"The catalogue\")");
             return Err(vec![d]);
         }

@@ -119,7 +119,7 @@ impl Tables {
                     match template.render(ctx) {
                         Ok(out) if out.contains(crate::inject::MARKER_ATTRIBUTE) => {
                             let message = "the template's table contains a marker (data-cookie-table), which the next build would fill again";
-                            let d = Diagnostic::error(
+                            let d = Diagnostic::new(
                                 Rule::Template,
                                 Some(Location::new(path, (1, 1))),
                                 message,
@@ -174,7 +174,7 @@ fn add(
     errors: &mut Vec<Diagnostic>,
 ) {
     if let Err(refusal) = context::check(source) {
-        let d = Diagnostic::error(
+        let d = Diagnostic::new(
             Rule::Template,
             Some(Location::new(path, (refusal.line, 1))),
             refusal.message,
@@ -190,7 +190,7 @@ fn add(
 fn template_error(path: &str, e: &minijinja::Error) -> Diagnostic {
     let location = e.line().map(|line| Location::new(path, (line, 1)));
     if e.kind() == minijinja::ErrorKind::OutOfFuel {
-        return Diagnostic::error(
+        return Diagnostic::new(
             Rule::Template,
             location,
             "the template does far more work than any table needs (a loop that does not end?)",
@@ -198,6 +198,6 @@ fn template_error(path: &str, e: &minijinja::Error) -> Diagnostic {
         .with_help("render the rows it is given, once each");
     }
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Diagnostic::error(Rule::Template, location, format!("{}{detail}", e.kind()))
+    Diagnostic::new(Rule::Template, location, format!("{}{detail}", e.kind()))
         .with_help("the template receives lang, site, category, headers and rows; see README.md (\"Templates\")")
 }

@@ -47,7 +47,7 @@ impl CookieDb {
     pub fn load(path: &Path) -> Result<CookieDb, Diagnostic> {
         let display = path.display().to_string();
         let cannot = |why: String| {
-            Diagnostic::error(
+            Diagnostic::new(
                 Rule::Io,
                 None,
                 format!("cannot read cookie database {display}: {why}"),
@@ -66,7 +66,7 @@ impl CookieDb {
             .flexible(false)
             .from_reader(text.as_bytes());
         let bad = |line: u64, message: String| {
-            Diagnostic::error(
+            Diagnostic::new(
                 Rule::CatalogueInvalid,
                 Some(Location::new(display, (line as usize, 1))),
                 message,

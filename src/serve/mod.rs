@@ -17,7 +17,7 @@ use notify_debouncer_full::notify::RecursiveMode;
 use tokio::sync::{broadcast, watch};
 
 use crate::build::{self, Mode, Options, Preview, Session};
-use crate::diagnostic::ExitCode;
+use crate::diagnostic::{ExitCode, Policy};
 
 /// The reload and overlay script served to previewed pages.
 pub const LIVE_JS: &str = include_str!("live.js");
@@ -290,8 +290,7 @@ fn rebuild(
         site: options.site.clone(),
         out: Some(out.to_path_buf()),
         mode: Mode::Build,
-        strict: false,
-        allow: Vec::new(),
+        policy: Policy::default(),
         inventory: None,
         cookie_db: None,
         preview: Some(Preview {

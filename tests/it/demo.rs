@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use cookie_ledger::build::{self, Mode, Options};
-use cookie_ledger::diagnostic::ExitCode;
+use cookie_ledger::diagnostic::{ExitCode, Policy};
 
 use crate::support::{Project, copy_dir, root};
 
@@ -24,8 +24,7 @@ fn the_committed_demo_is_clean() {
         site: root().join("site"),
         out: Some(scratch.path().join("never-written")),
         mode: Mode::Check,
-        strict: false,
-        allow: Vec::new(),
+        policy: Policy::default(),
         inventory: None,
         cookie_db: None,
         preview: None,

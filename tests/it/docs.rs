@@ -5,7 +5,7 @@ use std::path::Path;
 use cookie_ledger::catalogue::Catalogue;
 use cookie_ledger::diagnostic::Rule;
 
-use crate::support::root;
+use crate::support::{Project, root};
 
 /// The keys serde accepts at one level, read from its "unknown field" error.
 fn accepted_keys(toml: &str) -> Vec<String> {
@@ -59,6 +59,75 @@ fn every_catalogue_key_is_documented_in_the_readme() {
         }
     }
     assert!(count >= 25, "{count} keys");
+}
+
+/// Every rule id ever released: reports, waivers and CI filters name them, so none may change.
+const FROZEN_IDS: &[&str] = &[
+    "catalogue-syntax",
+    "catalogue-invalid",
+    "template",
+    "bad-marker",
+    "io",
+    "unsupported-file",
+    "unsafe-output",
+    "internal-error",
+    "row-drift",
+    "missing-row",
+    "extra-row",
+    "missing-column",
+    "hidden-marker",
+    "uncovered-cookie",
+    "no-policy-page",
+    "stale-output",
+    "unchecked-table",
+    "undeclared-cookie",
+    "dynamic-cookie-name",
+    "page-outside-sites",
+    "loaded-before-consent",
+    "duration-mismatch",
+    "unseen-cookie",
+    "party-mismatch",
+    "category-mismatch",
+    "necessary-advertising",
+    "consent-exempt-duration",
+    "unlisted-pages",
+    "leftover-output",
+];
+
+#[test]
+fn rule_ids_are_frozen() {
+    let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+    assert_eq!(
+        ids, FROZEN_IDS,
+        "a rule id changed or moved: add new rules at the end, never rename one"
+    );
+}
+
+#[test]
+fn the_rules_command_prints_an_aligned_table() {
+    let p = Project::empty();
+    let run = p.run(&["rules"]);
+    assert_eq!(run.code, 0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), Rule::ALL.len() + 1);
+    // Where a cell starts: after the two spaces that end the cell before it.
+    let column = |line: &str, word: &str| line.find(&format!("  {word}"));
+    let header = lines[0];
+    for (line, rule) in lines[1..].iter().zip(Rule::ALL) {
+        assert!(line.starts_with(&format!("{} ", rule.id())), "{line}");
+        assert!(line.ends_with(rule.explanation()), "{line}");
+        let class = if rule.waivable_per_run() {
+            "drift"
+        } else {
+            "bad input"
+        };
+        assert_eq!(column(line, class), column(header, "class"), "{line}");
+    }
+    let unseen = lines
+        .iter()
+        .find(|l| l.starts_with("unseen-cookie "))
+        .unwrap();
+    assert!(unseen.contains("warning (--strict: error)") && unseen.contains("cookie, run"));
 }
 
 #[test]

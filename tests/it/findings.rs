@@ -269,7 +269,9 @@ fn a_page_outside_every_site_is_reported_and_what_it_sets_is_never_dropped() {
     let run = p.run(&["check"]);
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("warning[page-outside-sites]: 1 page(s) belong to no site of the catalogue: site/about.html"),
+        run.stdout.contains(
+            "warning[unlisted-pages]: 1 page(s) belong to no site of the catalogue: site/about.html"
+        ),
         "{}",
         run.stdout
     );

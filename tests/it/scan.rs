@@ -214,6 +214,53 @@ fn declared_cookies_nothing_sets_warn_and_fail_when_strict() {
 }
 
 #[test]
+fn warn_and_deny_set_a_rule_severity_for_one_run() {
+    let p = project("console.log('no cookies');", "<p>x</p>");
+    let deny = p.run(&["check", "--deny", "unseen-cookie"]);
+    assert_eq!(deny.code, 1, "{}", deny.stdout);
+    assert!(
+        deny.stdout.contains("error[unseen-cookie]"),
+        "{}",
+        deny.stdout
+    );
+    let warn = p.run(&["check", "--strict", "--warn", "unseen-cookie"]);
+    assert_eq!(warn.code, 0, "{}", warn.stdout);
+    assert!(
+        warn.stdout.contains("warning[unseen-cookie]"),
+        "{}",
+        warn.stdout
+    );
+    // A drift error lowered to a warning no longer fails; bad input cannot be lowered.
+    let p = project("document.cookie = 'other=1';", "<p>x</p>");
+    assert_eq!(p.run(&["check"]).code, 1);
+    let run = p.run(&["check", "--warn", "undeclared-cookie"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("warning[undeclared-cookie]"),
+        "{}",
+        run.stdout
+    );
+    for args in [
+        &["check", "--warn", "io"][..],
+        &["check", "--allow", "template"],
+        &["check", "--deny", "no-such-rule"],
+        &["check", "--allow", "extra-row", "--deny", "extra-row"],
+        &["check", "--warn", "extra-row", "--deny", "extra-row"],
+    ] {
+        let run = p.run(args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains("error"), "{args:?}: {}", run.stderr);
+    }
+    let run = p.run(&["check", "--allow", "extra-row", "--deny", "extra-row"]);
+    assert!(
+        run.stderr
+            .contains("--allow extra-row and --deny extra-row contradict each other"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn what_is_known_of_services_and_regulators_checks_the_catalogue() {
     let p = project(THEME, "<p>x</p>");
     p.edit(

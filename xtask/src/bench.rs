@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use cookie_ledger::build::{self, Mode, Options};
-use cookie_ledger::diagnostic::ExitCode;
+use cookie_ledger::diagnostic::{ExitCode, Policy};
 
 const DEFAULT_PAGES: usize = 10_000;
 const ROUNDS: usize = 3;
@@ -72,8 +72,7 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
                 site: site.clone(),
                 out: Some(work.join(format!("dist-{round}"))),
                 mode,
-                strict: false,
-                allow: Vec::new(),
+                policy: Policy::default(),
                 inventory: None,
                 cookie_db: None,
                 preview: None,

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cookie_ledger::build::{self, Mode, Options};
+use cookie_ledger::diagnostic::Policy;
 
 /// One shape: a name, its full size, and how to write a site of that size into a folder.
 struct Shape {
@@ -101,8 +102,7 @@ fn time_check(root: &Path, site: &Path) -> Duration {
         site: site.to_path_buf(),
         out: None,
         mode: Mode::Check,
-        strict: false,
-        allow: Vec::new(),
+        policy: Policy::default(),
         inventory: None,
         cookie_db: None,
         preview: None,
