@@ -109,7 +109,7 @@ rules! {
     HiddenMarker = "hidden-marker", Drift, Error, [], "a marker sits inside a comment, <template>, <noscript> or a hidden element, so visitors never see its table";
     UncoveredCookie = "uncovered-cookie", Drift, Error, [], "a cookie the site uses appears on none of its policy pages";
     NoPolicyPage = "no-policy-page", Drift, Error, [], "a site has no page with a cookie table";
-    StaleOutput = "stale-output", Drift, Error, [], "the output folder, or what a marker holds now, differs from what a build would write";
+    StaleOutput = "stale-output", Drift, Error, [], "a file of the output folder differs from what a build would write, or is missing";
     UncheckedTable = "unchecked-table", Drift, Warning, [], "a cookie table sits on a page that belongs to no site of the catalogue";
     UndeclaredCookie = "undeclared-cookie", Drift, Error, [], "a page sets a cookie the catalogue does not declare for its site";
     DynamicCookieName = "dynamic-cookie-name", Drift, Warning, [File], "a script writes a cookie whose name is only known at run time, and no declaration settles it";
@@ -123,6 +123,11 @@ rules! {
     ConsentExemptDuration = "consent-exempt-duration", Drift, Error, [Cookie], "a statistics cookie exempt from consent lives longer than 13 months (the CNIL's condition)";
     UnlistedPages = "unlisted-pages", Drift, Warning, [], "pages belong to no site of the catalogue and are not listed as outside every site; they set no cookie";
     LeftoverOutput = "leftover-output", Drift, Warning, [], "the new output is in place, but the previous one could not be removed";
+    CookieDbInvalid = "cookie-db-invalid", BadInput, Error, [], "the --cookie-db file is not the Open Cookie Database's CSV export";
+    EmptyMarker = "empty-marker", Drift, Error, [], "a marker holds no cookie table once its template has rendered";
+    DuplicateRow = "duplicate-row", Drift, Error, [], "a table lists the same cookie in two rows";
+    StaleTable = "stale-table", Drift, Error, [], "the table a marker holds in the site is not what the catalogue renders now";
+    ExtraOutput = "extra-output", Drift, Error, [], "the output folder holds a file the site no longer has";
 }
 
 impl Rule {

@@ -487,7 +487,7 @@ fn stale_markers(
             )
             .to_string();
         let d = Diagnostic::new(
-            Rule::StaleOutput,
+            Rule::StaleTable,
             Some(at(marker.start)),
             "the table under this marker is not what the catalogue renders",
         );

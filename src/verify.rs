@@ -167,7 +167,7 @@ pub fn page(
         }
         if found == 0 {
             let d = Diagnostic::new(
-                Rule::MissingColumn,
+                Rule::EmptyMarker,
                 Some(marker.location.clone()),
                 "the marker holds no cookie table (no table with a cookie-name column)",
             );
@@ -276,7 +276,7 @@ impl Context<'_> {
             verdict.covered.insert(want.cookie);
             if !matched.insert(want.cookie) {
                 let d = Diagnostic::new(
-                    Rule::ExtraRow,
+                    Rule::DuplicateRow,
                     Some(location.clone()),
                     format!(
                         "{row_label} lists cookie `{}` a second time",

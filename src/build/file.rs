@@ -261,7 +261,7 @@ pub(super) fn extra_outputs<'a>(
             let rel = e.path().strip_prefix(out).map(slash).ok()?;
             (!known.contains(rel.as_str())).then(|| {
                 Diagnostic::new(
-                    Rule::StaleOutput,
+                    Rule::ExtraOutput,
                     None,
                     format!(
                         "{}/{rel} is in the output but not in the site",

@@ -67,7 +67,7 @@ impl CookieDb {
             .from_reader(text.as_bytes());
         let bad = |line: u64, message: String| {
             Diagnostic::new(
-                Rule::CatalogueInvalid,
+                Rule::CookieDbInvalid,
                 Some(Location::new(display, (line as usize, 1))),
                 message,
             )

@@ -201,7 +201,7 @@ fn a_tampered_table_under_a_marker_fails_check() {
         "{report}"
     );
     assert!(report.contains(
-        "error[stale-output]: the table under this marker is not what the catalogue renders"
+        "error[stale-table]: the table under this marker is not what the catalogue renders"
     ));
     assert!(report.contains("+      <td>forever</td>"), "{report}");
 }

@@ -92,6 +92,11 @@ const FROZEN_IDS: &[&str] = &[
     "consent-exempt-duration",
     "unlisted-pages",
     "leftover-output",
+    "cookie-db-invalid",
+    "empty-marker",
+    "duplicate-row",
+    "stale-table",
+    "extra-output",
 ];
 
 #[test]
