@@ -17,6 +17,7 @@ mod markers;
 mod output;
 mod real;
 mod review;
+mod rules;
 mod safety;
 mod scan;
 mod seeds;
