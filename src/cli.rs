@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build::{self, Mode, Options};
-use crate::diagnostic::{Class, ExitCode, Level, Policy, Rule, Waiver};
+use crate::diagnostic::{ExitCode, Policy, Rule};
 use crate::report::{self, Format, Style};
 
 /// Keep a site's cookie policy tables true to one catalogue.
@@ -32,8 +32,14 @@ enum Command {
     Export(ExportArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
     Serve(ServeArgs),
-    /// List the rules with their ids, class, default severity and what each checks.
+    /// List the rules with their ids, class, default severity, waivers and what each checks.
     Rules,
+    /// Explain one rule: what it checks, why it matters, an example and the fix.
+    Rule {
+        /// The rule's id, such as unseen-cookie.
+        #[arg(value_parser = parse_rule)]
+        id: Rule,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +191,7 @@ where
         Command::Export(args) => return export(&args, out, err),
         Command::Serve(args) => return serve(args, out, err),
         Command::Rules => return rules(out),
+        Command::Rule { id } => return explain(id, out),
     };
     let policy = Policy {
         strict: inputs.strict,
@@ -300,35 +307,12 @@ fn shell_word(path: &Path) -> String {
 fn rules(out: &mut dyn Write) -> i32 {
     let rows: Vec<[String; 5]> = Rule::ALL
         .iter()
-        .map(|rule| {
-            let class = match rule.class() {
-                Class::Drift => "drift",
-                Class::BadInput => "bad input",
-            };
-            let severity = match rule.level() {
-                Level::Error => "error",
-                Level::Warning => "warning",
-                Level::StrictError => "warning (--strict: error)",
-            };
-            let waivers: Vec<&str> = rule
-                .waivers()
-                .iter()
-                .map(|w| match w {
-                    Waiver::Cookie => "cookie",
-                    Waiver::File => "files",
-                })
-                .chain(rule.waivable_per_run().then_some("run"))
-                .collect();
-            let waivers = if waivers.is_empty() {
-                "-".to_owned()
-            } else {
-                waivers.join(", ")
-            };
+        .map(|&rule| {
             [
                 rule.id().to_owned(),
-                class.to_owned(),
-                severity.to_owned(),
-                waivers,
+                rule.class().word().to_owned(),
+                rule.level().word().to_owned(),
+                rule.waiver_words(),
                 rule.explanation().to_owned(),
             ]
         })
@@ -359,6 +343,17 @@ fn rules(out: &mut dyn Write) -> i32 {
         out.flush()
     })();
     match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::BadInput as i32,
+        _ => 0,
+    }
+}
+
+/// The long doc of `rule`, as `cookie-ledger rule ID` prints it.
+fn explain(rule: Rule, out: &mut dyn Write) -> i32 {
+    match out
+        .write_all(rule.page().as_bytes())
+        .and_then(|()| out.flush())
+    {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::BadInput as i32,
         _ => 0,
     }

@@ -33,6 +33,16 @@ pub enum Class {
     BadInput,
 }
 
+impl Class {
+    /// The word the rule table uses: `drift` or `bad input`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Class::Drift => "drift",
+            Class::BadInput => "bad input",
+        }
+    }
+}
+
 /// How much a rule's findings matter when no flag says otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -42,6 +52,17 @@ pub enum Level {
     Warning,
     /// A warning, and an error with `--strict`.
     StrictError,
+}
+
+impl Level {
+    /// How the rule table says it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::StrictError => "warning (--strict: error)",
+        }
+    }
 }
 
 /// A way to waive a rule for less than a whole run.
@@ -88,6 +109,12 @@ macro_rules! rules {
             /// One line saying what the rule checks.
             pub fn explanation(self) -> &'static str {
                 match self { $(Rule::$variant => $doc,)* }
+            }
+
+            /// The long doc, in Markdown: what it checks, why it matters, an example, the fix
+            /// (`src/rules/<id>.md`).
+            pub fn doc(self) -> &'static str {
+                match self { $(Rule::$variant => include_str!(concat!("rules/", $id, ".md")),)* }
             }
         }
     };
@@ -144,6 +171,44 @@ impl Rule {
     /// Whether `--allow` and `--warn` may lower it for a run: only drift, never bad input.
     pub fn waivable_per_run(self) -> bool {
         self.class() == Class::Drift
+    }
+
+    /// How it can be waived, as the rule table says it: `cookie, files, run`, or `-`.
+    pub fn waiver_words(self) -> String {
+        let words: Vec<&str> = self
+            .waivers()
+            .iter()
+            .map(|w| match w {
+                Waiver::Cookie => "cookie",
+                Waiver::File => "files",
+            })
+            .chain(self.waivable_per_run().then_some("run"))
+            .collect();
+        if words.is_empty() {
+            "-".to_owned()
+        } else {
+            words.join(", ")
+        }
+    }
+
+    /// Its page, in Markdown: id, summary, class, severity, waivers, then the long doc.
+    pub fn page(self) -> String {
+        format!(
+            "# {}\n\nReported when {}.\n\nClass: {}. Severity: {}. Waivable per: {}.\n\n{}",
+            self.id(),
+            self.explanation(),
+            self.class().word(),
+            self.level().word(),
+            self.waiver_words(),
+            self.doc()
+        )
+    }
+
+    /// The first section of its long doc, as plain text.
+    pub fn what_it_checks(self) -> &'static str {
+        let doc = self.doc();
+        let body = doc.strip_prefix("## What it checks").unwrap_or(doc);
+        body.split("\n## ").next().unwrap_or(body).trim()
     }
 
     /// The rule whose id is `id`.

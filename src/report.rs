@@ -349,10 +349,22 @@ fn sarif(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     let rules: Vec<Value> = crate::diagnostic::Rule::ALL
         .iter()
         .map(|r| {
-            json!({
+            let mut rule = json!({
                 "id": r.id(),
                 "shortDescription": { "text": r.explanation() },
-            })
+                "fullDescription": { "text": r.what_it_checks() },
+                "help": { "text": r.doc(), "markdown": r.page() },
+                "defaultConfiguration": { "level": match r.level() {
+                    crate::diagnostic::Level::Error => "error",
+                    _ => "warning",
+                } },
+            });
+            // Code-scanning dashboards link a rule to its page; only a published repository has one.
+            let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+            if !repository.is_empty() {
+                rule["helpUri"] = json!(format!("{repository}/blob/main/docs/rules/{}.md", r.id()));
+            }
+            rule
         })
         .collect();
     let results: Vec<Value> = outcome

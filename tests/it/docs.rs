@@ -153,3 +153,29 @@ fn every_rule_is_listed_by_the_rules_command_and_stable() {
         assert!(!rule.explanation().ends_with('.'), "{}", rule.id());
     }
 }
+
+#[test]
+fn every_rule_has_a_long_doc_and_the_rule_command_prints_it() {
+    for rule in Rule::ALL {
+        let doc = rule.doc();
+        let sections: Vec<&str> = doc.lines().filter_map(|l| l.strip_prefix("## ")).collect();
+        assert_eq!(
+            sections,
+            ["What it checks", "Why it matters", "Example", "Fix"],
+            "src/rules/{}.md",
+            rule.id()
+        );
+        assert!(!rule.what_it_checks().is_empty(), "{}", rule.id());
+    }
+    let p = Project::empty();
+    let run = p.run(&["rule", "unseen-cookie"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("# unseen-cookie\n\nReported when a cookie declared as set by a script or tag is set by no page of its site.\n\nClass: drift. Severity: warning (--strict: error). Waivable per: cookie, run.\n\n## What it checks\n"), "{}", run.stdout);
+    let run = p.run(&["rule", "no-such-rule"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`no-such-rule` is not a rule"),
+        "{}",
+        run.stderr
+    );
+}

@@ -4,6 +4,7 @@ mod bench;
 mod bench_serve;
 mod build;
 mod check;
+mod codegen;
 mod export;
 mod serve;
 mod shapes;
@@ -18,6 +19,7 @@ commands:
   check    run every check on the demo and write nothing (for CI)
   serve    preview the demo on http://127.0.0.1:4747/, rebuilding as you edit [--port N]
   export   write the demo catalogue's declarations (JSON, cookieconsent) to declarations/
+  codegen  write docs/rules/ and README.md's rule table from the rule registry [--check]
   bench-serve  time from saving a page to the open page's reload, on the demo and 10,000 pages
   bench    time a build of a generated 10,000-page site against copying it [--pages N],
            and inputs that once took quadratic time at two sizes
@@ -30,6 +32,7 @@ fn main() {
     let code = match args.next().as_deref() {
         Some("build") => build::run(args.collect()),
         Some("check") => check::run(args.collect()),
+        Some("codegen") => codegen::run(args.collect()),
         Some("bench") => bench::run(args.collect()),
         Some("bench-serve") => bench_serve::run(args.collect()),
         Some("export") => export::run(args.collect()),

@@ -1,0 +1,149 @@
+//! `cargo xtask codegen`: the documents written from the rule registry (`Rule::ALL` and
+//! `src/rules/*.md`): one page per rule in docs/rules/, and README.md's rule table. With
+//! `--check` it writes nothing and fails when a document differs; a test runs it so.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cookie_ledger::diagnostic::Rule;
+
+const BEGIN: &str = "<!-- rules:begin (cargo xtask codegen writes this table) -->";
+const END: &str = "<!-- rules:end -->";
+
+pub fn run(args: Vec<String>) -> i32 {
+    let check = match args.as_slice() {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => {
+            eprintln!("usage: cargo xtask codegen [--check]");
+            return 2;
+        }
+    };
+    match update(&crate::project_root(), check) {
+        Ok(changed) if changed.is_empty() => 0,
+        Ok(changed) if check => {
+            eprintln!(
+                "error: out of date: {}; run `cargo xtask codegen`",
+                changed.join(", ")
+            );
+            1
+        }
+        Ok(changed) => {
+            println!("wrote {}", changed.join(", "));
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+/// Writes every generated document that differs (or, with `check`, only lists them); returns
+/// their paths, relative to `root`.
+fn update(root: &Path, check: bool) -> Result<Vec<String>, String> {
+    let docs = root.join("docs/rules");
+    let mut wanted: Vec<(PathBuf, String)> = Rule::ALL
+        .iter()
+        .map(|&rule| {
+            Ok((
+                docs.join(format!("{}.md", rule.id())),
+                rule_page(root, rule)?,
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    let readme = root.join("README.md");
+    wanted.push((readme.clone(), with_table(&read(&readme)?)?));
+    let mut changed = Vec::new();
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    for (path, text) in &wanted {
+        if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            changed.push(shown(path));
+            if !check {
+                fs::create_dir_all(path.parent().expect("a file in a folder"))
+                    .and_then(|()| fs::write(path, text))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+        }
+    }
+    // A page for a rule that no longer exists would document nothing.
+    for entry in fs::read_dir(&docs).map_err(|e| format!("cannot read {}: {e}", docs.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if !wanted.iter().any(|(p, _)| *p == path) {
+            changed.push(shown(&path));
+            if !check {
+                fs::remove_file(&path)
+                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+        }
+    }
+    Ok(changed)
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The rule's page, with what the tool prints on its fixture when it has one.
+fn rule_page(root: &Path, rule: Rule) -> Result<String, String> {
+    let mut page = rule.page();
+    let fixture = root.join("tests/fixtures/rules").join(rule.id());
+    if !fixture.is_dir() {
+        return Ok(page);
+    }
+    let args = match fs::read_to_string(fixture.join("args")) {
+        Ok(text) => text.lines().collect::<Vec<_>>().join(" "),
+        Err(_) => "check".to_owned(),
+    };
+    let expected = read(&fixture.join("expected.txt"))?;
+    let report = expected.split_once('\n').map_or("", |(_, rest)| rest);
+    page.push_str(&format!(
+        "\n## Report\n\nWhat `cookie-ledger {args}` prints on its test fixture, \
+         `tests/fixtures/rules/{id}/` (files laid over `tests/fixtures/rules/base/`):\n\n\
+         ```text\n{report}```\n",
+        id = rule.id()
+    ));
+    Ok(page)
+}
+
+/// `readme` with the rule table between its markers rewritten.
+fn with_table(readme: &str) -> Result<String, String> {
+    let (Some(begin), Some(end)) = (readme.find(BEGIN), readme.find(END)) else {
+        return Err(format!("README.md lacks the markers {BEGIN} and {END}"));
+    };
+    let mut table = String::from(
+        "\n| rule | class | severity | waivable per | what it checks |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for rule in Rule::ALL {
+        table.push_str(&format!(
+            "| [`{id}`](docs/rules/{id}.md) | {} | {} | {} | {} |\n",
+            rule.class().word(),
+            rule.level().word(),
+            rule.waiver_words(),
+            rule.explanation().replace('|', "\\|"),
+            id = rule.id()
+        ));
+    }
+    Ok(format!(
+        "{}{BEGIN}{table}{}",
+        &readme[..begin],
+        &readme[end..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_documents_are_up_to_date() {
+        let changed = super::update(&crate::project_root(), true).unwrap();
+        assert!(
+            changed.is_empty(),
+            "out of date: {changed:?}; run `cargo xtask codegen`"
+        );
+    }
+}
