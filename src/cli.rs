@@ -393,6 +393,16 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
+#[cfg(not(feature = "serve"))]
+fn serve(_: ServeArgs, _: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let _ = writeln!(
+        err,
+        "error: this cookie-ledger was built without the preview (cargo feature `serve`); install it with the default features to use `serve`"
+    );
+    ExitCode::BadInput as i32
+}
+
+#[cfg(feature = "serve")]
 fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let options = crate::serve::ServeOptions {
         catalogue: args.catalogue,

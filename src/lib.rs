@@ -24,5 +24,6 @@ pub mod readback;
 pub mod render;
 pub mod report;
 pub mod scan;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod verify;

@@ -21,6 +21,7 @@ mod rules;
 mod safety;
 mod scan;
 mod seeds;
+#[cfg(feature = "serve")]
 mod serve;
 mod soup;
 mod support;

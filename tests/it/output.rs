@@ -215,3 +215,19 @@ fn a_reader_that_stops_early_changes_nothing_but_the_report() {
         assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
     }
 }
+
+/// Built with `--no-default-features`, the binary has no preview and says so.
+#[cfg(not(feature = "serve"))]
+#[test]
+fn without_the_serve_feature_the_preview_is_a_clear_error() {
+    let p = Project::demo();
+    let run = p.run(&["serve"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("built without the preview (cargo feature `serve`)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.run(&["check"]).code, 0);
+}
