@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Location, Place, Rule};
 use crate::labels;
 use crate::pattern;
 use crate::scan::cookie_db::{CookieDb, Entry};
+use crate::scan::services::Services;
 use crate::scan::{Lifetime, Sighting, Source};
 
 /// Whether a declared name or pattern and a found one can be the same cookie: equal, or one an instance of the
@@ -75,6 +76,7 @@ fn elsewhere(count: usize) -> String {
 /// `db`, a copy of the Open Cookie Database, describes cookies the catalogue and the services list do not know.
 pub fn undeclared(
     catalogue: &Catalogue,
+    services: &Services,
     found: &[Found],
     strict: bool,
     db: Option<&CookieDb>,
@@ -93,7 +95,7 @@ pub fn undeclared(
         if undeclared.is_empty() {
             continue;
         }
-        let (what, always) = describe(catalogue, &f.sighting.source);
+        let (what, always) = describe(services, &f.sighting.source);
         if !always && !strict {
             continue;
         }
@@ -124,6 +126,7 @@ pub fn undeclared(
                 ))
                 .with_suggestion(suggestion(
                     catalogue,
+                    services,
                     &undeclared,
                     name,
                     &f.sighting.source,
@@ -191,7 +194,7 @@ pub fn dynamic(catalogue: &Catalogue, found: &[Found]) -> (Vec<Diagnostic>, Vec<
 
 /// Declared durations against the lifetimes writes state: a declaration shorter than the
 /// lifetime (2% slack, for the lengths of months), or, unless written "up to", more than twice as long.
-pub fn durations(catalogue: &Catalogue, found: &[Found]) -> Vec<Diagnostic> {
+pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let writes = found.iter().flat_map(|f| {
         std::iter::once((f, &f.location, &f.sighting))
@@ -234,7 +237,7 @@ pub fn durations(catalogue: &Catalogue, found: &[Found]) -> Vec<Diagnostic> {
             let cookie = &catalogue.cookies[c];
             let english = labels::words("en").expect("built in");
             let declared = duration.render(english).to_lowercase();
-            let (what, _) = describe(catalogue, &sighting.source);
+            let (what, _) = describe(services, &sighting.source);
             let states = match lifetime {
                 Lifetime::Session => "as a session cookie".to_owned(),
                 other => format!("for {}", other.catalogue_text().unwrap_or_default()),
@@ -302,10 +305,14 @@ fn mismatch(declared: &Duration, lifetime: Lifetime) -> Option<&'static str> {
 }
 
 /// Services whose cookies need consent but that load as the page loads.
-pub fn consent(catalogue: &Catalogue, loads: &[ServiceLoad]) -> Vec<Diagnostic> {
+pub fn consent(
+    catalogue: &Catalogue,
+    services: &Services,
+    loads: &[ServiceLoad],
+) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for load in loads {
-        let service = &catalogue.services.all()[load.service];
+        let service = &services.all()[load.service];
         if service.cookie.is_empty() {
             continue;
         }
@@ -374,14 +381,19 @@ pub fn consent(catalogue: &Catalogue, loads: &[ServiceLoad]) -> Vec<Diagnostic> 
 }
 
 /// Cookies set by pages that belong to no site, and the pages that belong to none without being listed as such.
-pub fn outside(catalogue: &Catalogue, found: &[Found], unlisted: &[String]) -> Vec<Diagnostic> {
+pub fn outside(
+    catalogue: &Catalogue,
+    services: &Services,
+    found: &[Found],
+    unlisted: &[String],
+) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let dirs: Vec<&str> = catalogue.sites.iter().map(|s| s.dir.as_str()).collect();
     for f in found {
         if catalogue.allowed_in(Rule::PageOutsideSites, &f.rel) {
             continue;
         }
-        let (what, _) = describe(catalogue, &f.sighting.source);
+        let (what, _) = describe(services, &f.sighting.source);
         let cookie = match &f.sighting.name {
             Some(name) => format!("cookie `{name}`"),
             None => "a cookie whose name is built at run time".to_owned(),
@@ -435,7 +447,7 @@ pub fn outside(catalogue: &Catalogue, found: &[Found], unlisted: &[String]) -> V
 
 /// The cookies a site sets, as (name, what sets it), for reports: service cookies set only in some cases only when `strict`.
 pub fn listed(
-    catalogue: &Catalogue,
+    services: &Services,
     found: &[Found],
     site: usize,
     strict: bool,
@@ -445,11 +457,11 @@ pub fn listed(
         .filter(|f| f.sites.contains(&site))
         .filter_map(|f| {
             let name = f.sighting.name.clone()?;
-            let (_, always) = describe(catalogue, &f.sighting.source);
+            let (_, always) = describe(services, &f.sighting.source);
             let by = match &f.sighting.source {
                 Source::Script(api) => format!("script, {api}"),
                 Source::Header => "Set-Cookie".to_owned(),
-                Source::Service(s, _) => catalogue.services.all()[*s].name.clone(),
+                Source::Service(s, _) => services.all()[*s].name.clone(),
             };
             (always || strict).then_some((name, by))
         })
@@ -515,7 +527,7 @@ pub fn unseen(
 }
 
 /// What is known of services and the regulators' rules, checked against each declared cookie.
-pub fn catalogue_rules(catalogue: &Catalogue) -> Vec<Diagnostic> {
+pub fn catalogue_rules(catalogue: &Catalogue, services: &Services) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for cookie in &catalogue.cookies {
         let category = &catalogue.categories[cookie.category];
@@ -531,7 +543,7 @@ pub fn catalogue_rules(catalogue: &Catalogue) -> Vec<Diagnostic> {
         let known: Vec<_> = cookie
             .names
             .iter()
-            .flat_map(|n| catalogue.services.known(n))
+            .flat_map(|n| services.known(n))
             .collect();
         if let Some((service, known_cookie)) = known.iter().find(|(_, k)| k.party != cookie.party) {
             push(
@@ -604,12 +616,12 @@ fn days(duration: &Duration) -> f64 {
 }
 
 /// Who sets the cookie, in words, and whether it is set on every visit.
-fn describe(catalogue: &Catalogue, source: &Source) -> (String, bool) {
+fn describe(services: &Services, source: &Source) -> (String, bool) {
     match source {
         Source::Script(api) => (format!("a script ({api})"), true),
         Source::Header => ("a Set-Cookie header".to_owned(), true),
         Source::Service(s, c) => {
-            let service = &catalogue.services.all()[*s];
+            let service = &services.all()[*s];
             (service.name.clone(), service.cookie[*c].always)
         }
     }
@@ -618,6 +630,7 @@ fn describe(catalogue: &Catalogue, source: &Source) -> (String, bool) {
 /// A catalogue entry to paste, filled with what is known and marked where a person must write.
 fn suggestion(
     catalogue: &Catalogue,
+    services: &Services,
     sites: &[usize],
     name: &str,
     source: &Source,
@@ -641,7 +654,7 @@ fn suggestion(
     };
     let (provider, category, party, set_by, duration) = match source {
         Source::Service(s, c) => {
-            let service = &catalogue.services.all()[*s];
+            let service = &services.all()[*s];
             let cookie = &service.cookie[*c];
             let category = if catalogue.category(&service.category).is_some() {
                 service.category.clone()

@@ -56,13 +56,14 @@ set_by = "tag"
 sites = ["a"]
 "#;
 
-fn fixture() -> &'static (Catalogue, Tables) {
-    static FIXTURE: OnceLock<(Catalogue, Tables)> = OnceLock::new();
+fn fixture() -> &'static (Catalogue, Services, Tables) {
+    static FIXTURE: OnceLock<(Catalogue, Services, Tables)> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let catalogue = Catalogue::parse(CATALOGUE, "fuzz.toml", Path::new("."))
             .unwrap_or_else(|e| panic!("the fuzz catalogue is valid: {e:?}"));
+        let services = Services::new(catalogue.services.clone());
         let tables = Tables::render(&catalogue).unwrap_or_else(|e| panic!("{e:?}"));
-        (catalogue, tables)
+        (catalogue, services, tables)
     })
 }
 
@@ -84,9 +85,10 @@ pub fn catalogue(data: &[u8]) {
 /// Any bytes as a page of site `a`: the pass never panics, and feeding it in small chunks gives
 /// the same output, findings and sightings as feeding it whole.
 pub fn page(data: &[u8]) {
-    let (catalogue, tables) = fixture();
+    let (catalogue, services, tables) = fixture();
     let ctx = Context {
         catalogue,
+        services,
         tables,
         report_stale_markers: true,
         append: None,

@@ -8,10 +8,8 @@ use lol_html::{EndTagHandler, Settings, element};
 
 use crate::catalogue::Catalogue;
 use crate::charset::Charset;
+use crate::html::MARKER_ATTRIBUTE;
 use crate::render::{TableKey, Tables};
-
-/// The attribute that marks where a table goes; its value is the category id.
-pub const MARKER_ATTRIBUTE: &str = "data-cookie-table";
 
 // A table put inside these would not be shown as a table, or not at all; in `html`, `head`
 // or `body` it would replace the whole page or its head.
@@ -134,7 +132,7 @@ pub fn settings<'h>(
                     format!("a marker on <{tag}> inside <svg> or <math> cannot hold an HTML table"),
                     "put the marker on an empty <div> outside the drawing".to_owned(),
                 ))
-            } else if el.is_self_closing() && !crate::readback::is_void(&tag) {
+            } else if el.is_self_closing() && !crate::html::is_void(&tag) {
                 Err((
                     format!("`/>` does not close a <{tag}> in HTML, so its table would swallow what follows"),
                     format!("write the marker as <{tag} data-cookie-table=\"{category}\"></{tag}>"),
@@ -202,8 +200,7 @@ fn resolve(
             ),
         ));
     };
-    if NO_TABLE_INSIDE.contains(&tag.to_ascii_lowercase().as_str()) || crate::readback::is_void(tag)
-    {
+    if NO_TABLE_INSIDE.contains(&tag.to_ascii_lowercase().as_str()) || crate::html::is_void(tag) {
         return Err((
             format!("a marker on <{tag}> cannot hold a table"),
             "put the marker on an empty <div> or <section>".into(),

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use crate::audit;
 use crate::catalogue::Catalogue;
 use crate::diagnostic::Location;
+use crate::scan::services::Services;
 use crate::scan::{Sighting, Source};
 
 /// What one site's pages and files set, gathered during the run.
@@ -15,7 +16,7 @@ pub struct SiteInventory {
 }
 
 /// The inventory document.
-pub fn document(catalogue: &Catalogue, sites: &[SiteInventory]) -> Value {
+pub fn document(catalogue: &Catalogue, services: &Services, sites: &[SiteInventory]) -> Value {
     let sites: Vec<Value> = catalogue
         .sites
         .iter()
@@ -33,7 +34,7 @@ pub fn document(catalogue: &Catalogue, sites: &[SiteInventory]) -> Value {
                                 Source::Script(api) => ("script", (*api).to_owned(), true),
                                 Source::Header => ("header", "Set-Cookie".to_owned(), true),
                                 Source::Service(i, c) => {
-                                    let service = &catalogue.services.all()[*i];
+                                    let service = &services.all()[*i];
                                     ("service", service.name.clone(), service.cookie[*c].always)
                                 }
                             };

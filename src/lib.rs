@@ -14,6 +14,7 @@ pub mod fsio;
 pub mod fuzz;
 pub mod glob;
 pub mod guard;
+pub mod html;
 pub mod inject;
 pub mod inventory;
 pub mod labels;

@@ -14,7 +14,7 @@ use crate::inject::{self, Injected, Marker};
 use crate::position::LineIndex;
 use crate::readback::{self, MarkerSeen, Readback};
 use crate::render::Tables;
-use crate::scan::services::TagKind;
+use crate::scan::services::{Services, TagKind};
 use crate::scan::{self, Controls, Sighting};
 use crate::verify::{self, SeenMarker, SeenTable};
 
@@ -22,6 +22,8 @@ use crate::verify::{self, SeenMarker, SeenTable};
 pub struct Context<'a> {
     /// The validated catalogue.
     pub catalogue: &'a Catalogue,
+    /// The services to recognise: the catalogue's own, then those the tool knows.
+    pub services: &'a Services,
     /// Every rendered table.
     pub tables: &'a Tables,
     /// Report markers whose existing content differs from what they will get (check mode).
@@ -234,7 +236,7 @@ pub fn process(
     findings.extend(verdict.findings);
 
     let located = |s: Sighting| (at(to_input(s.offset)), s);
-    let services = &ctx.catalogue.services;
+    let services = ctx.services;
     let mut controls = Controls::default();
     let mut found: Vec<(Sighting, bool)> = Vec::new();
     let mut dynamic_loads = Vec::new();
@@ -382,7 +384,7 @@ pub fn local_path(page: &str, site_dir: &str, site_url: &str, url: &str) -> Opti
     {
         return None;
     }
-    let url = percent_decode(url);
+    let url = crate::html::percent_decode(url);
     let base = match url.strip_prefix('/') {
         Some(_) => site_dir.to_owned(),
         None => page
@@ -400,31 +402,6 @@ pub fn local_path(page: &str, site_dir: &str, site_url: &str, url: &str) -> Opti
         }
     }
     Some(parts.join("/"))
-}
-
-/// `%20` and friends decoded; invalid escapes and non-UTF-8 results are left as written.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).and_then(|&b| hex(b)),
-            bytes.get(i + 2).and_then(|&b| hex(b)),
-        ) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 /// Maps an output offset outside markers back to the input: subtract what the markers closed before it added.

@@ -143,6 +143,7 @@ pub(super) fn aggregate(
     extra: Vec<Diagnostic>,
 ) -> (Outcome, Vec<SiteInventory>) {
     let (catalogue, layout, options) = (&session.catalogue, &session.layout, &session.options);
+    let services = &session.services;
     let mut diagnostics = session.walk.clone();
     let mut summary = Summary {
         sites: catalogue.sites.len(),
@@ -284,16 +285,22 @@ pub(super) fn aggregate(
     let outside_found: Vec<Found> = buckets[outside].found.clone();
     diagnostics.extend(audit::undeclared(
         catalogue,
+        services,
         &groups,
         options.policy.strict,
         session.cookie_db.as_ref(),
     ));
     let (dynamic, settled) = audit::dynamic(catalogue, &groups);
     diagnostics.extend(dynamic);
-    diagnostics.extend(audit::durations(catalogue, &groups));
-    diagnostics.extend(audit::consent(catalogue, &unconditional));
-    diagnostics.extend(audit::outside(catalogue, &outside_found, &unlisted));
-    diagnostics.extend(audit::catalogue_rules(catalogue));
+    diagnostics.extend(audit::durations(catalogue, services, &groups));
+    diagnostics.extend(audit::consent(catalogue, services, &unconditional));
+    diagnostics.extend(audit::outside(
+        catalogue,
+        services,
+        &outside_found,
+        &unlisted,
+    ));
+    diagnostics.extend(audit::catalogue_rules(catalogue, services));
     // A bad marker leaves a table out; saying the table is missing as well would be noise.
     if ExitCode::of(&diagnostics) != ExitCode::BadInput {
         diagnostics.extend(coverage(
@@ -316,7 +323,7 @@ pub(super) fn aggregate(
         .map(|(s, site)| {
             (
                 site.id.clone(),
-                audit::listed(catalogue, &groups, s, options.policy.strict),
+                audit::listed(services, &groups, s, options.policy.strict),
             )
         })
         .collect();

@@ -143,7 +143,7 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, destination: &Destination
                 Location::new(display.clone(), index.line_col(text.as_bytes(), offset))
             };
             if kind == Kind::Script {
-                let scan = scan::script(&ctx.catalogue.services, &text, 0, Default::default());
+                let scan = scan::script(ctx.services, &text, 0, Default::default());
                 let found = scan
                     .sightings
                     .into_iter()

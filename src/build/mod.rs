@@ -22,7 +22,7 @@ use crate::guard;
 use crate::inventory;
 use crate::page::Context;
 use crate::render::Tables;
-use crate::scan;
+use crate::scan::{self, services::Services};
 use file::{Destination, FileResult};
 use layout::{Entry, Layout, slash};
 use publish::Output;
@@ -134,6 +134,8 @@ pub fn run(options: &Options) -> Outcome {
 pub struct Session {
     options: Options,
     catalogue: Catalogue,
+    /// The services to recognise: the catalogue's own, then those the tool knows.
+    services: Services,
     tables: Tables,
     cookie_db: Option<scan::cookie_db::CookieDb>,
     layout: Layout,
@@ -162,6 +164,7 @@ impl Session {
             .map(scan::cookie_db::CookieDb::load)
             .transpose()
             .map_err(fail)?;
+        let services = Services::new(catalogue.services.clone());
         let tables = Tables::render(&catalogue)
             .map_err(|errors| Outcome::failed(errors, summary.clone()))?;
         let layout = Layout::new(options, &catalogue).map_err(fail)?;
@@ -200,6 +203,7 @@ impl Session {
         };
         let ctx = Context {
             catalogue: &catalogue,
+            services: &services,
             tables: &tables,
             report_stale_markers: options.mode == Mode::Check,
             append: options.preview.as_ref().map(|p| p.append.as_str()),
@@ -220,6 +224,7 @@ impl Session {
         let session = Session {
             options: options.clone(),
             catalogue,
+            services,
             tables,
             cookie_db,
             layout,
@@ -285,6 +290,7 @@ impl Session {
             }
             let ctx = Context {
                 catalogue: &self.catalogue,
+                services: &self.services,
                 tables: &self.tables,
                 report_stale_markers: false,
                 append: self.options.preview.as_ref().map(|p| p.append.as_str()),
@@ -342,10 +348,13 @@ impl Session {
             return;
         }
         let document = self.layout.inventory.as_deref().map(|path| {
-            let text =
-                serde_json::to_string_pretty(&inventory::document(&self.catalogue, inventory))
-                    .unwrap_or_default()
-                    + "\n";
+            let text = serde_json::to_string_pretty(&inventory::document(
+                &self.catalogue,
+                &self.services,
+                inventory,
+            ))
+            .unwrap_or_default()
+                + "\n";
             (path, text.into_bytes())
         });
         match output.publish(document.as_ref().map(|(p, t)| (*p, t.as_slice()))) {

@@ -128,14 +128,6 @@ impl Duration {
         }
     }
 
-    /// The lifetime a cookie of this duration has, as scans state lifetimes.
-    pub fn as_lifetime(&self) -> crate::scan::Lifetime {
-        match self {
-            Duration::Session => crate::scan::Lifetime::Session,
-            Duration::Length { .. } => crate::scan::Lifetime::Seconds(self.days() * 86_400.0),
-        }
-    }
-
     /// The duration in the words of one language: "2 weeks", "Jusqu'à 12 mois".
     pub fn render(&self, words: &Words) -> String {
         match *self {

@@ -2,6 +2,7 @@
 
 mod duration;
 mod raw;
+pub mod service;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -27,8 +28,9 @@ pub struct Catalogue {
     pub categories: Vec<Category>,
     /// Cookies (table rows) in declaration order.
     pub cookies: Vec<Cookie>,
-    /// Services to recognise on pages: the catalogue's own, then the built-in ones.
-    pub services: crate::scan::services::Services,
+    /// The services its `[[service]]` tables declare, for the scan to recognise beside the
+    /// ones the tool knows.
+    pub services: Vec<service::Service>,
     /// Pages treated apart.
     pub pages: Pages,
     /// Rules waived for some files.

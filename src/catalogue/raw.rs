@@ -23,7 +23,7 @@ pub struct RawCatalogue {
     pub cookie: Vec<Spanned<RawCookie>>,
     /// `[[service]]` tables: third-party services to recognise, added to the built-in ones.
     #[serde(default)]
-    pub service: Vec<Spanned<crate::scan::services::Service>>,
+    pub service: Vec<Spanned<super::service::Service>>,
     /// `[pages]`: pages that are treated apart.
     #[serde(default)]
     pub pages: RawPages,

@@ -7,6 +7,7 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::raw::{RawAllow, RawCatalogue, RawCookie, RawText};
+use super::service::Service;
 use super::{Catalogue, Category, Cookie, Duration, FileAllow, Override, Pages, Site, Texts};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels;
@@ -213,7 +214,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
         ),
     };
     let allow = file_allows(&mut checker, &raw.allow);
-    let services: Vec<crate::scan::services::Service> = raw
+    let services: Vec<Service> = raw
         .service
         .into_iter()
         .map(|s| {
@@ -228,7 +229,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
             sites,
             categories,
             cookies,
-            services: crate::scan::services::Services::new(services),
+            services,
             pages,
             allow,
             inputs,
@@ -726,11 +727,7 @@ fn template(base: &Path, relative: &str) -> (std::path::PathBuf, Result<String, 
 
 /// A `[[service]]` of the catalogue: every string it matches by says something (an empty one
 /// would match every page), its cookies are cookie names and its durations durations.
-fn service(
-    checker: &mut Checker,
-    raw: &Spanned<crate::scan::services::Service>,
-    categories: &[Category],
-) {
+fn service(checker: &mut Checker, raw: &Spanned<Service>, categories: &[Category]) {
     let s = raw.get_ref();
     let at = raw.span();
     let fail = |checker: &mut Checker, message: String, help: &str| {

@@ -11,7 +11,7 @@ use lol_html::html_content::TextType;
 use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};
 use scopes::Scopes;
 
-use crate::inject::MARKER_ATTRIBUTE;
+use crate::html::{MARKER_ATTRIBUTE, OPT_OUT, opts_out};
 use crate::scan::services::TagKind;
 use crate::scan::{Tag, consent};
 
@@ -206,7 +206,7 @@ pub fn settings(
                             .filter(|scheme| scheme.eq_ignore_ascii_case("javascript:"))
                             .map(|_| &value[11..])
                         {
-                            found.push(crate::page::percent_decode(code));
+                            found.push(crate::html::percent_decode(code));
                         }
                     }
                     _ => {}
@@ -538,13 +538,6 @@ pub fn settings(
         }))
 }
 
-/// The attribute by which a page opts a table (or everything inside an element) out of cookie-table checks.
-pub const OPT_OUT: &str = "data-cookie-ledger";
-
-fn opts_out(value: Option<&str>) -> bool {
-    value.is_some_and(|v| v.trim().eq_ignore_ascii_case("ignore"))
-}
-
 /// Whether an inline style hides its element: `display: none` or `visibility: hidden`.
 fn hides(style: &str) -> bool {
     let compact: String = style
@@ -573,13 +566,4 @@ pub fn visible_text(raw: &str) -> String {
         out.push_str(word);
     }
     out
-}
-
-/// Whether `tag` is an HTML void element, which has no content.
-pub fn is_void(tag: &str) -> bool {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    ];
-    VOID.contains(&tag.to_ascii_lowercase().as_str())
 }

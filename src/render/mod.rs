@@ -117,7 +117,7 @@ impl Tables {
                         rows => rows,
                     };
                     match template.render(ctx) {
-                        Ok(out) if out.contains(crate::inject::MARKER_ATTRIBUTE) => {
+                        Ok(out) if out.contains(crate::html::MARKER_ATTRIBUTE) => {
                             let message = "the template's table contains a marker (data-cookie-table), which the next build would fill again";
                             let d = Diagnostic::new(
                                 Rule::Template,

@@ -14,6 +14,16 @@ pub enum Lifetime {
 }
 
 impl Lifetime {
+    /// The lifetime a cookie of declared `duration` has.
+    pub fn of(duration: &crate::catalogue::Duration) -> Lifetime {
+        match duration {
+            crate::catalogue::Duration::Session => Lifetime::Session,
+            crate::catalogue::Duration::Length { .. } => {
+                Lifetime::Seconds(duration.days() * 86_400.0)
+            }
+        }
+    }
+
     /// The lifetime in days, `None` for a session or unknown one.
     pub fn days(self) -> Option<f64> {
         match self {

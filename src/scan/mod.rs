@@ -348,7 +348,7 @@ fn service_cookies(
             evidence: evidence.clone(),
             lifetime: cookie
                 .lifetime()
-                .map_or(Lifetime::Unknown, |d| d.as_lifetime()),
+                .map_or(Lifetime::Unknown, |d| Lifetime::of(&d)),
             consent,
         })
         .collect()

@@ -5,6 +5,7 @@ use std::path::Path;
 use cookie_ledger::catalogue::Catalogue;
 use cookie_ledger::page::{self, Context};
 use cookie_ledger::render::Tables;
+use cookie_ledger::scan::services::Services;
 
 use crate::support::root;
 
@@ -40,9 +41,11 @@ fn pages() -> Vec<(String, Vec<u8>)> {
 fn every_chunk_size_gives_the_same_result() {
     let catalogue = Catalogue::load(&root().join("catalogue.toml")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
+    let services = Services::new(catalogue.services.clone());
     for report_stale_markers in [false, true] {
         let ctx = Context {
             catalogue: &catalogue,
+            services: &services,
             tables: &tables,
             report_stale_markers,
             append: None,
@@ -74,8 +77,10 @@ fn findings_of_a_built_page_point_into_the_page_as_written() {
     // Offsets are read in the output; they must be mapped back to the input's lines.
     let catalogue = Catalogue::load(&root().join("catalogue.toml")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
+    let services = Services::new(catalogue.services.clone());
     let ctx = Context {
         catalogue: &catalogue,
+        services: &services,
         tables: &tables,
         report_stale_markers: false,
         append: None,

@@ -179,3 +179,60 @@ fn every_rule_has_a_long_doc_and_the_rule_command_prints_it() {
         run.stderr
     );
 }
+
+#[test]
+fn module_dependencies_follow_the_layers() {
+    let architecture = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let block = architecture
+        .split("```text layers\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("ARCHITECTURE.md has a ```text layers block");
+    let mut layer_of = std::collections::BTreeMap::new();
+    for line in block.lines() {
+        let mut words = line.split_whitespace();
+        let layer: usize = words.next().unwrap().parse().unwrap();
+        for module in words {
+            layer_of.insert(module.to_owned(), layer);
+        }
+    }
+    let src = root().join("src");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(&src).unwrap();
+        let first = rel.iter().next().unwrap().to_str().unwrap();
+        let module = first.trim_end_matches(".rs");
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let layer = *layer_of
+            .get(module)
+            .unwrap_or_else(|| panic!("module `{module}` is on no layer of ARCHITECTURE.md"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for (i, _) in code.match_indices("crate::") {
+            let used: String = code[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if used == module || used.is_empty() {
+                continue;
+            }
+            let used_layer = *layer_of
+                .get(&used)
+                .unwrap_or_else(|| panic!("module `{used}` is on no layer of ARCHITECTURE.md"));
+            assert!(
+                used_layer < layer,
+                "{} uses crate::{used} (layer {used_layer}), but `{module}` is on layer {layer}",
+                rel.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} uses checked");
+}

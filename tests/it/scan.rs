@@ -6,6 +6,7 @@ use std::path::Path;
 use cookie_ledger::catalogue::Catalogue;
 use cookie_ledger::page::{self, Context};
 use cookie_ledger::render::Tables;
+use cookie_ledger::scan::services::Services;
 
 use crate::support::{Project, golden, root};
 
@@ -36,8 +37,10 @@ consent = true
 fn each_vendor_snippet_yields_exactly_its_cookies() {
     let catalogue = Catalogue::parse(SITE, "catalogue.toml", Path::new(".")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
+    let services = Services::new(catalogue.services.clone());
     let ctx = Context {
         catalogue: &catalogue,
+        services: &services,
         tables: &tables,
         report_stale_markers: false,
         append: None,
@@ -45,7 +48,7 @@ fn each_vendor_snippet_yields_exactly_its_cookies() {
     };
     let dir = root().join("tests/fixtures/vendors/pages");
     let mut checked = 0;
-    for service in catalogue.services.all() {
+    for service in services.all() {
         let path = dir.join(format!("{}.html", service.id));
         let input =
             std::fs::read(&path).unwrap_or_else(|_| panic!("no snippet page for {}", service.id));
@@ -503,8 +506,10 @@ var x = document.cookie; $.cookie('read_only');\n";
 fn found_on(body: &str) -> BTreeSet<String> {
     let catalogue = Catalogue::parse(SITE, "catalogue.toml", Path::new(".")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
+    let services = Services::new(catalogue.services.clone());
     let ctx = Context {
         catalogue: &catalogue,
+        services: &services,
         tables: &tables,
         report_stale_markers: false,
         append: None,

@@ -6,6 +6,7 @@
 use cookie_ledger::catalogue::Catalogue;
 use cookie_ledger::page::{self, Context};
 use cookie_ledger::render::Tables;
+use cookie_ledger::scan::services::Services;
 
 use crate::support::root;
 
@@ -61,10 +62,12 @@ impl Rng {
 fn tag_soup_never_panics_and_chunking_never_matters() {
     let catalogue = Catalogue::load(&root().join("catalogue.toml")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
+    let services = Services::new(catalogue.services.clone());
     let (mut rewritten, mut bad_pages) = (0, 0);
     for report_stale_markers in [false, true] {
         let ctx = Context {
             catalogue: &catalogue,
+            services: &services,
             tables: &tables,
             report_stale_markers,
             append: None,
