@@ -251,7 +251,7 @@ pub(super) fn aggregate(
         let served: Vec<(&str, &Location, &Sighting)> = header_cookies
             .iter()
             .filter(|(file, (path, _, _))| {
-                headers_apply(file, path, dir) && same_host(path, &catalogue.sites[site].url)
+                scan::headers::serves(file, path, dir, &catalogue.sites[site].url)
             })
             .map(|(file, (_, location, sighting))| (*file, location, sighting))
             .collect();
@@ -273,7 +273,7 @@ pub(super) fn aggregate(
         let serves_a_site = catalogue
             .sites
             .iter()
-            .any(|site| headers_apply(file, path, &site.dir) && same_host(path, &site.url));
+            .any(|site| scan::headers::serves(file, path, &site.dir, &site.url));
         if !serves_a_site {
             buckets[outside].add(file, location, sighting, &[]);
         }
@@ -474,40 +474,4 @@ fn coverage(
         }
     }
     findings
-}
-
-/// Whether a rule written with a full URL (`https://www.example.org/*`) names the site at
-/// `site_url`; a rule written as a path names any.
-fn same_host(path: &str, site_url: &str) -> bool {
-    let host = |url: &str| {
-        url.split_once("://").map(|(_, rest)| {
-            rest.split('/')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        })
-    };
-    match host(path.trim()) {
-        Some(rule) => host(site_url).is_some_and(|site| site == rule),
-        None => true,
-    }
-}
-
-/// Whether a `_headers` file at `file` (a path in the site folder) with a rule for `path` serves pages of the site in `dir`.
-///
-/// The file applies to the folder it sits in, which a host serves as `/`.
-fn headers_apply(file: &str, path: &str, dir: &str) -> bool {
-    let root = file.rsplit_once('/').map_or("", |(folder, _)| folder);
-    if root.is_empty() {
-        return scan::headers::covers(path, dir);
-    }
-    if dir == root || dir.starts_with(&format!("{root}/")) {
-        let below = dir
-            .strip_prefix(root)
-            .unwrap_or_default()
-            .trim_start_matches('/');
-        return scan::headers::covers(path, below);
-    }
-    // A headers file inside a site's folder serves that site.
-    root.starts_with(&format!("{dir}/")) && !dir.is_empty()
 }

@@ -90,6 +90,48 @@ pub fn covers(path: &str, dir: &str) -> bool {
     }
 }
 
+/// Whether a `_headers` file at `file` (a path in the site folder) with a rule for `path`
+/// serves pages of the site in folder `dir` at `site_url`.
+pub fn serves(file: &str, path: &str, dir: &str, site_url: &str) -> bool {
+    applies(file, path, dir) && same_host(path, site_url)
+}
+
+/// Whether a rule written with a full URL (`https://www.example.org/*`) names the site at
+/// `site_url`; a rule written as a path names any.
+fn same_host(path: &str, site_url: &str) -> bool {
+    let host = |url: &str| {
+        url.split_once("://").map(|(_, rest)| {
+            rest.split('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+    };
+    match host(path.trim()) {
+        Some(rule) => host(site_url).is_some_and(|site| site == rule),
+        None => true,
+    }
+}
+
+/// Whether a `_headers` file at `file` (a path in the site folder) with a rule for `path` serves pages of the site in `dir`.
+///
+/// The file applies to the folder it sits in, which a host serves as `/`.
+fn applies(file: &str, path: &str, dir: &str) -> bool {
+    let root = file.rsplit_once('/').map_or("", |(folder, _)| folder);
+    if root.is_empty() {
+        return covers(path, dir);
+    }
+    if dir == root || dir.starts_with(&format!("{root}/")) {
+        let below = dir
+            .strip_prefix(root)
+            .unwrap_or_default()
+            .trim_start_matches('/');
+        return covers(path, below);
+    }
+    // A headers file inside a site's folder serves that site.
+    root.starts_with(&format!("{dir}/")) && !dir.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

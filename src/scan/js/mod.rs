@@ -6,6 +6,7 @@
 //! and regular expressions, then a few shapes over its tokens. Linear in the input; never panics.
 
 pub mod lexer;
+pub mod token;
 mod value;
 mod writes;
 
