@@ -34,6 +34,11 @@ enum Command {
     Serve(ServeArgs),
     /// List the rules with their ids, class, default severity, waivers and what each checks.
     Rules,
+    /// Print a completion script for a shell, such as `cookie-ledger completions bash > /etc/bash_completion.d/cookie-ledger`.
+    Completions {
+        /// The shell: bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
     /// Explain one rule: what it checks, why it matters, an example and the fix.
     Rule {
         /// The rule's id, such as unseen-cookie.
@@ -87,8 +92,11 @@ struct Inputs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     /// List every place a finding holds for (the human report shows the first few and a count).
-    #[arg(long)]
+    #[arg(short, long)]
     verbose: bool,
+    /// Print the findings alone: no list of cookies found, no notes, no summary line.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
     /// Fail, not warn, when a cookie declared as set by a script or tag is set by no page;
     /// report service cookies set only in some cases too.
     #[arg(long)]
@@ -192,6 +200,16 @@ where
         Command::Serve(args) => return serve(args, out, err),
         Command::Rules => return rules(out),
         Command::Rule { id } => return explain(id, out),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            // Into memory first: the generator panics on a write error, such as a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "cookie-ledger", &mut script);
+            return match out.write_all(&script).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::BadInput as i32,
+                _ => 0,
+            };
+        }
     };
     let policy = Policy {
         strict: inputs.strict,
@@ -245,6 +263,7 @@ where
     let style = Style {
         color,
         verbose: inputs.verbose,
+        quiet: inputs.quiet,
     };
     let written = report::write(
         out,

@@ -28,6 +28,8 @@ pub struct Style {
     pub color: bool,
     /// Every place of a finding, not the first few and a count.
     pub verbose: bool,
+    /// The findings alone: no list of cookies found, no notes, no summary line.
+    pub quiet: bool,
 }
 
 /// How many places of each kind the human report shows before "and N more".
@@ -182,6 +184,9 @@ fn human(
             }
         }
         writeln!(out)?;
+    }
+    if style.quiet {
+        return Ok(());
     }
     if outcome.found.iter().any(|(_, cookies)| !cookies.is_empty()) {
         writeln!(out, "cookies found:")?;

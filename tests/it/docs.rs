@@ -242,7 +242,10 @@ fn no_source_file_is_over_500_lines() {
     for entry in walkdir::WalkDir::new(root().join("src")) {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "rs") {
-            let lines = std::fs::read_to_string(entry.path()).unwrap().lines().count();
+            let lines = std::fs::read_to_string(entry.path())
+                .unwrap()
+                .lines()
+                .count();
             assert!(
                 lines <= 500,
                 "{} has {lines} lines: split it along what its parts do",

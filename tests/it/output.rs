@@ -231,3 +231,58 @@ fn without_the_serve_feature_the_preview_is_a_clear_error() {
     );
     assert_eq!(p.run(&["check"]).code, 0);
 }
+
+#[test]
+fn quiet_prints_the_findings_alone_and_v_is_verbose() {
+    let p = Project::demo();
+    let clean = p.run(&["check", "-q"]);
+    assert_eq!(clean.code, 0);
+    assert_eq!(clean.stdout, "", "a clean quiet run prints nothing");
+    p.edit(
+        "site/odwb/cookies.html",
+        "</main>",
+        "<script>document.cookie = \"promo=1\";</script></main>",
+    );
+    let loud = p.run(&["check"]);
+    let quiet = p.run(&["check", "--quiet"]);
+    assert_eq!(quiet.code, 1);
+    assert!(
+        quiet.stdout.contains("error[undeclared-cookie]"),
+        "{}",
+        quiet.stdout
+    );
+    assert!(
+        !quiet.stdout.contains("cookies found:") && !quiet.stdout.contains("check: drift found")
+    );
+    assert!(
+        loud.stdout.starts_with(&quiet.stdout),
+        "quiet is the head of the full report"
+    );
+    assert_eq!(
+        p.run(&["check", "-v"]).report(),
+        p.run(&["check", "--verbose"]).report()
+    );
+    assert_eq!(p.run(&["check", "-q", "-v"]).code, 2);
+}
+
+#[test]
+fn completion_scripts_for_every_shell() {
+    let p = Project::empty();
+    for (shell, mark) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef cookie-ledger"),
+        ("fish", "complete -c cookie-ledger"),
+        ("elvish", "cookie-ledger"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = p.run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}");
+        assert!(
+            run.stdout.contains(mark),
+            "{shell}: {}",
+            &run.stdout[..200.min(run.stdout.len())]
+        );
+        assert!(run.stdout.contains("catalogue"), "{shell}");
+    }
+    assert_eq!(p.run(&["completions", "tcsh"]).code, 2);
+}

@@ -1,6 +1,7 @@
-//! `cargo xtask codegen`: the documents written from the rule registry (`Rule::ALL` and
-//! `src/rules/*.md`): one page per rule in docs/rules/, and README.md's rule table. With
-//! `--check` it writes nothing and fails when a document differs; a test runs it so.
+//! `cargo xtask codegen`: the documents written from the code: one page per rule in
+//! docs/rules/ and README.md's rule table (from `Rule::ALL` and `src/rules/*.md`), and the man
+//! pages in docs/man/ (from the command line's clap definition). With `--check` it writes
+//! nothing and fails when a document differs; a test runs it so.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,10 @@ fn update(root: &Path, check: bool) -> Result<Vec<String>, String> {
         .collect::<Result<_, String>>()?;
     let readme = root.join("README.md");
     wanted.push((readme.clone(), with_table(&read(&readme)?)?));
+    let man = root.join("docs/man");
+    for (name, page) in man_pages()? {
+        wanted.push((man.join(format!("{name}.1")), page));
+    }
     let mut changed = Vec::new();
     let shown = |path: &Path| {
         path.strip_prefix(root)
@@ -71,8 +76,13 @@ fn update(root: &Path, check: bool) -> Result<Vec<String>, String> {
             }
         }
     }
-    // A page for a rule that no longer exists would document nothing.
-    for entry in fs::read_dir(&docs).map_err(|e| format!("cannot read {}: {e}", docs.display()))? {
+    // A page for a rule or a command that no longer exists would document nothing.
+    let pages = [&docs, &man]
+        .into_iter()
+        .filter(|dir| dir.is_dir())
+        .map(|dir| fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display())))
+        .collect::<Result<Vec<_>, String>>()?;
+    for entry in pages.into_iter().flatten() {
         let path = entry.map_err(|e| e.to_string())?.path();
         if !wanted.iter().any(|(p, _)| *p == path) {
             changed.push(shown(&path));
@@ -87,6 +97,30 @@ fn update(root: &Path, check: bool) -> Result<Vec<String>, String> {
 
 fn read(path: &Path) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// A man page for `cookie-ledger` and one for each of its commands, by name.
+fn man_pages() -> Result<Vec<(String, String)>, String> {
+    use clap::CommandFactory;
+    let top = cookie_ledger::cli::Cli::command();
+    let mut commands = vec![top.clone()];
+    commands.extend(
+        top.get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .map(|c| c.clone().name(format!("cookie-ledger-{}", c.get_name()))),
+    );
+    commands
+        .into_iter()
+        .map(|command| {
+            let name = command.get_name().to_owned();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(|e| format!("cannot render the man page of {name}: {e}"))?;
+            let page = String::from_utf8(page).map_err(|e| e.to_string())?;
+            Ok((name, page))
+        })
+        .collect()
 }
 
 /// The rule's page, with what the tool prints on its fixture when it has one.
