@@ -254,3 +254,30 @@ fn no_source_file_is_over_500_lines() {
         }
     }
 }
+
+#[test]
+fn the_ci_wirings_use_options_check_takes() {
+    let help = Project::empty().run(&["check", "--help"]).stdout;
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut seen = 0;
+    for file in ["action.yml", ".pre-commit-hooks.yaml"] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for line in text.lines().chain(readme.lines()) {
+            let Some(command) = line.split("cookie-ledger check").nth(1) else {
+                continue;
+            };
+            let flags = command
+                .split_whitespace()
+                .filter(|w| w.starts_with("--"))
+                .map(|w| w.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()));
+            for flag in flags {
+                assert!(
+                    help.contains(flag),
+                    "{file} or README.md: `{flag}` is no option of check"
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 8, "{seen} options seen");
+}
