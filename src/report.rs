@@ -188,14 +188,15 @@ fn human(
     if style.quiet {
         return Ok(());
     }
-    if outcome.found.iter().any(|(_, cookies)| !cookies.is_empty()) {
+    if outcome.found.iter().any(|s| !s.cookies.is_empty()) {
         writeln!(out, "cookies found:")?;
-        for (site, cookies) in outcome.found.iter().filter(|(_, c)| !c.is_empty()) {
-            let list: Vec<String> = cookies
+        for site in outcome.found.iter().filter(|s| !s.cookies.is_empty()) {
+            let list: Vec<String> = site
+                .cookies
                 .iter()
-                .map(|(name, by)| format!("{name} ({by})"))
+                .map(|c| format!("{} ({})", c.name, c.set_by))
                 .collect();
-            writeln!(out, "  {site}: {}", terminal_text(&list.join(", ")))?;
+            writeln!(out, "  {}: {}", site.site, terminal_text(&list.join(", ")))?;
         }
     }
     for note in &outcome.notes {
@@ -235,7 +236,7 @@ struct JsonReport<'a> {
     warnings: usize,
     elapsed_ms: u128,
     diagnostics: &'a [Diagnostic],
-    found: Vec<serde_json::Value>,
+    found: &'a [crate::build::SiteCookies],
     notes: &'a [String],
 }
 
@@ -255,17 +256,7 @@ fn json(
         warnings,
         elapsed_ms: elapsed.as_millis(),
         diagnostics: &outcome.diagnostics,
-        found: outcome
-            .found
-            .iter()
-            .map(|(site, cookies)| {
-                let cookies: Vec<_> = cookies
-                    .iter()
-                    .map(|(name, by)| serde_json::json!({ "name": name, "set_by": by }))
-                    .collect();
-                serde_json::json!({ "site": site, "cookies": cookies })
-            })
-            .collect(),
+        found: &outcome.found,
         notes: &outcome.notes,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;

@@ -53,16 +53,16 @@ pub struct Verdict {
 
 /// How a cookie table's columns line up with the catalogue's.
 #[derive(Clone, Debug)]
-struct Layout {
+struct ColumnMap {
     columns: Vec<Option<Column>>,
     labels: Vec<String>,
 }
 
-impl Layout {
-    /// The layout a header row gives, if it is a cookie table's: a names column, another column
+impl ColumnMap {
+    /// The column map a header row gives, if it is a cookie table's: a names column, another column
     /// the tool knows, each column once, and one header only a cookie table has ("Cookie name",
     /// "Function and location"). "Name | Description" is any table of things.
-    fn of(header: &[Cell]) -> Option<Layout> {
+    fn of(header: &[Cell]) -> Option<ColumnMap> {
         let recognised: Vec<Option<(Column, &str)>> = header
             .iter()
             .map(|c| labels::recognise_header(&c.text).map(|(col, _)| (col, c.text.as_str())))
@@ -77,18 +77,20 @@ impl Layout {
             .iter()
             .flatten()
             .any(|(_, text)| labels::only_cookie_tables(text));
-        (known.contains(&Column::Names) && known.len() >= 2 && once && specific).then(|| Layout {
-            columns,
-            labels: header.iter().map(|c| c.text.clone()).collect(),
+        (known.contains(&Column::Names) && known.len() >= 2 && once && specific).then(|| {
+            ColumnMap {
+                columns,
+                labels: header.iter().map(|c| c.text.clone()).collect(),
+            }
         })
     }
 
     /// The header among a table's first rows, and the rows after it. Only group headings (rows of
     /// one cell) may come before it: a row after data rows is data, whatever it says.
-    fn find(rows: &[SeenRow]) -> Option<(Layout, &[SeenRow])> {
+    fn find(rows: &[SeenRow]) -> Option<(ColumnMap, &[SeenRow])> {
         for (i, (_, cells)) in rows.iter().take(3).enumerate() {
-            if let Some(layout) = Layout::of(cells) {
-                return Some((layout, &rows[i + 1..]));
+            if let Some(map) = ColumnMap::of(cells) {
+                return Some((map, &rows[i + 1..]));
             }
             let heading = cells.iter().filter(|c| !c.text.is_empty()).count() <= 1;
             if !heading {
@@ -146,14 +148,14 @@ pub fn page(
         let mut found = 0;
         for &n in &in_marker[k] {
             let table = &tables[n];
-            let Some((layout, data)) = Layout::find(&table.rows) else {
+            let Some((map, data)) = ColumnMap::find(&table.rows) else {
                 continue;
             };
             found += 1;
             verdict.cookie_tables += 1;
             let (site, category, lang) = key;
             let expected = catalogue.rows(*site, Some(*category), lang);
-            let context = Context {
+            let comparison = Comparison {
                 catalogue,
                 page,
                 site: *site,
@@ -162,8 +164,8 @@ pub fn page(
                 table_location: &table.location,
                 generated: true,
             };
-            context.compare(&layout, data, &expected, &mut verdict);
-            context.missing_columns(&layout, table, &mut verdict);
+            comparison.compare(&map, data, &expected, &mut verdict);
+            comparison.missing_columns(&map, table, &mut verdict);
         }
         if found == 0 {
             let d = Diagnostic::new(
@@ -178,7 +180,7 @@ pub fn page(
     }
 
     // Hand-written tables: any table whose header names a cookie column.
-    let mut previous: Option<(usize, Layout)> = None;
+    let mut previous: Option<(usize, ColumnMap)> = None;
     for (n, table) in tables.iter().enumerate() {
         if table.marker.is_some() || table.hidden.is_some() || table.ignored || !hand_tables {
             continue;
@@ -186,21 +188,21 @@ pub fn page(
         let Some((_, first)) = table.rows.first() else {
             continue;
         };
-        let (layout, data) = match Layout::find(&table.rows) {
+        let (map, data) = match ColumnMap::find(&table.rows) {
             Some(found) => found,
             // A table split in two by an editor: the part right after a cookie table, under a blank header.
             None => match &previous {
-                Some((p, layout))
+                Some((p, map))
                     if *p + 1 == n
-                        && first.len() == layout.columns.len()
+                        && first.len() == map.columns.len()
                         && first.iter().all(|c| c.text.is_empty()) =>
                 {
-                    (layout.clone(), &table.rows[1..])
+                    (map.clone(), &table.rows[1..])
                 }
                 _ => continue,
             },
         };
-        previous = Some((n, layout.clone()));
+        previous = Some((n, map.clone()));
         verdict.cookie_tables += 1;
         let Some(site) = site else {
             let d = Diagnostic::new(
@@ -224,7 +226,7 @@ pub fn page(
             .expect("a site has a language")
             .to_owned();
         let expected = catalogue.rows(site, None, &lang);
-        let context = Context {
+        let comparison = Comparison {
             catalogue,
             page,
             site,
@@ -233,13 +235,13 @@ pub fn page(
             table_location: &table.location,
             generated: false,
         };
-        context.compare(&layout, data, &expected, &mut verdict);
+        comparison.compare(&map, data, &expected, &mut verdict);
     }
     verdict
 }
 
-/// Where a comparison happens, for messages.
-struct Context<'a> {
+/// One table compared with the catalogue, and where, for messages.
+struct Comparison<'a> {
     catalogue: &'a Catalogue,
     page: &'a str,
     site: usize,
@@ -249,13 +251,13 @@ struct Context<'a> {
     generated: bool,
 }
 
-impl Context<'_> {
-    fn compare(&self, layout: &Layout, rows: &[SeenRow], expected: &[Row], verdict: &mut Verdict) {
-        let names_at = layout
+impl Comparison<'_> {
+    fn compare(&self, map: &ColumnMap, rows: &[SeenRow], expected: &[Row], verdict: &mut Verdict) {
+        let names_at = map
             .columns
             .iter()
             .position(|c| *c == Some(Column::Names))
-            .expect("layout has names");
+            .expect("map has names");
         let mut matched = BTreeSet::new();
         for (r, (location, cells)) in rows.iter().enumerate() {
             if cells.iter().all(|c| c.text.is_empty()) {
@@ -290,15 +292,15 @@ impl Context<'_> {
             }
             let mut theirs = String::new();
             let mut ours = String::new();
-            for (i, column) in layout.columns.iter().enumerate() {
+            for (i, column) in map.columns.iter().enumerate() {
                 let Some(column) = *column else { continue };
                 let actual = cells.get(i).map_or("", |c| c.text.as_str());
                 let mut wanted = collapse(&want.cell(column));
                 if column == Column::Names && names_agree(&split_names(actual), &want.names) {
                     wanted = actual.to_owned();
                 }
-                ours.push_str(&format!("{}: {wanted}\n", layout.labels[i]));
-                theirs.push_str(&format!("{}: {actual}\n", layout.labels[i]));
+                ours.push_str(&format!("{}: {wanted}\n", map.labels[i]));
+                theirs.push_str(&format!("{}: {actual}\n", map.labels[i]));
             }
             if ours != theirs {
                 let message = format!(
@@ -317,12 +319,12 @@ impl Context<'_> {
         if self.generated {
             for want in expected.iter().filter(|e| !matched.contains(&e.cookie)) {
                 let location = Some(self.table_location.clone());
-                let ours: String = layout
+                let ours: String = map
                     .columns
                     .iter()
                     .enumerate()
                     .filter_map(|(i, c)| {
-                        c.map(|c| format!("{}: {}\n", layout.labels[i], collapse(&want.cell(c))))
+                        c.map(|c| format!("{}: {}\n", map.labels[i], collapse(&want.cell(c))))
                     })
                     .collect();
                 let message = format!(
@@ -338,23 +340,20 @@ impl Context<'_> {
         }
     }
 
-    fn missing_columns(&self, layout: &Layout, table: &SeenTable, verdict: &mut Verdict) {
+    fn missing_columns(&self, map: &ColumnMap, table: &SeenTable, verdict: &mut Verdict) {
         let missing: Vec<Column> = Column::ALL
             .into_iter()
-            .filter(|c| !layout.columns.contains(&Some(*c)))
+            .filter(|c| !map.columns.contains(&Some(*c)))
             .collect();
         if missing.is_empty() {
             return;
         }
-        let names: Vec<String> = missing
-            .iter()
-            .map(|c| layout.label(*c, self.lang))
-            .collect();
+        let names: Vec<String> = missing.iter().map(|c| map.label(*c, self.lang)).collect();
         let ours: String = Column::ALL
             .iter()
-            .map(|c| format!("{}\n", layout.label(*c, self.lang)))
+            .map(|c| format!("{}\n", map.label(*c, self.lang)))
             .collect();
-        let theirs: String = layout.labels.iter().map(|l| format!("{l}\n")).collect();
+        let theirs: String = map.labels.iter().map(|l| format!("{l}\n")).collect();
         let diff = TextDiff::from_lines(&ours, &theirs)
             .unified_diff()
             .header(

@@ -10,7 +10,7 @@ use crate::scan::Source;
 use crate::scan::cookie_db::CookieDb;
 use crate::scan::services::Services;
 
-use super::{Found, declared, describe, elsewhere, names_meet, site_list};
+use super::{CookieSeen, Found, declared, describe, elsewhere, names_meet, site_list};
 
 /// Findings for the cookies the sites set and the catalogue does not declare.
 ///
@@ -201,13 +201,8 @@ pub fn outside(
 }
 
 /// The cookies a site sets, as (name, what sets it), for reports: service cookies set only in some cases only when `strict`.
-pub fn listed(
-    services: &Services,
-    found: &[Found],
-    site: usize,
-    strict: bool,
-) -> Vec<(String, String)> {
-    let mut listed: Vec<(String, String)> = found
+pub fn listed(services: &Services, found: &[Found], site: usize, strict: bool) -> Vec<CookieSeen> {
+    let mut listed: Vec<CookieSeen> = found
         .iter()
         .filter(|f| f.sites.contains(&site))
         .filter_map(|f| {
@@ -218,7 +213,7 @@ pub fn listed(
                 Source::Header => "Set-Cookie".to_owned(),
                 Source::Service(s, _) => services.all()[*s].name.clone(),
             };
-            (always || strict).then_some((name, by))
+            (always || strict).then_some(CookieSeen { name, set_by: by })
         })
         .collect();
     listed.sort();

@@ -72,6 +72,15 @@ pub struct ServiceLoad {
     pub sites: Vec<usize>,
 }
 
+/// One cookie a site sets, and what sets it, as reports list them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct CookieSeen {
+    /// Its name or pattern.
+    pub name: String,
+    /// What sets it: `script, document.cookie`, `Set-Cookie`, or a service's name.
+    pub set_by: String,
+}
+
 /// ", here and in 2 other places".
 fn elsewhere(count: usize) -> String {
     match count {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::file::FileResult;
 use super::layout::Entry;
-use super::{Outcome, Session, Summary};
+use super::{Outcome, Session, SiteCookies, Summary};
 use crate::audit::{self, Found, ServiceLoad};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, ExitCode, Location, Place, Rule};
@@ -320,11 +320,9 @@ pub(super) fn aggregate(
         .sites
         .iter()
         .enumerate()
-        .map(|(s, site)| {
-            (
-                site.id.clone(),
-                audit::listed(services, &groups, s, options.policy.strict),
-            )
+        .map(|(s, site)| SiteCookies {
+            site: site.id.clone(),
+            cookies: audit::listed(services, &groups, s, options.policy.strict),
         })
         .collect();
     (outcome, inventory)

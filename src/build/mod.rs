@@ -81,6 +81,15 @@ pub struct Summary {
     pub cookies: usize,
 }
 
+/// The cookies one site's pages set, for reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteCookies {
+    /// The site's id.
+    pub site: String,
+    /// Each cookie and what sets it, sorted.
+    pub cookies: Vec<crate::audit::CookieSeen>,
+}
+
 /// The result of a run.
 #[derive(Debug)]
 pub struct Outcome {
@@ -93,7 +102,7 @@ pub struct Outcome {
     /// Whether the output folder was replaced.
     pub wrote: bool,
     /// For each site (by id), the cookies its pages set: name, and what sets it.
-    pub found: Vec<(String, Vec<(String, String)>)>,
+    pub found: Vec<SiteCookies>,
     /// Pages with a cookie table, as `/`-separated paths in the site folder.
     pub policy_pages: Vec<String>,
     /// What the run looked at beyond the site, said once: the output folder it compared with, or that there was none.

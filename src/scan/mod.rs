@@ -142,13 +142,7 @@ pub fn script(services: &Services, code: &str, base: usize, kind: ScriptKind) ->
     } else {
         Consent::Unconditional
     };
-    let index = |service: &Service| {
-        services
-            .all()
-            .iter()
-            .position(|s| std::ptr::eq(s, service))
-            .unwrap_or_default()
-    };
+    let index = |service: &Service| services.index_of(service);
     let cookieless = |service: &Service| {
         service
             .matchers
@@ -287,11 +281,7 @@ pub fn tag(services: &Services, tag: &Tag) -> Vec<Sighting> {
     let Some(service) = services.by_url(tag.kind, &tag.url) else {
         return Vec::new();
     };
-    let i = services
-        .all()
-        .iter()
-        .position(|s| std::ptr::eq(s, service))
-        .unwrap_or_default();
+    let i = services.index_of(service);
     let element = match tag.kind {
         TagKind::Script => "script",
         TagKind::Iframe => "iframe",

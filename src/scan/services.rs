@@ -62,6 +62,15 @@ impl Services {
         })
     }
 
+    /// The place of `service` in [`Services::all`]; ids are unique in the list, as a
+    /// catalogue's service replaces the built-in one of the same id.
+    pub fn index_of(&self, service: &Service) -> usize {
+        self.list
+            .iter()
+            .position(|s| s.id == service.id)
+            .unwrap_or_default()
+    }
+
     /// The services whose tag URL a string contains, whatever kind of tag would load it.
     pub fn by_url_anywhere(&self, url: &str) -> Option<&Service> {
         [TagKind::Script, TagKind::Iframe, TagKind::Img]
