@@ -87,79 +87,99 @@ fn iso8601(duration: &Duration) -> Option<String> {
     }
 }
 
+/// The module's template: JavaScript laid out for people to read, values filled in as literals.
+const COOKIECONSENT: &str = include_str!("cookieconsent.mjs");
+
 /// An ES module with vanilla-cookieconsent's `categories` and the cookie tables of its
 /// preferences modal, per language; patterns become regular expressions.
 pub fn cookieconsent(catalogue: &Catalogue, site: usize) -> String {
+    use minijinja::context;
     let info = &catalogue.sites[site];
-    let mut categories = String::new();
-    for (c, category) in catalogue.categories.iter().enumerate() {
-        let rows = catalogue.rows(site, Some(c), &info.languages[0]);
-        if rows.is_empty() {
-            continue;
-        }
-        if !category.consent {
-            categories.push_str(&format!(
-                "  {}: {{ enabled: true, readOnly: true }},\n",
-                js_string(&category.id)
-            ));
-            continue;
-        }
-        let names: Vec<String> = rows
-            .iter()
-            .flat_map(|r| r.names.iter())
-            .map(|n| format!("      {{ name: {} }},\n", cookie_matcher(n)))
-            .collect();
-        categories.push_str(&format!(
-            "  {}: {{\n    autoClear: {{\n      cookies: [\n{}      ],\n    }},\n  }},\n",
-            js_string(&category.id),
-            names.iter().map(|n| format!("  {n}")).collect::<String>()
-        ));
-    }
-    let mut translations = String::new();
-    for lang in &info.languages {
-        let words = labels::words(lang).expect("validated");
-        let mut sections = String::new();
-        for (c, category) in catalogue.categories.iter().enumerate() {
-            let rows = catalogue.rows(site, Some(c), lang);
-            if rows.is_empty() {
-                continue;
-            }
-            let body: String = rows
+    let shown = |c: usize, lang: &str| catalogue.rows(site, Some(c), lang);
+    let categories: Vec<_> = catalogue
+        .categories
+        .iter()
+        .enumerate()
+        .filter_map(|(c, category)| {
+            let rows = shown(c, &info.languages[0]);
+            let names: Vec<String> = rows
                 .iter()
-                .map(|r| {
-                    format!(
-                        "              {{ name: {}, provider: {}, purpose: {}, duration: {} }},\n",
-                        html_string(&r.cell(Column::Names)),
-                        html_string(&r.provider),
-                        html_string(&r.purpose),
-                        html_string(&r.duration)
-                    )
+                .flat_map(|r| r.names.iter())
+                .map(|n| cookie_matcher(n))
+                .collect();
+            (!rows.is_empty()).then(|| {
+                context! { id => js_string(&category.id), read_only => !category.consent, names }
+            })
+        })
+        .collect();
+    let translations: Vec<_> = info
+        .languages
+        .iter()
+        .map(|lang| {
+            let words = labels::words(lang).expect("validated");
+            let sections: Vec<_> = catalogue
+                .categories
+                .iter()
+                .enumerate()
+                .filter_map(|(c, category)| {
+                    let rows: Vec<_> = shown(c, lang)
+                        .iter()
+                        .map(|r| {
+                            context! {
+                                names => html_string(&r.cell(Column::Names)),
+                                provider => html_string(&r.provider),
+                                purpose => html_string(&r.purpose),
+                                duration => html_string(&r.duration),
+                            }
+                        })
+                        .collect();
+                    (!rows.is_empty()).then(|| {
+                        context! {
+                            title => html_string(&category.title[lang]),
+                            description => html_string(&category.description[lang]),
+                            category => js_string(&category.id),
+                            rows,
+                        }
+                    })
                 })
                 .collect();
-            sections.push_str(&format!(
-                "        {{\n          title: {},\n          description: {},\n          linkedCategory: {},\n          cookieTable: {{\n            headers: {{ name: {}, provider: {}, purpose: {}, duration: {} }},\n            body: [\n{body}            ],\n          }},\n        }},\n",
-                html_string(&category.title[lang]),
-                html_string(&category.description[lang]),
-                js_string(&category.id),
-                html_string(words.header(Column::Names)),
-                html_string(words.header(Column::Provider)),
-                html_string(words.header(Column::Purpose)),
-                html_string(words.header(Column::Duration)),
-            ));
-        }
-        translations.push_str(&format!("  {}: {{\n    preferencesModal: {{\n      sections: [\n{sections}      ],\n    }},\n  }},\n", js_string(lang)));
+            let header = |column| html_string(words.header(column));
+            context! {
+                lang => js_string(lang),
+                headers => context! {
+                    names => header(Column::Names),
+                    provider => header(Column::Provider),
+                    purpose => header(Column::Purpose),
+                    duration => header(Column::Duration),
+                },
+                sections,
+            }
+        })
+        .collect();
+    let mut env = minijinja::Environment::new();
+    // Values are finished literals; a template's own escaping would corrupt them.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
     }
-    format!(
-        "// Generated by cookie-ledger from {} for {} ({}): do not edit, run `cookie-ledger export`.\n\
-         // Use with vanilla-cookieconsent: CookieConsent.run({{ categories, language: {{ default: {}, translations }} }}),\n\
-         // after adding each language's consentModal texts to `translations`.\n\n\
-         export const categories = {{\n{categories}}};\n\nexport const translations = {{\n{translations}}};\n",
-        // Catalogue text in a comment is quoted as a string, so no line break can end the comment.
-        js_string(&catalogue.path),
-        js_string(&info.id),
-        js_string(&info.url),
-        js_string(&info.languages[0]),
-    )
+    let rendered = env.render_str(
+        COOKIECONSENT,
+        context! {
+            // Catalogue text in a comment is quoted as a string, so no line break can end the comment.
+            path => js_string(&catalogue.path),
+            site => js_string(&info.id),
+            url => js_string(&info.url),
+            default_lang => js_string(&info.languages[0]),
+            categories,
+            translations,
+        },
+    );
+    // The template is built in and every value a plain string: only a bug in it can fail
+    // here, and the export test renders it for every site of the demo.
+    rendered.expect("the built-in module template renders any catalogue")
 }
 
 /// Writes `files` under `out`, all or none: every file goes to a temporary sibling first, and
