@@ -157,9 +157,16 @@ enum Color {
     Never,
 }
 
+/// Whether the human report on standard output should be coloured when `--color` is auto:
+/// on a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb says otherwise, or when
+/// CLICOLOR_FORCE asks for it (as anstream decides).
+pub fn colours_suit(stdout: &std::io::Stdout) -> bool {
+    anstream::AutoStream::choice(stdout) != anstream::ColorChoice::Never
+}
+
 /// Runs the command line `args` (program name first); returns the process exit code.
 ///
-/// `terminal` says whether `out` is a terminal, for colours. Help texts tell the user to run
+/// `terminal` says whether colours suit `out` when `--color` is auto ([`colours_suit`]). Help texts tell the user to run
 /// `cookie-ledger build` with the run's own paths.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, terminal: bool) -> i32
 where
@@ -258,7 +265,7 @@ where
     let color = match inputs.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => terminal,
     };
     let style = Style {
         color,

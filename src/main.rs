@@ -1,10 +1,8 @@
 //! The `cookie-ledger` command: build or check a site against its cookie catalogue.
 
-use std::io::IsTerminal;
-
 fn main() {
     let stdout = std::io::stdout();
-    let terminal = stdout.is_terminal();
+    let terminal = cookie_ledger::cli::colours_suit(&stdout);
     let code = cookie_ledger::cli::run(
         std::env::args_os(),
         &mut stdout.lock(),

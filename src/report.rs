@@ -1,6 +1,8 @@
 //! Formats an outcome for people (file:line:col, coloured diffs) or machines (JSON); writes only to the writer it is given.
 
 use std::io::{self, Write};
+
+use anstyle::AnsiColor;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -30,6 +32,15 @@ pub struct Style {
     pub verbose: bool,
     /// The findings alone: no list of cookies found, no notes, no summary line.
     pub quiet: bool,
+}
+
+const BOLD: anstyle::Style = anstyle::Style::new().bold();
+const ERROR: anstyle::Style = fg(AnsiColor::Red).bold();
+const WARNING: anstyle::Style = fg(AnsiColor::Yellow).bold();
+
+/// A style of one foreground colour.
+const fn fg(colour: AnsiColor) -> anstyle::Style {
+    anstyle::Style::new().fg_color(Some(anstyle::Color::Ansi(colour)))
 }
 
 /// How many places of each kind the human report shows before "and N more".
@@ -111,17 +122,17 @@ fn human(
     outcome: &Outcome,
     elapsed: Duration,
 ) -> io::Result<()> {
-    let paint = |code: &str, text: &str| {
+    let paint = |code: anstyle::Style, text: &str| {
         if style.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{code}{text}{code:#}")
         } else {
             text.to_owned()
         }
     };
     for d in &outcome.diagnostics {
         let (word, colour) = match d.severity {
-            Severity::Error => (d.severity.word(), "1;31"),
-            Severity::Warning => (d.severity.word(), "1;33"),
+            Severity::Error => (d.severity.word(), ERROR),
+            Severity::Warning => (d.severity.word(), WARNING),
         };
         let place = d
             .location
@@ -132,7 +143,7 @@ fn human(
         writeln!(
             out,
             "{}{head}: {}",
-            paint("1", &terminal_text(&place)),
+            paint(BOLD, &terminal_text(&place)),
             terminal_text(&d.message)
         )?;
         if let Some(evidence) = &d.evidence {
@@ -160,16 +171,15 @@ fn human(
             for line in diff.lines() {
                 let line = &terminal_text(line);
                 let colour = match line.as_bytes().first() {
-                    _ if line.starts_with("---") || line.starts_with("+++") => "1",
-                    Some(b'-') => "31",
-                    Some(b'+') => "32",
-                    Some(b'@') => "36",
-                    _ => "",
+                    _ if line.starts_with("---") || line.starts_with("+++") => Some(BOLD),
+                    Some(b'-') => Some(fg(AnsiColor::Red)),
+                    Some(b'+') => Some(fg(AnsiColor::Green)),
+                    Some(b'@') => Some(fg(AnsiColor::Cyan)),
+                    _ => None,
                 };
-                let line = if colour.is_empty() {
-                    line.to_owned()
-                } else {
-                    paint(colour, line)
+                let line = match colour {
+                    Some(colour) => paint(colour, line),
+                    None => line.to_owned(),
                 };
                 writeln!(out, "    {line}")?;
             }
@@ -222,7 +232,11 @@ fn human(
         plural(warnings),
         elapsed.as_secs_f64()
     );
-    let colour = if errors > 0 { "1;31" } else { "1;32" };
+    let colour = if errors > 0 {
+        ERROR
+    } else {
+        fg(AnsiColor::Green).bold()
+    };
     writeln!(out, "{}", paint(colour, &line))
 }
 

@@ -115,6 +115,18 @@ fn colours_only_when_asked_or_on_a_terminal() {
         coloured.stdout
     );
     assert!(coloured.stdout.contains("\x1b[32m+Purpose: Spying"));
+    // CLICOLOR_FORCE colours a pipe when --color is auto; NO_COLOR wins over a terminal only.
+    let forced = std::process::Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+        .arg("check")
+        .current_dir(p.path(""))
+        .env_remove("NO_COLOR")
+        .env_remove("CI")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("\x1b[32m+Purpose: Spying"));
+    let never = p.run(&["check", "--color", "never"]);
+    assert!(!never.stdout.contains('\x1b'));
 }
 
 #[test]

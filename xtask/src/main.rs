@@ -72,7 +72,6 @@ fn run_tool(command: &str, extra: Vec<String>) -> i32 {
             "dist",
         ],
     };
-    use std::io::IsTerminal;
     if let Err(e) = std::env::set_current_dir(project_root()) {
         eprintln!("error: cannot enter the project root: {e}");
         return 2;
@@ -84,7 +83,7 @@ fn run_tool(command: &str, extra: Vec<String>) -> i32 {
         .collect();
     args.extend(extra);
     let stdout = std::io::stdout();
-    let terminal = stdout.is_terminal();
+    let terminal = cookie_ledger::cli::colours_suit(&stdout);
     cookie_ledger::cli::run_with(
         args,
         &mut stdout.lock(),
