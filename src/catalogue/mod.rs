@@ -11,6 +11,17 @@ use std::path::Path;
 pub use duration::{Duration, Unit};
 pub use raw::{Party, SetBy};
 
+/// The JSON Schema of `catalogue.toml`, from the types it is read into, for editors and
+/// `taplo` (`cargo xtask codegen` writes it to `catalogue.schema.json`).
+#[cfg(feature = "schema")]
+pub fn json_schema() -> serde_json::Value {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(raw::RawCatalogue)).unwrap_or_default();
+    schema["title"] = "cookie-ledger catalogue".into();
+    schema["description"] = "The cookies a group of sites sets, declared once: sites, categories, cookies, services, pages and waivers. README.md (\"The catalogue\") explains every key.".into();
+    schema
+}
+
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels::{self, Column};
 

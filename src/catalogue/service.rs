@@ -7,6 +7,7 @@ use super::{Party, SetBy};
 
 /// One recognisable service.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Stable id, such as `matomo`.
@@ -50,6 +51,7 @@ fn tag() -> SetBy {
 
 /// Substrings that identify a service.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Matchers {
     /// `<script src>`: each entry is a list of strings the URL must all contain.
@@ -79,6 +81,7 @@ pub struct Matchers {
 
 /// A cookie a service sets.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceCookie {
     /// Name or pattern.

@@ -1,6 +1,7 @@
 //! `cargo xtask codegen`: the documents written from the code: one page per rule in
 //! docs/rules/ and README.md's rule table (from `Rule::ALL` and `src/rules/*.md`), and the man
-//! pages in docs/man/ (from the command line's clap definition). With `--check` it writes
+//! pages in docs/man/ (from the command line's clap definition), and `catalogue.schema.json`
+//! (from the types the catalogue is read into). With `--check` it writes
 //! nothing and fails when a document differs; a test runs it so.
 
 use std::fs;
@@ -55,6 +56,9 @@ fn update(root: &Path, check: bool) -> Result<Vec<String>, String> {
         .collect::<Result<_, String>>()?;
     let readme = root.join("README.md");
     wanted.push((readme.clone(), with_table(&read(&readme)?)?));
+    let schema = serde_json::to_string_pretty(&cookie_ledger::catalogue::json_schema())
+        .map_err(|e| e.to_string())?;
+    wanted.push((root.join("catalogue.schema.json"), schema + "\n"));
     let man = root.join("docs/man");
     for (name, page) in man_pages()? {
         wanted.push((man.join(format!("{name}.1")), page));
@@ -172,6 +176,32 @@ fn with_table(readme: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
+    #[test]
+    fn the_schema_accepts_the_demo_catalogue_and_refuses_a_misspelt_key() {
+        let root = crate::project_root();
+        let schema: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(root.join("catalogue.schema.json")).unwrap())
+                .unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let text = fs::read_to_string(root.join("catalogue.toml")).unwrap();
+        assert!(
+            text.starts_with("#:schema ./catalogue.schema.json\n"),
+            "editors find the schema through the first line"
+        );
+        let as_json = |text: &str| -> serde_json::Value { toml::from_str(text).unwrap() };
+        let errors: Vec<String> = validator
+            .iter_errors(&as_json(&text))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        for (from, to) in [("provider =", "provder ="), ("consent =", "consents =")] {
+            let misspelt = text.replacen(from, to, 1);
+            assert!(!validator.is_valid(&as_json(&misspelt)), "`{to}` passes");
+        }
+    }
+
     #[test]
     fn generated_documents_are_up_to_date() {
         let changed = super::update(&crate::project_root(), true).unwrap();
