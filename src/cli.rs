@@ -8,6 +8,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build::{self, Mode, Options};
+use crate::config::{Config, Key};
 use crate::diagnostic::{ExitCode, Policy, Rule};
 use crate::report::{self, Format, Style};
 
@@ -49,12 +50,12 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct ServeArgs {
-    /// The catalogue file.
-    #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
-    catalogue: PathBuf,
-    /// The folder of pages to preview.
-    #[arg(long, value_name = "DIR", default_value = "site")]
-    site: PathBuf,
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml].
+    #[arg(long, value_name = "FILE")]
+    catalogue: Option<PathBuf>,
+    /// The folder of pages to preview [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml, else site].
+    #[arg(long, value_name = "DIR")]
+    site: Option<PathBuf>,
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 4747)]
     port: u16,
@@ -68,23 +69,25 @@ struct ServeArgs {
 
 #[derive(Args, Debug)]
 struct ExportArgs {
-    /// The catalogue file.
-    #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
-    catalogue: PathBuf,
-    /// The folder to write into (created if missing; files of the same name are replaced, others kept).
-    #[arg(long, value_name = "DIR", default_value = "declarations")]
-    out: PathBuf,
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml].
+    #[arg(long, value_name = "FILE")]
+    catalogue: Option<PathBuf>,
+    /// The folder to write into, created if missing; files of the same name are replaced, others kept
+    /// [default: COOKIE_LEDGER_DECLARATIONS, else `declarations` in cookie-ledger.toml, else declarations].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 /// What build and check both read, and how they report.
 #[derive(Args, Debug)]
 struct Inputs {
-    /// The catalogue file.
-    #[arg(long, value_name = "FILE", default_value = "catalogue.toml")]
-    catalogue: PathBuf,
-    /// The folder of pages to read (a Hugo, Jekyll, Zola, Sphinx or MkDocs output folder works too).
-    #[arg(long, value_name = "DIR", default_value = "site")]
-    site: PathBuf,
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml].
+    #[arg(long, value_name = "FILE")]
+    catalogue: Option<PathBuf>,
+    /// The folder of pages to read, such as a Hugo, Jekyll, Zola, Sphinx or MkDocs output folder
+    /// [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml, else site].
+    #[arg(long, value_name = "DIR")]
+    site: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -119,9 +122,10 @@ struct Inputs {
 struct BuildArgs {
     #[command(flatten)]
     inputs: Inputs,
-    /// The output folder, replaced whole by a clean build; never the site, nor a folder holding the catalogue.
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    out: PathBuf,
+    /// The output folder, replaced whole by a clean build; never the site, nor a folder holding the catalogue
+    /// [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml, else dist].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Where a clean build writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
     #[arg(long, value_name = "FILE")]
     inventory: Option<PathBuf>,
@@ -131,7 +135,8 @@ struct BuildArgs {
 struct CheckArgs {
     #[command(flatten)]
     inputs: Inputs,
-    /// An output folder to compare with what a build would write (not compared unless given).
+    /// An output folder to compare with what a build would write; not compared unless given here,
+    /// by COOKIE_LEDGER_OUT or by `out` in cookie-ledger.toml.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -200,11 +205,27 @@ where
             };
         }
     };
-    let (mode, inputs, out_dir, inventory) = match cli.command {
-        Command::Build(args) => (Mode::Build, args.inputs, Some(args.out), args.inventory),
-        Command::Check(args) => (Mode::Check, args.inputs, args.out, None),
-        Command::Export(args) => return export(&args, out, err),
-        Command::Serve(args) => return serve(args, out, err),
+    let config = match std::env::current_dir()
+        .map_err(|e| format!("cannot read the working folder: {e}"))
+        .and_then(|cwd| Config::discover(&cwd))
+    {
+        Ok(config) => config,
+        Err(message) => {
+            let _ = writeln!(err, "error: {}", report::terminal_text(&message));
+            return ExitCode::BadInput as i32;
+        }
+    };
+    let (mode, mut inputs, out_dir, inventory) = match cli.command {
+        Command::Build(args) => {
+            let out_dir = config.path(Key::Out, args.out);
+            (Mode::Build, args.inputs, Some(out_dir), args.inventory)
+        }
+        Command::Check(args) => {
+            let out_dir = config.given(Key::Out, args.out);
+            (Mode::Check, args.inputs, out_dir, None)
+        }
+        Command::Export(args) => return export(&args, &config, out, err),
+        Command::Serve(args) => return serve(args, &config, out, err),
         Command::Rules => return rules(out),
         Command::Rule { id } => return explain(id, out),
         Command::Completions { shell } => {
@@ -218,6 +239,8 @@ where
             };
         }
     };
+    let catalogue = config.path(Key::Catalogue, inputs.catalogue.take());
+    let site = config.path(Key::Site, inputs.site.take());
     let policy = Policy {
         strict: inputs.strict,
         allow: inputs.allow,
@@ -237,8 +260,8 @@ where
         || {
             let mut words = vec!["cookie-ledger".to_owned(), "build".to_owned()];
             for (flag, path) in [
-                ("--catalogue", Some(&inputs.catalogue)),
-                ("--site", Some(&inputs.site)),
+                ("--catalogue", Some(&catalogue)),
+                ("--site", Some(&site)),
                 ("--out", out_dir.as_ref()),
             ] {
                 if let Some(path) = path {
@@ -252,8 +275,8 @@ where
     );
     let started = Instant::now();
     let outcome = build::run(&Options {
-        catalogue: inputs.catalogue,
-        site: inputs.site,
+        catalogue,
+        site,
         out: out_dir,
         mode,
         policy,
@@ -385,8 +408,11 @@ fn explain(rule: Rule, out: &mut dyn Write) -> i32 {
     }
 }
 
-fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let catalogue = match crate::catalogue::Catalogue::load(&args.catalogue) {
+fn export(args: &ExportArgs, config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let folder = config.path(Key::Declarations, args.out.clone());
+    let catalogue = match crate::catalogue::Catalogue::load(
+        &config.path(Key::Catalogue, args.catalogue.clone()),
+    ) {
         Ok(c) => c,
         Err(diagnostics) => {
             let outcome = build::Outcome::failed(diagnostics, build::Summary::default());
@@ -402,13 +428,13 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         }
     };
     let files = crate::export::files(&catalogue);
-    match crate::export::write(&args.out, &catalogue, &files) {
+    match crate::export::write(&folder, &catalogue, &files) {
         Ok(()) => {
             let _ = writeln!(
                 out,
                 "export: wrote {} files to {}",
                 files.len(),
-                report::terminal_text(&args.out.display().to_string())
+                report::terminal_text(&folder.display().to_string())
             );
             0
         }
@@ -420,7 +446,7 @@ fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 }
 
 #[cfg(not(feature = "serve"))]
-fn serve(_: ServeArgs, _: &mut dyn Write, err: &mut dyn Write) -> i32 {
+fn serve(_: ServeArgs, _: &Config, _: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let _ = writeln!(
         err,
         "error: this cookie-ledger was built without the preview (cargo feature `serve`); install it with the default features to use `serve`"
@@ -429,10 +455,10 @@ fn serve(_: ServeArgs, _: &mut dyn Write, err: &mut dyn Write) -> i32 {
 }
 
 #[cfg(feature = "serve")]
-fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+fn serve(args: ServeArgs, config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let options = crate::serve::ServeOptions {
-        catalogue: args.catalogue,
-        site: args.site,
+        catalogue: config.path(Key::Catalogue, args.catalogue),
+        site: config.path(Key::Site, args.site),
         out: args.out,
         host: args.host,
         port: args.port,

@@ -8,6 +8,7 @@ pub mod build;
 pub mod catalogue;
 pub mod charset;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod export;
 pub mod fsio;

@@ -298,3 +298,58 @@ fn completion_scripts_for_every_shell() {
     }
     assert_eq!(p.run(&["completions", "tcsh"]).code, 2);
 }
+
+#[test]
+fn cookie_ledger_toml_is_found_from_any_folder_below_it() {
+    let p = Project::demo();
+    std::fs::rename(p.path("site"), p.path("public")).unwrap();
+    p.write(
+        "cookie-ledger.toml",
+        "site = \"public\"\nout = \"public-checked\"\n",
+    );
+    // From a folder below: the file's paths are relative to its own folder.
+    std::fs::create_dir_all(p.path("notes/drafts")).unwrap();
+    let run = |dir: &str, args: &[&str], vars: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cookie-ledger"));
+        command
+            .args(args)
+            .current_dir(p.path(dir))
+            .env("NO_COLOR", "1")
+            .env_remove("CI");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = run("notes/drafts", &["build"], &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(p.path("public-checked/odwb/cookies.html").is_file());
+    let (code, stdout, _) = run("notes/drafts", &["check"], &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("note: compared with the output folder ../../public-checked"),
+        "{stdout}"
+    );
+    // A variable wins over the file, a flag over both.
+    let (code, _, stderr) = run("notes", &["check"], &[("COOKIE_LEDGER_SITE", "nowhere")]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, stdout, _) = run(
+        "notes",
+        &["check", "--site", "../public"],
+        &[("COOKIE_LEDGER_SITE", "nowhere")],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    // A file that says something unknown is bad input, with its place.
+    p.write("cookie-ledger.toml", "site = \"public\"\nsites = \"x\"\n");
+    let (code, _, stderr) = run("notes", &["check"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: ../cookie-ledger.toml:2:1: unknown field `sites`"),
+        "{stderr}"
+    );
+}
