@@ -76,11 +76,23 @@ pub enum PageEvent {
 
 /// Runs the preview until Ctrl-C; `log` receives every line to print. Returns the exit code.
 pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
-    let temporary = options.out.is_none();
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&options.site));
+    // Without --out the preview is built in a private temporary folder (created with a name no
+    // one can guess, readable by this user alone), removed when the preview stops.
+    let (private, out) = match options.out.clone() {
+        Some(out) => (None, out),
+        None => match private_folder() {
+            Ok(dir) => {
+                let out = dir.path().join("site");
+                (Some(dir), out)
+            }
+            Err(e) => {
+                let _ = log.send(Log::Err(format!(
+                    "error: cannot create a temporary folder for the preview: {e}"
+                )));
+                return ExitCode::BadInput as i32;
+            }
+        },
+    };
     if !options.host.is_loopback() {
         let _ = log.send(Log::Err(format!(
             "warning: serving on {}: anyone who can reach this machine can read the preview, under any host name",
@@ -193,10 +205,7 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     stop.store(true, Ordering::SeqCst);
     let _ = watcher.join();
     runtime.shutdown_timeout(Duration::from_secs(1));
-    if temporary {
-        let _ = std::fs::remove_dir_all(&out);
-        let _ = std::fs::remove_file(build::stamp(&out));
-    }
+    drop(private);
     match served {
         Ok(()) => {
             let _ = log.send(Log::Out("stopped".to_owned()));
@@ -262,19 +271,16 @@ impl StopSignals {
     }
 }
 
-/// A preview folder of its own for `site`, outside the project, so the watcher never sees it.
-fn default_out(site: &Path) -> PathBuf {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    site.canonicalize()
-        .unwrap_or_else(|_| site.to_path_buf())
-        .hash(&mut hasher);
-    // The process id keeps two previews of one site apart; the folder goes when the preview stops.
-    std::env::temp_dir().join(format!(
-        "cookie-ledger-preview-{:016x}-{}",
-        hasher.finish(),
-        std::process::id()
-    ))
+/// A new folder in the system's temporary folder that only this user can enter.
+fn private_folder() -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("cookie-ledger-preview-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir()
 }
 
 /// Builds the preview and records its findings; returns the outcome.

@@ -719,10 +719,20 @@ fn the_default_preview_folder_and_its_lock_go_when_the_preview_stops() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        made.iter().any(|n| n.starts_with("cookie-ledger-preview-")),
-        "{made:?}"
-    );
+    let preview = made
+        .iter()
+        .find(|n| n.starts_with("cookie-ledger-preview-"))
+        .unwrap_or_else(|| panic!("{made:?}"));
+    // A shared temporary folder: only this user may read or replace what the preview holds.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(scratch.path().join(preview))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
     let _ = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
