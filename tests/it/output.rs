@@ -310,21 +310,8 @@ fn cookie_ledger_toml_is_found_from_any_folder_below_it() {
     // From a folder below: the file's paths are relative to its own folder.
     std::fs::create_dir_all(p.path("notes/drafts")).unwrap();
     let run = |dir: &str, args: &[&str], vars: &[(&str, &str)]| {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cookie-ledger"));
-        command
-            .args(args)
-            .current_dir(p.path(dir))
-            .env("NO_COLOR", "1")
-            .env_remove("CI");
-        for (name, value) in vars {
-            command.env(name, value);
-        }
-        let output = command.output().unwrap();
-        (
-            output.status.code().unwrap(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+        let run = p.run_in(dir, args, vars);
+        (run.code, run.stdout, run.stderr)
     };
     let (code, stdout, _) = run("notes/drafts", &["build"], &[]);
     assert_eq!(code, 0, "{stdout}");

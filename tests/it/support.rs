@@ -85,11 +85,18 @@ impl Project {
 
     /// Runs `cookie-ledger ARGS` in the project, without colours.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in("", args, &[])
+    }
+
+    /// Runs `cookie-ledger ARGS` in the project's folder `dir`, with the environment variables
+    /// `vars` and without colours.
+    pub fn run_in(&self, dir: &str, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let output: Output = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
             .args(args)
-            .current_dir(self.dir.path())
+            .current_dir(self.dir.path().join(dir))
             .env("NO_COLOR", "1")
             .env_remove("CI")
+            .envs(vars.iter().copied())
             .output()
             .expect("the binary runs");
         Run {
