@@ -67,27 +67,29 @@ impl Kind {
     }
 }
 
-/// Where a file goes and what it is compared with.
-pub(super) struct Destination<'a> {
-    /// The folder to write it into, if any.
-    pub target: Option<&'a Path>,
-    /// The output folder to compare with (check mode), if any.
-    pub compare_with: Option<&'a Path>,
-    /// Keep the last good version in `target` when the file turns into bad input (the preview).
-    pub keep_last_good: bool,
-    /// The command that brings an output folder up to date, for help texts.
-    pub build_command: &'a str,
+/// What becomes of a file's bytes once read (and, for a page, rewritten).
+#[derive(Clone, Copy)]
+pub(super) enum Bytes<'a> {
+    /// Checked and dropped: `check` without an output folder.
+    Checked,
+    /// Written into a folder: a build's staging folder, or the preview's folder, where a file
+    /// that turns into bad input keeps its last good version (`keep_last_good`).
+    Written {
+        into: &'a Path,
+        keep_last_good: bool,
+    },
+    /// Compared with what an output folder holds: `check --out`. `build_command` brings the
+    /// folder up to date, for help texts.
+    Compared {
+        with: &'a Path,
+        build_command: &'a str,
+    },
 }
 
 /// Processes one file; a panic comes back as an internal error about it.
-pub(super) fn process(
-    layout: &Layout,
-    ctx: &Context,
-    entry: &Entry,
-    destination: &Destination,
-) -> FileResult {
+pub(super) fn process(layout: &Layout, ctx: &Context, entry: &Entry, bytes: Bytes) -> FileResult {
     let display = layout.display(&entry.rel);
-    guard::catch(&display, None, || file(layout, ctx, entry, destination)).unwrap_or_else(|d| {
+    guard::catch(&display, None, || file(layout, ctx, entry, bytes)).unwrap_or_else(|d| {
         FileResult {
             findings: vec![d],
             ..FileResult::default()
@@ -95,13 +97,13 @@ pub(super) fn process(
     })
 }
 
-fn file(layout: &Layout, ctx: &Context, entry: &Entry, destination: &Destination) -> FileResult {
+fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResult {
     let display = layout.display(&entry.rel);
     let kind = Kind::of(&entry.path);
-    if kind == Kind::Other && destination.compare_with.is_none() {
+    if kind == Kind::Other && !matches!(fate, Bytes::Compared { .. }) {
         // Other files are never parsed: the kernel copies them.
         let mut result = FileResult::default();
-        if let Some(target) = destination.target
+        if let Bytes::Written { into: target, .. } = fate
             && let Err(e) = fsio::copy(&entry.path, &target.join(&entry.rel))
         {
             result
@@ -166,26 +168,31 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, destination: &Destination
         Kind::Other => None,
     };
     let bytes = output.as_deref().unwrap_or(&input);
-    let bad = destination.keep_last_good
-        && result
-            .findings
-            .iter()
-            .any(|d| d.rule.class() == Class::BadInput);
-    if let Some(target) = destination.target.filter(|_| !bad)
-        && let Err(e) = fs::write(target.join(&entry.rel), bytes)
-    {
-        result
-            .findings
-            .push(io_error(&target.join(&entry.rel), "cannot write", &e));
-    }
-    if let Some(out) = destination.compare_with {
-        result.findings.extend(compare(
-            layout,
-            out,
-            entry,
-            bytes,
-            destination.build_command,
-        ));
+    let bad = result
+        .findings
+        .iter()
+        .any(|d| d.rule.class() == Class::BadInput);
+    match fate {
+        Bytes::Checked => {}
+        Bytes::Written {
+            into,
+            keep_last_good,
+        } => {
+            let target = into.join(&entry.rel);
+            if !(bad && keep_last_good)
+                && let Err(e) = fs::write(&target, bytes)
+            {
+                result.findings.push(io_error(&target, "cannot write", &e));
+            }
+        }
+        Bytes::Compared {
+            with,
+            build_command,
+        } => {
+            result
+                .findings
+                .extend(compare(layout, with, entry, bytes, build_command));
+        }
     }
     result
 }

@@ -23,7 +23,7 @@ use crate::inventory;
 use crate::page::Context;
 use crate::render::Tables;
 use crate::scan::{self, services::Services};
-use file::{Destination, FileResult};
+use file::{Bytes, FileResult};
 use layout::{Entry, Layout, slash};
 use publish::Output;
 
@@ -218,16 +218,21 @@ impl Session {
             append: options.preview.as_ref().map(|p| p.append.as_str()),
             build_command: &options.build_command,
         };
-        let destination = Destination {
-            target: output.as_ref().map(Output::staging),
-            compare_with: compare_with.as_deref(),
-            keep_last_good: false,
-            build_command: &options.build_command,
+        let fate = match (output.as_ref(), compare_with.as_deref()) {
+            (Some(output), _) => Bytes::Written {
+                into: output.staging(),
+                keep_last_good: false,
+            },
+            (None, Some(with)) => Bytes::Compared {
+                with,
+                build_command: &options.build_command,
+            },
+            (None, None) => Bytes::Checked,
         };
         let results: Vec<FileResult> = entries
             .par_iter()
             .filter(|e| !e.is_dir)
-            .map(|entry| file::process(&layout, &ctx, entry, &destination))
+            .map(|entry| file::process(&layout, &ctx, entry, fate))
             .collect();
         let (dirs, files): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.is_dir);
         let session = Session {
@@ -310,13 +315,11 @@ impl Session {
                 rel,
                 is_dir: false,
             };
-            let destination = Destination {
-                target: Some(&out),
-                compare_with: None,
+            let fate = Bytes::Written {
+                into: &out,
                 keep_last_good: true,
-                build_command: &self.options.build_command,
             };
-            let result = file::process(&self.layout, &ctx, &entry, &destination);
+            let result = file::process(&self.layout, &ctx, &entry, fate);
             wrote |= !result
                 .findings
                 .iter()
