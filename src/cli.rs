@@ -233,10 +233,7 @@ where
             // Into memory first: the generator panics on a write error, such as a closed pipe.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "cookie-ledger", &mut script);
-            return match out.write_all(&script).and_then(|()| out.flush()) {
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::BadInput as i32,
-                _ => 0,
-            };
+            return print(out, &script);
         }
     };
     let catalogue = config.path(Key::Catalogue, inputs.catalogue.take());
@@ -380,29 +377,25 @@ fn rules(out: &mut dyn Write) -> i32 {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let written = (|| -> io::Result<()> {
-        for row in std::iter::once(&header).chain(&rows) {
-            let mut line = String::new();
-            for (width, cell) in widths.iter().zip(row) {
-                line.push_str(&format!("{cell:<width$}  "));
-            }
-            line.push_str(&row[4]);
-            writeln!(out, "{line}")?;
+    let mut table = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter().zip(row) {
+            table.push_str(&format!("{cell:<width$}  "));
         }
-        out.flush()
-    })();
-    match written {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::BadInput as i32,
-        _ => 0,
+        table.push_str(&row[4]);
+        table.push('\n');
     }
+    print(out, table.as_bytes())
 }
 
 /// The long doc of `rule`, as `cookie-ledger rule ID` prints it.
 fn explain(rule: Rule, out: &mut dyn Write) -> i32 {
-    match out
-        .write_all(rule.page().as_bytes())
-        .and_then(|()| out.flush())
-    {
+    print(out, rule.page().as_bytes())
+}
+
+/// Writes `text` to `out`; a reader that stopped reading (`| head`) is no error.
+fn print(out: &mut dyn Write, text: &[u8]) -> i32 {
+    match out.write_all(text).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::BadInput as i32,
         _ => 0,
     }

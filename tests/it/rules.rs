@@ -6,7 +6,6 @@
 //! `expected.txt` is the human report (a golden file).
 
 use std::fs;
-use std::path::Path;
 
 use cookie_ledger::diagnostic::{Class, Rule};
 
@@ -79,7 +78,7 @@ fn every_rule_has_a_fixture_that_raises_it_alone() {
             continue;
         }
         assert!(
-            Path::new(&dir.join(id)).is_dir(),
+            dir.join(id).is_dir(),
             "rule {id} has no fixture in tests/fixtures/rules/{id}/"
         );
         let (p, mut args) = project(id);
