@@ -103,7 +103,7 @@ pub fn page(data: &[u8]) {
         "findings at chunk size {chunk}"
     );
     assert_eq!(
-        whole.sightings, pieces.sightings,
+        whole.facts.sightings, pieces.facts.sightings,
         "sightings at chunk size {chunk}"
     );
 }

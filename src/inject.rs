@@ -6,7 +6,7 @@ use std::rc::Rc;
 use lol_html::html_content::ContentType;
 use lol_html::{EndTagHandler, Settings, element};
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, SiteId};
 use crate::charset::Charset;
 use crate::html::MARKER_ATTRIBUTE;
 use crate::render::{TableKey, Tables};
@@ -97,7 +97,7 @@ pub struct Injected {
 pub fn settings<'h>(
     catalogue: &'h Catalogue,
     tables: &'h Tables,
-    site: Option<usize>,
+    site: Option<SiteId>,
     charset: Charset,
     state: Rc<RefCell<Injected>>,
 ) -> Settings<'h, 'static> {
@@ -184,7 +184,7 @@ pub fn settings<'h>(
 /// Which table a marker asks for, or why it cannot have one.
 fn resolve(
     catalogue: &Catalogue,
-    site: Option<usize>,
+    site: Option<SiteId>,
     tag: &str,
     category: &str,
     requested_lang: Option<&str>,
@@ -233,5 +233,9 @@ fn resolve(
             ),
         ));
     };
-    Ok((site, category_index, lang.to_owned()))
+    Ok(TableKey {
+        site,
+        category: category_index,
+        lang: lang.to_owned(),
+    })
 }

@@ -18,11 +18,9 @@ pub struct SiteInventory {
 /// The inventory document.
 pub fn document(catalogue: &Catalogue, services: &Services, sites: &[SiteInventory]) -> Value {
     let sites: Vec<Value> = catalogue
-        .sites
-        .iter()
+        .site_ids()
         .zip(sites)
-        .enumerate()
-        .map(|(s, (site, inventory))| {
+        .map(|((s, site), inventory)| {
             let places: Vec<Value> = inventory
                 .places
                 .iter()
@@ -31,7 +29,7 @@ pub fn document(catalogue: &Catalogue, services: &Services, sites: &[SiteInvento
                         .iter()
                         .map(|(location, sighting)| {
                             let (source, by, always) = match &sighting.source {
-                                Source::Script(api) => ("script", (*api).to_owned(), true),
+                                Source::Script(api) => ("script", api.as_str().to_owned(), true),
                                 Source::Header => ("header", "Set-Cookie".to_owned(), true),
                                 Source::Service(i, c) => {
                                     let service = &services.all()[*i];

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use lol_html::HtmlRewriter;
+use serde::{Deserialize, Serialize};
 use similar::TextDiff;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, SiteId};
 use crate::charset::{self, Charset};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::inject::{self, Injected, Marker};
@@ -41,8 +42,15 @@ pub struct PageResult {
     pub output: Option<Vec<u8>>,
     /// Findings, located in the input page.
     pub findings: Vec<Diagnostic>,
+    /// What the page tells about its site.
+    pub facts: PageFacts,
+}
+
+/// What a page tells the site-wide reduction: its site, its tables, what it sets and loads.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageFacts {
     /// The site the page belongs to.
-    pub site: Option<usize>,
+    pub site: Option<SiteId>,
     /// Visible cookie tables on the page.
     pub cookie_tables: usize,
     /// Catalogue cookies that the page's tables list.
@@ -56,7 +64,7 @@ pub struct PageResult {
 }
 
 /// A script of the site that a page loads.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScriptLoad {
     /// Its `/`-separated path in the site folder.
     pub path: String,
@@ -88,8 +96,11 @@ pub fn process(
             .with_help("save it as UTF-8, or in another encoding that keeps ASCII as it is, declared with <meta charset>");
             return PageResult {
                 findings: vec![d],
-                site,
-                ..PageResult::default()
+                facts: PageFacts {
+                    site,
+                    ..PageFacts::default()
+                },
+                output: None,
             };
         }
     };
@@ -142,8 +153,11 @@ pub fn process(
         .with_help("fix the page's markup; nothing on it was checked");
         return PageResult {
             findings: vec![d],
-            site,
-            ..PageResult::default()
+            facts: PageFacts {
+                site,
+                ..PageFacts::default()
+            },
+            output: None,
         };
     }
     let mut read = read.take();
@@ -319,12 +333,14 @@ pub fn process(
     PageResult {
         output: (output != input).then_some(output),
         findings,
-        site,
-        cookie_tables: verdict.cookie_tables,
-        covered: verdict.covered.into_iter().collect(),
-        sightings,
-        scripts,
-        controls,
+        facts: PageFacts {
+            site,
+            cookie_tables: verdict.cookie_tables,
+            covered: verdict.covered.into_iter().collect(),
+            sightings,
+            scripts,
+            controls,
+        },
     }
 }
 
@@ -348,7 +364,7 @@ fn in_page_bytes(charset: Charset, script: &readback::InlineScript, sightings: &
 }
 
 /// The site-folder path of a script a page loads by `url`; a page of no site resolves against the site root.
-fn local_script(ctx: &Context, site: Option<usize>, page: &str, url: &str) -> Option<String> {
+fn local_script(ctx: &Context, site: Option<SiteId>, page: &str, url: &str) -> Option<String> {
     match site {
         Some(s) => {
             let info = &ctx.catalogue.sites[s];

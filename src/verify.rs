@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use similar::TextDiff;
 
-use crate::catalogue::{Catalogue, Row};
+use crate::catalogue::{Catalogue, Row, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels::{self, Column};
 use crate::pattern;
@@ -117,7 +117,7 @@ impl ColumnMap {
 /// false when the catalogue lists the page as having no cookie tables of its own.
 pub fn page(
     catalogue: &Catalogue,
-    site: Option<usize>,
+    site: Option<SiteId>,
     page_lang: Option<&str>,
     page: &str,
     markers: &[SeenMarker],
@@ -153,7 +153,11 @@ pub fn page(
             };
             found += 1;
             verdict.cookie_tables += 1;
-            let (site, category, lang) = key;
+            let TableKey {
+                site,
+                category,
+                lang,
+            } = key;
             let expected = catalogue.rows(*site, Some(*category), lang);
             let comparison = Comparison {
                 catalogue,
@@ -244,7 +248,7 @@ pub fn page(
 struct Comparison<'a> {
     catalogue: &'a Catalogue,
     page: &'a str,
-    site: usize,
+    site: SiteId,
     lang: &'a str,
     table: usize,
     table_location: &'a Location,

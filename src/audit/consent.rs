@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::scan::services::Services;
 
@@ -21,7 +21,7 @@ pub fn consent(
             continue;
         }
         // The category each site declares the service's cookies in, else the service's own.
-        let mut needing: Vec<usize> = Vec::new();
+        let mut needing: Vec<SiteId> = Vec::new();
         let mut categories: BTreeSet<String> = BTreeSet::new();
         for &site in &load.sites {
             let declared_in = service

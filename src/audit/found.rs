@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::pattern;
 use crate::scan::Source;
@@ -29,7 +29,7 @@ pub fn undeclared(
         let Some(name) = &f.sighting.name else {
             continue;
         };
-        let undeclared: Vec<usize> = f
+        let undeclared: Vec<SiteId> = f
             .sites
             .iter()
             .copied()
@@ -86,12 +86,12 @@ pub fn undeclared(
 /// pattern that covers the name's literal parts, or `set_in` naming the file) or a `[[allow]]`
 /// waives the file; reported otherwise. Returns the findings and the (site, cookie) pairs the
 /// settled writes stand for, which count as set.
-pub fn dynamic(catalogue: &Catalogue, found: &[Found]) -> (Vec<Diagnostic>, Vec<(usize, usize)>) {
+pub fn dynamic(catalogue: &Catalogue, found: &[Found]) -> (Vec<Diagnostic>, Vec<(SiteId, usize)>) {
     let mut findings = Vec::new();
     let mut settled = Vec::new();
     for f in found.iter().filter(|f| f.sighting.name.is_none()) {
         let shape = f.sighting.shape.as_deref();
-        let covers = |site: usize| {
+        let covers = |site: SiteId| {
             catalogue.cookies.iter().position(|c| {
                 c.sites.contains(&site)
                     && (c.set_in.iter().any(|g| crate::glob::matches(g, &f.rel))
@@ -201,7 +201,7 @@ pub fn outside(
 }
 
 /// The cookies a site sets, as (name, what sets it), for reports: service cookies set only in some cases only when `strict`.
-pub fn listed(services: &Services, found: &[Found], site: usize, strict: bool) -> Vec<CookieSeen> {
+pub fn listed(services: &Services, found: &[Found], site: SiteId, strict: bool) -> Vec<CookieSeen> {
     let mut listed: Vec<CookieSeen> = found
         .iter()
         .filter(|f| f.sites.contains(&site))
@@ -226,7 +226,7 @@ pub fn listed(services: &Services, found: &[Found], site: usize, strict: bool) -
 pub fn unseen(
     catalogue: &Catalogue,
     seen: &[&BTreeSet<String>],
-    settled: &[(usize, usize)],
+    settled: &[(SiteId, usize)],
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (c, cookie) in catalogue.cookies.iter().enumerate() {
@@ -235,7 +235,7 @@ pub fn unseen(
         {
             continue;
         }
-        let missing: Vec<usize> = cookie
+        let missing: Vec<SiteId> = cookie
             .sites
             .iter()
             .copied()
@@ -244,7 +244,7 @@ pub fn unseen(
                     && !cookie
                         .names
                         .iter()
-                        .any(|p| seen[site].iter().any(|n| names_meet(p, n)))
+                        .any(|p| seen[site.0].iter().any(|n| names_meet(p, n)))
             })
             .collect();
         if missing.is_empty() {

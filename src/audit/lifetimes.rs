@@ -1,6 +1,6 @@
 //! Declared durations against the lifetimes writes state.
 
-use crate::catalogue::{Catalogue, Duration};
+use crate::catalogue::{Catalogue, Duration, SiteId};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::labels;
 use crate::scan::services::Services;
@@ -24,7 +24,7 @@ pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) ->
             continue;
         }
         // Sites that declare it, grouped by the duration they declare.
-        let mut by_entry: Vec<(usize, Duration, Vec<usize>)> = Vec::new();
+        let mut by_entry: Vec<(usize, Duration, Vec<SiteId>)> = Vec::new();
         for &site in &f.sites {
             let Some(c) = declared(catalogue, site, name) else {
                 continue;

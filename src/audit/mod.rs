@@ -11,7 +11,7 @@ mod found;
 mod lifetimes;
 mod suggestion;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Location, Place};
 use crate::pattern;
 use crate::scan::services::Services;
@@ -29,7 +29,7 @@ pub fn names_meet(declared: &str, found: &str) -> bool {
 }
 
 /// The catalogue cookie of `site` that declares `name` (a name or a pattern).
-pub fn declared(catalogue: &Catalogue, site: usize, name: &str) -> Option<usize> {
+pub fn declared(catalogue: &Catalogue, site: SiteId, name: &str) -> Option<usize> {
     catalogue
         .cookies
         .iter()
@@ -49,8 +49,8 @@ pub struct Found {
     pub places: Vec<Place>,
     /// On how many places it is set.
     pub count: usize,
-    /// The sites that it was seen for (indices).
-    pub sites: Vec<usize>,
+    /// The sites that it was seen for.
+    pub sites: Vec<SiteId>,
     /// Other writes of it that state another lifetime than the first, each checked too.
     pub others: Vec<(Location, Sighting)>,
 }
@@ -69,7 +69,7 @@ pub struct ServiceLoad {
     /// Every place that loads it so.
     pub places: Vec<Place>,
     /// The sites that load it so.
-    pub sites: Vec<usize>,
+    pub sites: Vec<SiteId>,
 }
 
 /// One cookie a site sets, and what sets it, as reports list them.
@@ -91,7 +91,7 @@ fn elsewhere(count: usize) -> String {
 }
 
 /// "site `a`" or "sites `a`, `b`".
-fn site_list(catalogue: &Catalogue, sites: &[usize]) -> String {
+fn site_list(catalogue: &Catalogue, sites: &[SiteId]) -> String {
     let ids: Vec<String> = sites
         .iter()
         .map(|&s| format!("`{}`", catalogue.sites[s].id))

@@ -1,6 +1,6 @@
 //! Catalogue entries to paste, filled with what is known.
 
-use crate::catalogue::{Catalogue, Duration, Party};
+use crate::catalogue::{Catalogue, Duration, Party, SiteId};
 use crate::scan::Source;
 use crate::scan::cookie_db::{CookieDb, Entry};
 use crate::scan::services::Services;
@@ -9,7 +9,7 @@ use crate::scan::services::Services;
 pub(super) fn suggestion(
     catalogue: &Catalogue,
     services: &Services,
-    sites: &[usize],
+    sites: &[SiteId],
     name: &str,
     source: &Source,
     known: Option<&Entry>,

@@ -5,11 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::file::FileResult;
-use super::layout::Entry;
+use super::file::{Facts, FileResult, HeaderCookie};
 use super::{Outcome, Session, SiteCookies, Summary};
 use crate::audit::{self, Found, ServiceLoad};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, ExitCode, Location, Place, Rule};
 use crate::inventory::SiteInventory;
 use crate::scan::{self, Consent, Controls, Lifetime, Sighting, Source};
@@ -138,8 +137,9 @@ struct Load<'a> {
 }
 
 /// Gathers every file's result into the run's outcome and the inventory of each site.
-pub(super) fn aggregate(
+pub(super) fn aggregate<'r>(
     session: &Session,
+    results: impl IntoIterator<Item = &'r FileResult>,
     extra: Vec<Diagnostic>,
 ) -> (Outcome, Vec<SiteInventory>) {
     let (catalogue, layout, options) = (&session.catalogue, &session.layout, &session.options);
@@ -153,6 +153,7 @@ pub(super) fn aggregate(
     let sites = catalogue.sites.len();
     // One bucket per site, and a last one for pages that belong to none.
     let outside = sites;
+    let bucket_of = |site: Option<SiteId>| site.map_or(outside, |s| s.0);
     let mut buckets: Vec<Bucket> = (0..=sites).map(|_| Bucket::default()).collect();
     let mut covered = vec![BTreeSet::new(); sites];
     let mut policy_pages = vec![0usize; sites];
@@ -160,39 +161,44 @@ pub(super) fn aggregate(
     let mut policy_list = Vec::new();
     let mut unlisted = Vec::new();
     let mut loads: Vec<BTreeMap<&str, Vec<Load>>> = (0..=sites).map(|_| BTreeMap::new()).collect();
-    let mut scripts: Vec<(&Entry, &FileResult)> = Vec::new();
-    let mut header_cookies = Vec::new();
-    for (entry, r) in &session.files {
+    let mut scripts: Vec<(&str, &[(Location, Sighting)])> = Vec::new();
+    let mut header_cookies: Vec<(&str, &HeaderCookie)> = Vec::new();
+    for r in results {
         summary.files += 1;
-        summary.pages += usize::from(r.page);
-        summary.tables += r.cookie_tables;
         diagnostics.extend(r.findings.iter().cloned());
-        if r.script.is_some() {
-            scripts.push((entry, r));
-        }
-        header_cookies.extend(r.header_cookies.iter().map(|h| (entry.rel.as_str(), h)));
-        if !r.page {
-            continue;
-        }
-        let bucket = r.site.unwrap_or(outside);
-        if let Some(site) = r.site {
-            covered[site].extend(r.covered.iter().copied());
-            policy_pages[site] += usize::from(r.cookie_tables > 0);
-            if r.cookie_tables > 0 {
-                policy_list.push(entry.rel.clone());
+        let page = match &r.facts {
+            Facts::Other => continue,
+            Facts::Script { sightings, .. } => {
+                scripts.push((&r.path, sightings));
+                continue;
             }
-            if !r.sightings.is_empty() {
-                inventory[site]
+            Facts::Headers { cookies } => {
+                header_cookies.extend(cookies.iter().map(|h| (r.path.as_str(), h)));
+                continue;
+            }
+            Facts::Page(page) => page,
+        };
+        summary.pages += 1;
+        summary.tables += page.cookie_tables;
+        let bucket = bucket_of(page.site);
+        if let Some(site) = page.site {
+            covered[site.0].extend(page.covered.iter().copied());
+            policy_pages[site.0] += usize::from(page.cookie_tables > 0);
+            if page.cookie_tables > 0 {
+                policy_list.push(r.path.clone());
+            }
+            if !page.sightings.is_empty() {
+                inventory[site.0]
                     .places
-                    .push((layout.display(&entry.rel), r.sightings.clone()));
+                    .push((layout.display(&r.path), page.sightings.clone()));
             }
-        } else if r.sightings.is_empty() && !catalogue.pages.outside_sites(&entry.rel) {
-            unlisted.push(layout.display(&entry.rel));
+        } else if page.sightings.is_empty() && !catalogue.pages.outside_sites(&r.path) {
+            unlisted.push(layout.display(&r.path));
         }
-        for (location, sighting) in &r.sightings {
-            buckets[bucket].add(&entry.rel, location, sighting, &[]);
+        for (location, sighting) in &page.sightings {
+            buckets[bucket].add(&r.path, location, sighting, &[]);
         }
-        for load in &r.scripts {
+        for load in &page.scripts {
             loads[bucket]
                 .entry(load.path.as_str())
                 .or_default()
@@ -202,32 +208,26 @@ pub(super) fn aggregate(
                         role: format!("loads {}", layout.display(&load.path)),
                     },
                     gated: load.gated,
-                    controls: &r.controls,
+                    controls: &page.controls,
                 });
         }
     }
     // A script sets its cookies for every site whose pages load it; one that no page loads, for the site whose folder holds it.
-    for (entry, r) in scripts {
-        let Some((sightings, _)) = &r.script else {
-            continue;
-        };
+    for (path, sightings) in scripts {
         let loaders: Vec<usize> = (0..=sites)
-            .filter(|&b| loads[b].contains_key(entry.rel.as_str()))
+            .filter(|&b| loads[b].contains_key(path))
             .collect();
         let targets = if loaders.is_empty() {
             if sightings.is_empty() {
                 continue;
             }
-            vec![catalogue.site_of(&entry.rel).unwrap_or(outside)]
+            vec![bucket_of(catalogue.site_of(path))]
         } else {
             loaders
         };
-        let display = layout.display(&entry.rel);
+        let display = layout.display(path);
         for b in targets {
-            let page_loads = loads[b]
-                .get(entry.rel.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            let page_loads = loads[b].get(path).map(Vec::as_slice).unwrap_or_default();
             let loaded_by: Vec<Place> = page_loads.iter().map(|l| l.place.clone()).collect();
             let adjusted: Vec<(Location, Sighting)> = sightings
                 .iter()
@@ -238,7 +238,7 @@ pub(super) fn aggregate(
                 })
                 .collect();
             for (location, sighting) in &adjusted {
-                buckets[b].add(&entry.rel, location, sighting, &loaded_by);
+                buckets[b].add(path, location, sighting, &loaded_by);
             }
             if b < sites && !adjusted.is_empty() {
                 inventory[b].places.push((display.clone(), adjusted));
@@ -246,36 +246,33 @@ pub(super) fn aggregate(
         }
     }
     // Headers files set cookies for the sites they serve.
-    for (site, bucket) in buckets.iter_mut().enumerate().take(sites) {
-        let dir = &catalogue.sites[site].dir;
-        let served: Vec<(&str, &Location, &Sighting)> = header_cookies
+    for (id, site) in catalogue.site_ids() {
+        let served: Vec<(&str, &HeaderCookie)> = header_cookies
             .iter()
-            .filter(|(file, (path, _, _))| {
-                scan::headers::serves(file, path, dir, &catalogue.sites[site].url)
-            })
-            .map(|(file, (_, location, sighting))| (*file, location, sighting))
+            .filter(|(file, h)| scan::headers::serves(file, &h.pattern, &site.dir, &site.url))
+            .copied()
             .collect();
-        if let Some((_, location, _)) = served.first() {
-            inventory[site].places.push((
-                location.file.clone(),
+        if let Some((_, first)) = served.first() {
+            inventory[id.0].places.push((
+                first.location.file.clone(),
                 served
                     .iter()
-                    .map(|(_, l, s)| ((*l).clone(), (*s).clone()))
+                    .map(|(_, h)| (h.location.clone(), h.sighting.clone()))
                     .collect(),
             ));
         }
-        for (file, location, sighting) in served {
-            bucket.add(file, location, sighting, &[]);
+        for (file, h) in served {
+            buckets[id.0].add(file, &h.location, &h.sighting, &[]);
         }
     }
     // A header no site's pages get is reported, not dropped.
-    for (file, (path, location, sighting)) in &header_cookies {
+    for (file, h) in &header_cookies {
         let serves_a_site = catalogue
             .sites
             .iter()
-            .any(|site| scan::headers::serves(file, path, &site.dir, &site.url));
+            .any(|site| scan::headers::serves(file, &h.pattern, &site.dir, &site.url));
         if !serves_a_site {
-            buckets[outside].add(file, location, sighting, &[]);
+            buckets[outside].add(file, &h.location, &h.sighting, &[]);
         }
     }
 
@@ -317,9 +314,7 @@ pub(super) fn aggregate(
     let mut outcome = Outcome::failed(diagnostics, summary);
     outcome.policy_pages = policy_list;
     outcome.found = catalogue
-        .sites
-        .iter()
-        .enumerate()
+        .site_ids()
         .map(|(s, site)| SiteCookies {
             site: site.id.clone(),
             cookies: audit::listed(services, &groups, s, options.policy.strict),
@@ -393,7 +388,7 @@ fn group(buckets: &[Bucket]) -> Vec<Found> {
                     group.places.push(place.clone());
                 }
             }
-            group.sites.push(site);
+            group.sites.push(SiteId(site));
         }
     }
     groups
@@ -423,7 +418,7 @@ fn group_loads(buckets: &[Bucket]) -> Vec<ServiceLoad> {
                     group.places.push(place.clone());
                 }
             }
-            group.sites.push(site);
+            group.sites.push(SiteId(site));
         }
     }
     groups
@@ -437,7 +432,8 @@ fn coverage(
     site_display: &str,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for (s, site) in catalogue.sites.iter().enumerate() {
+    for (id, site) in catalogue.site_ids() {
+        let s = id.0;
         let folder = if site.dir.is_empty() {
             site_display.to_owned()
         } else {
@@ -456,7 +452,7 @@ fn coverage(
             continue;
         }
         for (c, cookie) in catalogue.cookies.iter().enumerate() {
-            if cookie.sites.contains(&s) && !covered[s].contains(&c) {
+            if cookie.sites.contains(&id) && !covered[s].contains(&c) {
                 let category = &catalogue.categories[cookie.category].id;
                 let d = Diagnostic::new(
                     Rule::UncoveredCookie,

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
 use similar::TextDiff;
 use walkdir::WalkDir;
 
@@ -13,33 +14,75 @@ use super::layout::{Entry, Layout, io_error, slash};
 use crate::diagnostic::{Class, Diagnostic, Location, Rule};
 use crate::fsio::{self, ReadError};
 use crate::guard;
-use crate::page::{self, Context, ScriptLoad};
+use crate::page::{self, Context, PageFacts};
 use crate::position::LineIndex;
 use crate::scan::{self, Controls, Sighting};
 
-/// What one file contributed.
-#[derive(Default)]
-pub(super) struct FileResult {
+/// What one file of the site contributed to a run: its findings, and what the site-wide
+/// reduction needs from it, typed by kind of file.
+///
+/// It is a plain serialisable value: results made elsewhere (another CI machine, a browser)
+/// reduce the same way as these.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    /// Its `/`-separated path in the site folder.
+    pub path: String,
     /// Its findings.
     pub findings: Vec<Diagnostic>,
-    /// The site it belongs to, for pages.
-    pub site: Option<usize>,
-    /// Whether it is an HTML page.
-    pub page: bool,
-    /// Visible cookie tables on it.
-    pub cookie_tables: usize,
-    /// Catalogue cookies its tables list.
-    pub covered: Vec<usize>,
-    /// Cookies a page sets.
-    pub sightings: Vec<(Location, Sighting)>,
-    /// Scripts of the site a page loads.
-    pub scripts: Vec<ScriptLoad>,
-    /// What a page's inline code holds back or changes about services.
-    pub controls: Controls,
-    /// What a script file sets and controls, when the file is a script.
-    pub script: Option<(Vec<(Location, Sighting)>, Controls)>,
-    /// `Set-Cookie` headers of a `_headers` file: the path pattern, where, what.
-    pub header_cookies: Vec<(String, Location, Sighting)>,
+    /// What the reduction needs from it.
+    pub facts: Facts,
+}
+
+/// What a file tells the site-wide reduction, by kind of file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Facts {
+    /// A file passed through as it is, or one that could not be read: nothing to add.
+    #[default]
+    Other,
+    /// An HTML page.
+    Page(PageFacts),
+    /// A JavaScript file: what it sets, and what its code holds back.
+    Script {
+        /// Cookies it sets, where and how.
+        sightings: Vec<(Location, Sighting)>,
+        /// What its code says about the services it loads.
+        controls: Controls,
+    },
+    /// A `_headers` file: the cookies its `Set-Cookie` lines set.
+    Headers {
+        /// Each `Set-Cookie`, with the path pattern it is for.
+        cookies: Vec<HeaderCookie>,
+    },
+}
+
+/// One `Set-Cookie` of a `_headers` file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeaderCookie {
+    /// The path pattern the header is sent for (`/*`, `/odwb/*`).
+    pub pattern: String,
+    /// Where the line is.
+    pub location: Location,
+    /// The cookie it sets.
+    pub sighting: Sighting,
+}
+
+impl FileResult {
+    /// A result of `findings` alone, for a file that could not be read.
+    fn failed(path: &str, findings: Vec<Diagnostic>) -> FileResult {
+        FileResult {
+            path: path.to_owned(),
+            findings,
+            facts: Facts::Other,
+        }
+    }
+
+    /// Whether any of its findings is bad input.
+    pub fn is_bad_input(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|d| d.rule.class() == Class::BadInput)
+    }
 }
 
 /// What kind of file the walk met.
@@ -89,12 +132,8 @@ pub(super) enum Bytes<'a> {
 /// Processes one file; a panic comes back as an internal error about it.
 pub(super) fn process(layout: &Layout, ctx: &Context, entry: &Entry, bytes: Bytes) -> FileResult {
     let display = layout.display(&entry.rel);
-    guard::catch(&display, None, || file(layout, ctx, entry, bytes)).unwrap_or_else(|d| {
-        FileResult {
-            findings: vec![d],
-            ..FileResult::default()
-        }
-    })
+    guard::catch(&display, None, || file(layout, ctx, entry, bytes))
+        .unwrap_or_else(|d| FileResult::failed(&entry.rel, vec![d]))
 }
 
 fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResult {
@@ -102,40 +141,29 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResul
     let kind = Kind::of(&entry.path);
     if kind == Kind::Other && !matches!(fate, Bytes::Compared { .. }) {
         // Other files are never parsed: the kernel copies them.
-        let mut result = FileResult::default();
+        let mut findings = Vec::new();
         if let Bytes::Written { into: target, .. } = fate
             && let Err(e) = fsio::copy(&entry.path, &target.join(&entry.rel))
         {
-            result
-                .findings
-                .push(read_error(&entry.path, "cannot copy", e));
+            findings.push(read_error(&entry.path, "cannot copy", e));
         }
-        return result;
+        return FileResult::failed(&entry.rel, findings);
     }
     let input = match fsio::read(&entry.path, fsio::MAX_TEXT) {
         Ok(bytes) => bytes,
         Err(e) => {
-            return FileResult {
-                findings: vec![read_error(&entry.path, "cannot read", e)],
-                ..FileResult::default()
-            };
+            return FileResult::failed(&entry.rel, vec![read_error(&entry.path, "cannot read", e)]);
         }
     };
-    let mut result = FileResult {
-        page: kind == Kind::Page,
-        ..FileResult::default()
-    };
-    let output = match kind {
+    let (mut result, output) = match kind {
         Kind::Page => {
             let page = page::process(ctx, &entry.rel, &display, &input, 64 * 1024);
-            result.findings = page.findings;
-            result.site = page.site;
-            result.cookie_tables = page.cookie_tables;
-            result.covered = page.covered;
-            result.sightings = page.sightings;
-            result.scripts = page.scripts;
-            result.controls = page.controls;
-            page.output
+            let result = FileResult {
+                path: entry.rel.clone(),
+                findings: page.findings,
+                facts: Facts::Page(page.facts),
+            };
+            (result, page.output)
         }
         Kind::Script | Kind::Headers => {
             // Scripts are read as UTF-8; stray bytes of another encoding become replacement characters.
@@ -144,34 +172,42 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResul
             let at = |offset: usize| {
                 Location::new(display.clone(), index.line_col(text.as_bytes(), offset))
             };
-            if kind == Kind::Script {
+            let facts = if kind == Kind::Script {
                 let scan = scan::script(ctx.services, &text, 0, Default::default());
-                let found = scan
-                    .sightings
-                    .into_iter()
-                    .map(|s| (at(s.offset), s))
-                    .collect();
-                result.script = Some((found, scan.controls));
-            } else {
-                for header in scan::headers::set_cookies(&text) {
-                    let evidence = format!("Set-Cookie: {} (for {})", header.value, header.path);
-                    if let Some(sighting) = scan::set_cookie(&header.value, header.offset, evidence)
-                    {
-                        result
-                            .header_cookies
-                            .push((header.path, at(header.offset), sighting));
-                    }
+                Facts::Script {
+                    sightings: scan
+                        .sightings
+                        .into_iter()
+                        .map(|s| (at(s.offset), s))
+                        .collect(),
+                    controls: scan.controls,
                 }
-            }
-            None
+            } else {
+                let cookies = scan::headers::set_cookies(&text)
+                    .into_iter()
+                    .filter_map(|header| {
+                        let evidence =
+                            format!("Set-Cookie: {} (for {})", header.value, header.path);
+                        let sighting = scan::set_cookie(&header.value, header.offset, evidence)?;
+                        Some(HeaderCookie {
+                            location: at(header.offset),
+                            pattern: header.path,
+                            sighting,
+                        })
+                    })
+                    .collect();
+                Facts::Headers { cookies }
+            };
+            let result = FileResult {
+                path: entry.rel.clone(),
+                findings: Vec::new(),
+                facts,
+            };
+            (result, None)
         }
-        Kind::Other => None,
+        Kind::Other => (FileResult::failed(&entry.rel, Vec::new()), None),
     };
     let bytes = output.as_deref().unwrap_or(&input);
-    let bad = result
-        .findings
-        .iter()
-        .any(|d| d.rule.class() == Class::BadInput);
     match fate {
         Bytes::Checked => {}
         Bytes::Written {
@@ -179,7 +215,7 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResul
             keep_last_good,
         } => {
             let target = into.join(&entry.rel);
-            if !(bad && keep_last_good)
+            if !(keep_last_good && result.is_bad_input())
                 && let Err(e) = fs::write(&target, bytes)
             {
                 result.findings.push(io_error(&target, "cannot write", &e));

@@ -23,7 +23,8 @@ use crate::inventory;
 use crate::page::Context;
 use crate::render::Tables;
 use crate::scan::{self, services::Services};
-use file::{Bytes, FileResult};
+use file::Bytes;
+pub use file::{Facts, FileResult, HeaderCookie};
 use layout::{Entry, Layout, slash};
 use publish::Output;
 
@@ -257,7 +258,8 @@ impl Session {
                 )
             })
             .unwrap_or_default();
-        let (mut outcome, inventory) = aggregate::aggregate(&session, extra);
+        let (mut outcome, inventory) =
+            aggregate::aggregate(&session, session.files.iter().map(|(_, r)| r), extra);
         outcome.notes = notes;
         if let Some(output) = output {
             session.publish(output, &mut outcome, &inventory);
@@ -332,7 +334,8 @@ impl Session {
                 }
             }
         }
-        let (mut outcome, _) = aggregate::aggregate(self, Vec::new());
+        let (mut outcome, _) =
+            aggregate::aggregate(self, self.files.iter().map(|(_, r)| r), Vec::new());
         outcome.wrote = wrote;
         Some(outcome)
     }
@@ -389,3 +392,6 @@ impl Session {
 pub fn stamp(out: &std::path::Path) -> PathBuf {
     publish::stamp(out)
 }
+
+#[cfg(test)]
+mod tests;

@@ -25,6 +25,29 @@ pub fn json_schema() -> serde_json::Value {
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels::{self, Column};
 
+/// A site of the catalogue: its place in [`Catalogue::sites`], in declaration order.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct SiteId(pub usize);
+
+impl std::ops::Index<SiteId> for Vec<Site> {
+    type Output = Site;
+
+    fn index(&self, id: SiteId) -> &Site {
+        &self[id.0]
+    }
+}
+
+impl std::ops::Index<SiteId> for [Site] {
+    type Output = Site;
+
+    fn index(&self, id: SiteId) -> &Site {
+        &self[id.0]
+    }
+}
+
 /// A text in every language that uses it, keyed by language code.
 pub type Texts = BTreeMap<String, String>;
 
@@ -144,10 +167,10 @@ pub struct Cookie {
     pub party: Party,
     /// What sets it.
     pub set_by: SetBy,
-    /// Indices into [`Catalogue::sites`] of the sites that use it.
-    pub sites: Vec<usize>,
-    /// What differs on some sites, keyed by site index.
-    pub overrides: BTreeMap<usize, Override>,
+    /// The sites that use it.
+    pub sites: Vec<SiteId>,
+    /// What differs on some sites.
+    pub overrides: BTreeMap<SiteId, Override>,
     /// Rules waived for this cookie, with the reason given.
     pub allow: BTreeMap<crate::diagnostic::Rule, String>,
     /// Script files (path globs) whose writes with a name built at run time set this cookie.
@@ -235,13 +258,18 @@ impl Catalogue {
         validate::parse(text, display, base)
     }
 
+    /// Every site, with its id.
+    pub fn site_ids(&self) -> impl Iterator<Item = (SiteId, &Site)> {
+        self.sites.iter().enumerate().map(|(i, s)| (SiteId(i), s))
+    }
+
     /// The category with id `id`.
     pub fn category(&self, id: &str) -> Option<usize> {
         self.categories.iter().position(|c| c.id == id)
     }
 
     /// The site whose folder holds `page` (a `/`-separated path relative to the site root); the deepest folder wins.
-    pub fn site_of(&self, page: &str) -> Option<usize> {
+    pub fn site_of(&self, page: &str) -> Option<SiteId> {
         self.sites
             .iter()
             .enumerate()
@@ -252,11 +280,11 @@ impl Catalogue {
                         .is_some_and(|rest| rest.starts_with('/'))
             })
             .max_by_key(|(_, s)| s.dir.len())
-            .map(|(i, _)| i)
+            .map(|(i, _)| SiteId(i))
     }
 
     /// The language of `site` that `requested` names ("fr-BE" finds "fr"), or the site's default when none is requested.
-    pub fn language_of(&self, site: usize, requested: Option<&str>) -> Option<&str> {
+    pub fn language_of(&self, site: SiteId, requested: Option<&str>) -> Option<&str> {
         let languages = &self.sites[site].languages;
         let Some(requested) = requested.map(str::trim).filter(|r| !r.is_empty()) else {
             return languages.first().map(String::as_str);
@@ -272,7 +300,7 @@ impl Catalogue {
     /// The rows `site` must show in `lang`: of one category, or of all when `category` is `None`.
     ///
     /// `lang` must be one of the site's languages (validation guarantees every text exists then).
-    pub fn rows(&self, site: usize, category: Option<usize>, lang: &str) -> Vec<Row> {
+    pub fn rows(&self, site: SiteId, category: Option<usize>, lang: &str) -> Vec<Row> {
         let words = labels::words(lang).expect("site languages are validated");
         self.cookies
             .iter()

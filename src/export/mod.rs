@@ -7,13 +7,13 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::catalogue::{Catalogue, Duration, Unit};
+use crate::catalogue::{Catalogue, Duration, SiteId, Unit};
 use crate::labels::{self, Column};
 
 /// The files to write, as (`/`-separated path under the export folder, contents).
 pub fn files(catalogue: &Catalogue) -> Vec<(String, String)> {
     let mut files = Vec::new();
-    for (s, site) in catalogue.sites.iter().enumerate() {
+    for (s, site) in catalogue.site_ids() {
         for lang in &site.languages {
             let declaration = declaration(catalogue, s, lang);
             let text = serde_json::to_string_pretty(&declaration).expect("plain JSON") + "\n";
@@ -28,7 +28,7 @@ pub fn files(catalogue: &Catalogue) -> Vec<(String, String)> {
 }
 
 /// The JSON declaration of `site` in `lang`: one entry per cookie name or pattern.
-pub fn declaration(catalogue: &Catalogue, site: usize, lang: &str) -> Value {
+pub fn declaration(catalogue: &Catalogue, site: SiteId, lang: &str) -> Value {
     let info = &catalogue.sites[site];
     let categories: Vec<Value> = catalogue
         .categories
@@ -92,7 +92,7 @@ const COOKIECONSENT: &str = include_str!("cookieconsent.mjs");
 
 /// An ES module with vanilla-cookieconsent's `categories` and the cookie tables of its
 /// preferences modal, per language; patterns become regular expressions.
-pub fn cookieconsent(catalogue: &Catalogue, site: usize) -> String {
+pub fn cookieconsent(catalogue: &Catalogue, site: SiteId) -> String {
     use minijinja::context;
     let info = &catalogue.sites[site];
     let shown = |c: usize, lang: &str| catalogue.rows(site, Some(c), lang);

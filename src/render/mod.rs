@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels::{self, Column};
 
@@ -20,8 +20,16 @@ const TEMPLATE_FUEL: u64 = 2_000_000;
 // The `.html` suffix turns on minijinja's HTML auto-escaping for catalogue text.
 const DEFAULT_NAME: &str = "cookie-table.html";
 
-/// Which table a marker asks for: site, category and language (indices and code).
-pub type TableKey = (usize, usize, String);
+/// Which table a marker asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TableKey {
+    /// The site whose cookies it lists.
+    pub site: SiteId,
+    /// The category (index into [`Catalogue::categories`]).
+    pub category: usize,
+    /// The language code, one of the site's.
+    pub lang: String,
+}
 
 /// Every table the catalogue can produce, rendered up front so pages only copy strings.
 pub struct Tables {
@@ -75,8 +83,8 @@ impl Tables {
         }
 
         let mut html = HashMap::new();
-        for (s, site) in catalogue.sites.iter().enumerate() {
-            let template = env.get_template(&names[s]).expect("added above");
+        for ((s, site), name) in catalogue.site_ids().zip(&names) {
+            let template = env.get_template(name).expect("added above");
             let path = site
                 .template
                 .as_ref()
@@ -127,7 +135,14 @@ impl Tables {
                             errors.push(d.with_help("leave the marker to the page: the template renders only what goes inside it"));
                         }
                         Ok(out) => {
-                            html.insert((s, c, lang.clone()), format!("\n{}\n", out.trim()));
+                            html.insert(
+                                TableKey {
+                                    site: s,
+                                    category: c,
+                                    lang: lang.clone(),
+                                },
+                                format!("\n{}\n", out.trim()),
+                            );
                         }
                         Err(e) => errors.push(template_error(path, &e)),
                     }

@@ -3,7 +3,8 @@
 //! is zero or in the past deletes the cookie instead of setting it.
 
 /// A found cookie's lifetime.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lifetime {
     /// No expiry: the browser drops it when the session ends.
     Session,

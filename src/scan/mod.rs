@@ -13,15 +13,18 @@ pub mod services;
 
 use std::collections::BTreeSet;
 
+pub use js::Api;
 use js::{Name, Script};
 pub use lifetime::Lifetime;
+use serde::{Deserialize, Serialize};
 use services::{Service, Services, TagKind};
 
 /// What sets a cookie that was found.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Source {
     /// A write in a script of the site's own, through the named API.
-    Script(&'static str),
+    Script(Api),
     /// A `Set-Cookie` the site ships: `<meta http-equiv>` or a headers file.
     Header,
     /// A known service or library (index into [`Services::all`]) and which of its cookies (index).
@@ -29,7 +32,8 @@ pub enum Source {
 }
 
 /// Whether what sets a cookie waits for the visitor's consent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Consent {
     /// The site's own writes and headers, and libraries it serves: not a third party's tag.
     NotAsked,
@@ -40,7 +44,7 @@ pub enum Consent {
 }
 
 /// One cookie some page or file sets.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sighting {
     /// Name or pattern; `None` when the script builds the name at run time.
     pub name: Option<String>,
@@ -72,7 +76,7 @@ pub struct Tag {
 }
 
 /// What a page's or a script's own code says about the services it loads.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Controls {
     /// Services (indices) told to wait for consent (Google's consent mode, Matomo's `requireConsent`).
     pub consent: BTreeSet<usize>,

@@ -64,8 +64,8 @@ fn every_chunk_size_gives_the_same_result() {
                     "{rel}: findings differ at chunk size {size}"
                 );
                 assert_eq!(
-                    chunked.covered, whole.covered,
-                    "{rel}: coverage differs at chunk size {size}"
+                    chunked.facts, whole.facts,
+                    "{rel}: what the page tells the site differs at chunk size {size}"
                 );
             }
         }

@@ -54,6 +54,7 @@ fn each_vendor_snippet_yields_exactly_its_cookies() {
             std::fs::read(&path).unwrap_or_else(|_| panic!("no snippet page for {}", service.id));
         let result = page::process(&ctx, "v/page.html", "page.html", &input, 64);
         let found: BTreeSet<String> = result
+            .facts
             .sightings
             .iter()
             .filter_map(|(_, s)| s.name.clone())
@@ -518,6 +519,7 @@ fn found_on(body: &str) -> BTreeSet<String> {
     let page = format!("<html><head>{body}</head><body></body></html>");
     let result = page::process(&ctx, "v/page.html", "page.html", page.as_bytes(), 64);
     result
+        .facts
         .sightings
         .iter()
         .filter_map(|(_, s)| s.name.clone())

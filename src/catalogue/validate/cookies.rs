@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
 use super::super::raw::{RawCookie, RawText};
-use super::super::{Category, Cookie, Override, Site};
+use super::super::{Category, Cookie, Override, Site, SiteId};
 use crate::diagnostic::Rule;
 
 use super::Checker;
@@ -80,7 +80,7 @@ pub(super) fn cookie(
     }
 
     let site_ids = match &cookie.sites {
-        None => (0..sites.len()).collect(),
+        None => (0..sites.len()).map(SiteId).collect(),
         Some(list) => {
             if list.get_ref().is_empty() {
                 checker.error(
@@ -92,7 +92,7 @@ pub(super) fn cookie(
             let mut found = Vec::new();
             for id in list.get_ref() {
                 match sites.iter().position(|s| &s.id == id.get_ref()) {
-                    Some(i) if !found.contains(&i) => found.push(i),
+                    Some(i) if !found.contains(&SiteId(i)) => found.push(SiteId(i)),
                     Some(_) => checker.error(
                         id.span(),
                         format!("site `{}` is listed twice", id.get_ref()),
@@ -130,7 +130,11 @@ pub(super) fn cookie(
 
     let mut overrides = BTreeMap::new();
     for (site_id, raw_override) in &cookie.overrides {
-        let Some(site) = sites.iter().position(|s| &s.id == site_id.get_ref()) else {
+        let Some(site) = sites
+            .iter()
+            .position(|s| &s.id == site_id.get_ref())
+            .map(SiteId)
+        else {
             checker.error(
                 site_id.span(),
                 format!(
@@ -312,7 +316,7 @@ pub(super) fn duplicates(
                     .sites
                     .iter()
                     .find(|s| cookie.sites.contains(s))
-                    .map_or("", |&s| sites[s].id.as_str());
+                    .map_or("", |&s| sites[s.0].id.as_str());
                 let message = if *other == name.as_str() {
                     format!("cookie `{name}` is declared twice (first at {first})")
                 } else {

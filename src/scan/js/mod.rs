@@ -13,7 +13,7 @@ mod writes;
 use std::collections::HashMap;
 
 use lexer::{Kind, Token};
-pub use writes::{Name, Write};
+pub use writes::{Api, Name, Write};
 
 /// A script, lexed once.
 pub struct Script<'a> {
@@ -176,7 +176,7 @@ mod tests {
                     Name::Shape(s) => Some(format!("shape {s}")),
                     Name::Unknown => None,
                 };
-                (name, w.api)
+                (name, w.api.as_str())
             })
             .collect()
     }

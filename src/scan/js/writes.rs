@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::lexer::{Kind, Token};
 use super::value::{self, Expr, Part};
 use crate::scan::lifetime::{self, HOLE, Hole, Lifetime, Verdict};
@@ -20,6 +22,41 @@ pub enum Name {
     Unknown,
 }
 
+/// The API a script writes a cookie through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Api {
+    /// `document.cookie = ...`.
+    #[serde(rename = "document.cookie")]
+    DocumentCookie,
+    /// `cookieStore.set(...)`.
+    #[serde(rename = "cookieStore")]
+    CookieStore,
+    /// js-cookie's `Cookies.set(...)`.
+    #[serde(rename = "js-cookie")]
+    JsCookie,
+    /// jQuery's `$.cookie(...)`.
+    #[serde(rename = "jQuery.cookie")]
+    JqueryCookie,
+}
+
+impl Api {
+    /// How reports name it: `document.cookie`, `js-cookie`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::DocumentCookie => "document.cookie",
+            Api::CookieStore => "cookieStore",
+            Api::JsCookie => "js-cookie",
+            Api::JqueryCookie => "jQuery.cookie",
+        }
+    }
+}
+
+impl std::fmt::Display for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One cookie write.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Write {
@@ -30,7 +67,7 @@ pub struct Write {
     /// The cookie's name.
     pub name: Name,
     /// Which API writes it, such as `document.cookie`.
-    pub api: &'static str,
+    pub api: Api,
     /// How long the cookie lives, as far as the write says.
     pub lifetime: Lifetime,
 }
@@ -86,14 +123,14 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
                 q = close + 1;
             }
             (is(q, ".") && ident(q + 1, "set") && is(q + 2, "("))
-                .then(|| ctx.library_call(t.start(), q + 2, "js-cookie", defaults.as_ref()))
+                .then(|| ctx.library_call(t.start(), q + 2, Api::JsCookie, defaults.as_ref()))
                 .flatten()
         } else if (text == "$" || text == "jQuery")
             && is(p + 1, ".")
             && ident(p + 2, "cookie")
             && is(p + 3, "(")
         {
-            ctx.library_call(t.start(), p + 3, "jQuery.cookie", None)
+            ctx.library_call(t.start(), p + 3, Api::JqueryCookie, None)
         } else if text == "cookieStore" && is(p + 1, ".") && ident(p + 2, "set") && is(p + 3, "(") {
             ctx.cookie_store(t.start(), p + 3)
         } else {
@@ -145,7 +182,7 @@ impl Ctx<'_> {
             offset,
             end: self.end_of(&expr),
             name: cookie.name,
-            api: "document.cookie",
+            api: Api::DocumentCookie,
             lifetime,
         })
     }
@@ -156,12 +193,12 @@ impl Ctx<'_> {
         &self,
         offset: usize,
         open: usize,
-        api: &'static str,
+        api: Api,
         defaults: Option<&Expr>,
     ) -> Option<Write> {
         let args = self.arguments(open);
         let name = args.first().map_or(Name::Unknown, |a| self.name_of(a));
-        if api == "jQuery.cookie" {
+        if api == Api::JqueryCookie {
             // `$.cookie(name)` reads; `$.cookie(name, null)` deletes.
             let value = args.get(1)?;
             if self.is_only(value, "null") {
@@ -220,7 +257,7 @@ impl Ctx<'_> {
             offset,
             end: args.last().map_or(offset, |a| self.end_of(a)),
             name,
-            api: "cookieStore",
+            api: Api::CookieStore,
             lifetime,
         })
     }
