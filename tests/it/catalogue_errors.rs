@@ -251,7 +251,7 @@ const CASES: &[Case] = &[
 fn every_bad_catalogue_exits_2_with_its_place() {
     let mut all = String::new();
     for (name, breaks) in CASES {
-        let p = Project::demo();
+        let p = Project::portals();
         breaks(&p);
         for command in ["check", "build"] {
             let run = p.run(&[command]);
@@ -278,7 +278,7 @@ fn every_bad_catalogue_exits_2_with_its_place() {
 
 #[test]
 fn a_missing_catalogue_is_bad_input() {
-    let p = Project::demo();
+    let p = Project::portals();
     let run = p.run(&["check", "--catalogue", "nope.toml"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -290,7 +290,7 @@ fn a_missing_catalogue_is_bad_input() {
 
 #[test]
 fn a_bad_catalogue_never_touches_a_previous_output() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     let before = p.tree("dist");
     p.edit(

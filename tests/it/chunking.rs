@@ -7,13 +7,13 @@ use cookie_ledger::page::{self, Context};
 use cookie_ledger::render::Tables;
 use cookie_ledger::scan::services::Services;
 
-use crate::support::root;
+use crate::support::{portals, root};
 
 fn pages() -> Vec<(String, Vec<u8>)> {
     let mut pages = Vec::new();
     for (dir, rel) in [
-        ("site", "odwb/fr/cookies.html"),
-        ("site", "datastro/cookies.html"),
+        ("tests/fixtures/portals/site", "odwb/fr/cookies.html"),
+        ("tests/fixtures/portals/site", "datastro/cookies.html"),
         ("tests/fixtures/seeds/site", "smartbump/cookies.html"),
         ("tests/fixtures/seeds/site", "datastro/cookies.html"),
     ] {
@@ -39,7 +39,7 @@ fn pages() -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn every_chunk_size_gives_the_same_result() {
-    let catalogue = Catalogue::load(&root().join("catalogue.toml")).unwrap();
+    let catalogue = Catalogue::load(&portals().join("catalogue.toml")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
     let services = Services::new(catalogue.services.clone());
     for report_stale_markers in [false, true] {
@@ -75,7 +75,7 @@ fn every_chunk_size_gives_the_same_result() {
 #[test]
 fn findings_of_a_built_page_point_into_the_page_as_written() {
     // Offsets are read in the output; they must be mapped back to the input's lines.
-    let catalogue = Catalogue::load(&root().join("catalogue.toml")).unwrap();
+    let catalogue = Catalogue::load(&portals().join("catalogue.toml")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
     let services = Services::new(catalogue.services.clone());
     let ctx = Context {

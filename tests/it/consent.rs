@@ -109,7 +109,7 @@ fn consent_managers_and_consent_settings_hold_services_back() {
 
 #[test]
 fn the_demo_matomo_waits_for_consent_and_loses_its_wait_when_removed() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["check"]).code, 0);
     p.edit(
         "site/odwb/index.html",

@@ -1,11 +1,12 @@
-//! The demo site: builds clean, carries the seed wording, stays byte-faithful and idempotent, and catches tampering.
+//! The demo builds clean and idempotent whatever it says; the portals (a frozen copy of it)
+//! carry the seed wording, stay byte-faithful and idempotent, and catch tampering.
 
 use std::path::Path;
 
 use cookie_ledger::build::{self, Mode, Options};
 use cookie_ledger::diagnostic::{ExitCode, Policy};
 
-use crate::support::{Project, copy_dir, root};
+use crate::support::{Project, copy_dir, portals, root};
 
 const PORTALS: [(&str, &str); 5] = [
     ("datastro", "https://www.datastro.eu"),
@@ -15,27 +16,63 @@ const PORTALS: [(&str, &str); 5] = [
     ("odwb", "https://www.odwb.be"),
 ];
 
-#[test]
-fn the_committed_demo_is_clean() {
-    // Plain `cargo test` catches drift in the real catalogue.toml and site/, without writing anything.
-    let scratch = tempfile::tempdir().unwrap();
-    let outcome = build::run(&Options {
-        catalogue: root().join("catalogue.toml"),
-        site: root().join("site"),
-        out: Some(scratch.path().join("never-written")),
+/// A check of `site` with `catalogue` that writes nothing.
+fn check(catalogue: &Path, site: &Path, out: &Path) -> build::Outcome {
+    build::run(&Options {
+        catalogue: catalogue.to_path_buf(),
+        site: site.to_path_buf(),
+        out: Some(out.to_path_buf()),
         mode: Mode::Check,
         policy: Policy::default(),
         inventory: None,
         cookie_db: None,
         preview: None,
         build_command: "cargo xtask build".to_owned(),
-    });
+    })
+}
+
+#[test]
+fn the_committed_demo_is_clean() {
+    // Plain `cargo test` catches drift in the real catalogue.toml and site/, without writing
+    // anything. Only properties: what the demo says may change, its truth may not.
+    let scratch = tempfile::tempdir().unwrap();
+    let never = scratch.path().join("never-written");
+    let outcome = check(&root().join("catalogue.toml"), &root().join("site"), &never);
     assert_eq!(outcome.diagnostics, vec![], "the demo has findings");
     assert_eq!(outcome.exit, ExitCode::Clean);
+    assert!(!never.exists(), "check wrote");
+    assert!(outcome.summary.sites > 0 && outcome.summary.tables >= outcome.summary.sites);
+}
+
+#[test]
+fn the_committed_demo_builds_with_no_flags_and_rebuilding_its_output_changes_nothing() {
+    // Its own cookie-ledger.toml says where everything is.
+    let p = Project::demo();
+    let run = p.run(&["build"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let first = p.tree("dist");
+    assert!(!first.is_empty());
+    let again = p.run(&["build", "--site", "dist", "--out", "dist2"]);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert_eq!(first, p.tree("dist2"));
+    let check = p.run_in("site", &["check"], &[]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
     assert!(
-        !scratch.path().join("never-written").exists(),
-        "check wrote"
+        check.stdout.contains("compared with the output folder"),
+        "{}",
+        check.stdout
     );
+}
+
+#[test]
+fn the_portals_check_clean_with_nine_tables() {
+    let scratch = tempfile::tempdir().unwrap();
+    let outcome = check(
+        &portals().join("catalogue.toml"),
+        &portals().join("site"),
+        &scratch.path().join("never-written"),
+    );
+    assert_eq!(outcome.diagnostics, vec![]);
     assert_eq!(outcome.summary.sites, 5);
     assert_eq!(
         outcome.summary.tables, 9,
@@ -45,7 +82,7 @@ fn the_committed_demo_is_clean() {
 
 #[test]
 fn build_puts_the_seed_wording_into_every_portal_policy_page() {
-    let p = Project::demo();
+    let p = Project::portals();
     let run = p.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     for (dir, url) in PORTALS {
@@ -108,7 +145,7 @@ fn build_puts_the_seed_wording_into_every_portal_policy_page() {
 
 #[test]
 fn files_without_markers_come_out_byte_for_byte() {
-    let p = Project::demo();
+    let p = Project::portals();
     // Bytes no tool should touch: CRLF, a BOM, Latin-1, odd markup, and a binary file.
     p.write("site/datastro/legacy.html", b"\xEF\xBB\xBF<!doctype html>\r\n<html><body><p>caf\xE9 &amp; <b>bold<i>nest</b></i>\r\n<!-- note --></body>");
     p.write(
@@ -133,7 +170,7 @@ fn files_without_markers_come_out_byte_for_byte() {
 
 #[test]
 fn building_the_output_again_changes_nothing() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     let first = p.tree("dist");
     let run = p.run(&["build", "--site", "dist", "--out", "dist2"]);
@@ -148,7 +185,7 @@ fn building_the_output_again_changes_nothing() {
 
 #[test]
 fn a_tampered_table_in_the_output_fails_check_with_a_diff() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     p.edit(
         "dist/odwb/cookies.html",
@@ -182,7 +219,7 @@ fn a_tampered_table_in_the_output_fails_check_with_a_diff() {
 #[test]
 fn a_tampered_table_under_a_marker_fails_check() {
     // A site that carries built tables (such as a previous output) must carry the catalogue's.
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     std::fs::remove_dir_all(p.path("site")).unwrap();
     copy_dir(&p.path("dist"), &p.path("site"));
@@ -208,7 +245,7 @@ fn a_tampered_table_under_a_marker_fails_check() {
 
 #[test]
 fn a_site_template_that_drops_a_column_fails_and_keeps_the_old_output() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     let before = p.tree("dist");
     let template = p.read("templates/eulerhermes-table.html");
@@ -239,7 +276,7 @@ fn a_site_template_that_drops_a_column_fails_and_keeps_the_old_output() {
 
 #[test]
 fn a_site_template_that_rewrites_a_cell_fails() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit(
         "templates/eulerhermes-table.html",
         "<td>{{ row.purpose }}</td>",

@@ -15,7 +15,7 @@ fn latin1_page(p: &Project) {
 
 #[test]
 fn a_latin1_page_gets_latin1_tables_and_passes() {
-    let p = Project::demo();
+    let p = Project::portals();
     latin1_page(&p);
     let run = p.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -40,7 +40,7 @@ fn a_latin1_page_gets_latin1_tables_and_passes() {
 
 #[test]
 fn characters_a_page_encoding_lacks_become_references_and_still_pass() {
-    let p = Project::demo();
+    let p = Project::portals();
     latin1_page(&p);
     p.edit(
         "catalogue.toml",
@@ -65,7 +65,7 @@ fn characters_a_page_encoding_lacks_become_references_and_still_pass() {
 #[test]
 fn a_utf16_page_is_refused_not_skipped() {
     for with_mark in [true, false] {
-        let p = Project::demo();
+        let p = Project::portals();
         let text = p.read("site/odwb/cookies.html");
         let mut bytes: Vec<u8> = if with_mark {
             vec![0xFF, 0xFE]
@@ -89,7 +89,7 @@ fn a_utf16_page_is_refused_not_skipped() {
 
 #[test]
 fn a_write_in_a_latin1_script_is_placed_in_the_page_bytes() {
-    let p = Project::demo();
+    let p = Project::portals();
     let mut page = b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"windows-1252\"></head><body>\n<p>caf\xe9 cr\xe8me</p><script>var s = \"d\xe9j\xe0\"; document.cookie = \"latin=1\";</script>\n</body></html>\n".to_vec();
     page.extend_from_slice(b"");
     p.write("site/datastro/latin.html", page);
@@ -105,7 +105,7 @@ fn a_write_in_a_latin1_script_is_placed_in_the_page_bytes() {
 
 #[test]
 fn an_undeclared_page_that_is_not_utf8_is_read_as_browsers_read_it() {
-    let p = Project::demo();
+    let p = Project::portals();
     let text = p
         .read("site/odwb/fr/cookies.html")
         .replace("  <meta charset=\"utf-8\">\n", "");

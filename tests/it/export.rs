@@ -6,7 +6,7 @@ use crate::support::{Project, golden};
 
 #[test]
 fn export_writes_every_site_and_language_from_the_catalogue_alone() {
-    let p = Project::demo();
+    let p = Project::portals();
     std::fs::remove_dir_all(p.path("site")).unwrap();
     let run = p.run(&["export", "--out", "out"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
@@ -59,7 +59,7 @@ fn export_writes_every_site_and_language_from_the_catalogue_alone() {
 
 #[test]
 fn the_consent_module_runs_and_its_patterns_match_real_names() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["export", "--out", "out"]).code, 0);
     let Ok(node) = Command::new("node").arg("--version").output() else {
         // Node is on the project's machines; without it the golden file above still pins the text.
@@ -88,7 +88,7 @@ fn the_consent_module_runs_and_its_patterns_match_real_names() {
 
 #[test]
 fn a_bad_catalogue_exports_nothing() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit(
         "catalogue.toml",
         "duration = \"2 weeks\"",

@@ -247,7 +247,7 @@ fn a_dynamic_name_is_settled_by_a_pattern_set_in_or_a_waiver() {
 
 #[test]
 fn a_page_outside_every_site_is_reported_and_what_it_sets_is_never_dropped() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit(
         "site/portals.html",
         "</body>",
@@ -261,7 +261,7 @@ fn a_page_outside_every_site_is_reported_and_what_it_sets_is_never_dropped() {
         run.stdout
     );
     // An unlisted page outside the sites is a warning that names it.
-    let p = Project::demo();
+    let p = Project::portals();
     p.write(
         "site/about.html",
         "<html lang=\"en\"><body>About</body></html>",
@@ -276,7 +276,7 @@ fn a_page_outside_every_site_is_reported_and_what_it_sets_is_never_dropped() {
         run.stdout
     );
     // A script no page loads sets its cookies for the site whose folder holds it.
-    let p = Project::demo();
+    let p = Project::portals();
     p.write("site/odwb/lazy.js", "document.cookie = 'lazy=1';");
     let run = p.run(&["check"]);
     assert!(run.stdout.contains("site/odwb/lazy.js:1:1: error[undeclared-cookie]: a script (document.cookie) sets cookie `lazy`, which the catalogue does not declare for site `odwb`"), "{}", run.stdout);

@@ -4,7 +4,7 @@ use crate::support::{Project, golden, root};
 
 /// The demo with a drifting hand-written table, an undeclared cookie, a dynamic write and an unseen cookie.
 fn project() -> Project {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit(
         "site/datastro/cookies.html",
         "</main>",

@@ -8,7 +8,7 @@ const HOSTILE: &str = r#"x" onmouseover="alert(1)" y='</td><script>alert(2)</scr
 
 #[test]
 fn hostile_catalogue_text_is_escaped_in_every_table() {
-    let p = Project::demo();
+    let p = Project::portals();
     let toml_text = HOSTILE.replace('\\', "\\\\").replace('"', "\\\"");
     p.edit(
         "catalogue.toml",
@@ -42,7 +42,7 @@ fn hostile_catalogue_text_is_escaped_in_every_table() {
 
 #[test]
 fn control_characters_from_pages_never_reach_a_report_raw() {
-    let p = Project::demo();
+    let p = Project::portals();
     // A script comment that tries to forge a GitHub annotation, and a file name with a line break.
     p.write(
         "site/assets/cr.js",
@@ -95,7 +95,7 @@ fn control_characters_from_pages_never_reach_a_report_raw() {
 
 #[test]
 fn the_exported_module_cannot_be_broken_by_the_catalogue_path() {
-    let p = Project::demo();
+    let p = Project::portals();
     std::fs::rename(p.path("catalogue.toml"), p.path("cat\nalert(1);.toml")).unwrap();
     let run = p.run(&[
         "export",
@@ -113,7 +113,7 @@ fn the_exported_module_cannot_be_broken_by_the_catalogue_path() {
 
 #[test]
 fn export_writes_all_or_nothing() {
-    let p = Project::demo();
+    let p = Project::portals();
     std::fs::create_dir_all(p.path("out/odwb/cookies.fr.json")).unwrap();
     let run = p.run(&["export", "--out", "out"]);
     assert_eq!(run.code, 2);
@@ -133,7 +133,7 @@ fn export_writes_all_or_nothing() {
 
 #[test]
 fn the_exported_module_escapes_catalogue_text_for_the_html_the_banner_builds() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit(
         "catalogue.toml",
         "provider = \"ODWB (Matomo)\"\nfunction.en = \"Audience measurement (front office)\"\nfunction.fr = \"Mesure d'audience (front office)\"\npurpose.en = \"To tell",
@@ -150,7 +150,7 @@ fn the_exported_module_escapes_catalogue_text_for_the_html_the_banner_builds() {
 
 #[test]
 fn export_never_replaces_a_file_it_did_not_write() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.write("out/odwb/cookieconsent.mjs", "// my own configuration\n");
     let run = p.run(&["export", "--out", "out"]);
     assert_eq!(run.code, 2);

@@ -53,7 +53,7 @@ fn help_and_usage() {
 
 #[test]
 fn a_missing_site_folder_is_bad_input() {
-    let p = Project::demo();
+    let p = Project::portals();
     let run = p.run(&["check", "--site", "nowhere"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -66,7 +66,7 @@ fn a_missing_site_folder_is_bad_input() {
 
 #[test]
 fn json_report_has_the_documented_shape() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit("site/odwb/cookies.html", "</main>", "<table><tr><th>Cookie name</th><th>Purpose</th></tr><tr><td>sessionid</td><td>Spying</td></tr></table></main>");
     let run = p.run(&["check", "--format", "json"]);
     assert_eq!(run.code, 1);
@@ -104,7 +104,7 @@ fn json_report_has_the_documented_shape() {
 
 #[test]
 fn colours_only_when_asked_or_on_a_terminal() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit("site/odwb/cookies.html", "</main>", "<table><tr><th>Cookie name</th><th>Purpose</th></tr><tr><td>sessionid</td><td>Spying</td></tr></table></main>");
     let plain = p.run(&["check"]);
     assert!(!plain.stdout.contains('\x1b'), "not a terminal: no colour");
@@ -131,7 +131,7 @@ fn colours_only_when_asked_or_on_a_terminal() {
 
 #[test]
 fn a_clean_build_replaces_the_output_whole() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     p.write("dist/stale.html", "from an older build");
     assert_eq!(p.run(&["build"]).code, 0);
@@ -149,7 +149,7 @@ fn a_clean_build_replaces_the_output_whole() {
 
 #[test]
 fn drift_keeps_the_previous_output() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     let before = p.tree("dist");
     p.edit(
@@ -165,7 +165,7 @@ fn drift_keeps_the_previous_output() {
 
 #[test]
 fn ci_gets_a_hint_on_stderr() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.edit("site/odwb/cookies.html", "</main>", "<table><tr><th>Cookie name</th><th>Purpose</th></tr><tr><td>sessionid</td><td>Spying</td></tr></table></main>");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
         .args(["check", "--format", "json"])
@@ -181,7 +181,7 @@ fn ci_gets_a_hint_on_stderr() {
 
 #[test]
 fn an_output_that_is_a_file_is_refused_and_kept() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.write("distfile", "hello");
     let run = p.run(&["build", "--out", "distfile"]);
     assert_eq!(run.code, 2);
@@ -199,7 +199,7 @@ fn a_reader_that_stops_early_changes_nothing_but_the_report() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
-    let p = Project::demo();
+    let p = Project::portals();
     // A report far larger than a pipe holds, so the tool is still writing when the reader leaves.
     for i in 0..400 {
         p.write(
@@ -232,7 +232,7 @@ fn a_reader_that_stops_early_changes_nothing_but_the_report() {
 #[cfg(not(feature = "serve"))]
 #[test]
 fn without_the_serve_feature_the_preview_is_a_clear_error() {
-    let p = Project::demo();
+    let p = Project::portals();
     let run = p.run(&["serve"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -246,7 +246,7 @@ fn without_the_serve_feature_the_preview_is_a_clear_error() {
 
 #[test]
 fn quiet_prints_the_findings_alone_and_v_is_verbose() {
-    let p = Project::demo();
+    let p = Project::portals();
     let clean = p.run(&["check", "-q"]);
     assert_eq!(clean.code, 0);
     assert_eq!(clean.stdout, "", "a clean quiet run prints nothing");
@@ -301,7 +301,7 @@ fn completion_scripts_for_every_shell() {
 
 #[test]
 fn cookie_ledger_toml_is_found_from_any_folder_below_it() {
-    let p = Project::demo();
+    let p = Project::portals();
     std::fs::rename(p.path("site"), p.path("public")).unwrap();
     p.write(
         "cookie-ledger.toml",

@@ -8,7 +8,7 @@ const PAGE: &str =
 
 /// The demo with `page` as site/datastro/t.html (and `script` as site/datastro/t.js when given).
 fn demo_with(page: &str, script: Option<&str>) -> Project {
-    let p = Project::demo();
+    let p = Project::portals();
     p.write(
         "site/datastro/t.html",
         format!("{PAGE}{page}</body></html>\n"),
@@ -153,7 +153,7 @@ fn a_headers_rule_is_read_in_every_form_hosts_accept_and_never_dropped() {
         "https://www.datastro.eu/*",
         "/max/*",
     ] {
-        let p = Project::demo();
+        let p = Project::portals();
         p.write(
             "site/_headers",
             format!("{path}\n  Set-Cookie: track=1; Max-Age=31536000\n"),
@@ -166,7 +166,7 @@ fn a_headers_rule_is_read_in_every_form_hosts_accept_and_never_dropped() {
             run.stdout
         );
     }
-    let p = Project::demo();
+    let p = Project::portals();
     p.write("site/_headers", "/*\n  Set-Cookie: track=1; Max-Age=0s\n");
     assert!(p.run(&["check"]).stdout.contains("cookie `track`"));
 }
@@ -260,7 +260,7 @@ fn text_that_holds_nothing_back_is_not_a_consent_gate() {
 
 #[test]
 fn a_bare_carriage_return_ends_a_line() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.write(
         "site/datastro/t.html",
         "<html>\r<body>\r<p>x</p>\r<script>\r  document.cookie=\"track=1; max-age=99999\";\r</script></body></html>",
@@ -276,7 +276,7 @@ fn a_bare_carriage_return_ends_a_line() {
 
 #[test]
 fn an_output_given_as_a_link_is_refused() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     #[cfg(unix)]
     {

@@ -5,7 +5,7 @@ use std::fs;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Project, Run, copy_dir, root};
+use crate::support::{Project, Run, copy_dir, portals};
 
 /// Runs the binary in `dir` with a deadline, so a hang fails the test instead of stalling it.
 fn run_within(dir: &std::path::Path, args: &[&str], deadline: Duration) -> Run {
@@ -38,7 +38,7 @@ fn run_within(dir: &std::path::Path, args: &[&str], deadline: Duration) -> Run {
 
 #[test]
 fn out_never_replaces_the_project_the_site_or_the_catalogue() {
-    let p = Project::demo();
+    let p = Project::portals();
     fs::rename(p.path("site"), p.path("public")).unwrap();
     fs::create_dir(p.path("work")).unwrap();
     let before = p.tree(".");
@@ -74,7 +74,7 @@ fn out_never_replaces_the_project_the_site_or_the_catalogue() {
 
 #[test]
 fn a_folder_cookie_ledger_did_not_write_is_never_replaced() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.write("docs/notes.md", "my notes");
     let run = p.run(&["build", "--out", "docs"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
@@ -92,7 +92,7 @@ fn a_folder_cookie_ledger_did_not_write_is_never_replaced() {
 
 #[test]
 fn the_inventory_never_overwrites_what_the_run_reads_or_did_not_write() {
-    let p = Project::demo();
+    let p = Project::portals();
     p.write("notes.json", "{\"mine\": true}");
     let catalogue = p.read("catalogue.toml");
     for inventory in [
@@ -124,7 +124,7 @@ fn the_inventory_never_overwrites_what_the_run_reads_or_did_not_write() {
 
 #[test]
 fn killed_builds_leave_nothing_behind_and_no_output_is_lost() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     let built = p.tree("dist");
     // What a kill can leave: a staging folder, and, between two renames, the output set aside.
@@ -148,7 +148,7 @@ fn killed_builds_leave_nothing_behind_and_no_output_is_lost() {
 
 #[test]
 fn two_builds_of_one_output_never_run_at_once() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     let lock = fs::File::options()
         .write(true)
@@ -170,7 +170,7 @@ fn two_builds_of_one_output_never_run_at_once() {
 #[test]
 fn fifos_devices_and_links_that_leave_the_site_are_refused_without_hanging() {
     use std::os::unix::fs::symlink;
-    let p = Project::demo();
+    let p = Project::portals();
     assert!(
         Command::new("mkfifo")
             .arg(p.path("site/datastro/feed.html"))
@@ -213,7 +213,7 @@ fn fifos_devices_and_links_that_leave_the_site_are_refused_without_hanging() {
 #[cfg(unix)]
 #[test]
 fn inputs_that_never_end_are_refused_not_read() {
-    let p = Project::demo();
+    let p = Project::portals();
     for args in [
         ["check", "--catalogue", "/dev/zero"],
         ["check", "--cookie-db", "/dev/zero"],
@@ -232,14 +232,14 @@ fn inputs_that_never_end_are_refused_not_read() {
 fn the_demo_builds_from_a_copy_anywhere() {
     // The guards compare resolved paths: a project reached through a link is the same project.
     let scratch = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("site"), &scratch.path().join("real/site"));
+    copy_dir(&portals().join("site"), &scratch.path().join("real/site"));
     fs::copy(
-        root().join("catalogue.toml"),
+        portals().join("catalogue.toml"),
         scratch.path().join("real/catalogue.toml"),
     )
     .unwrap();
     copy_dir(
-        &root().join("templates"),
+        &portals().join("templates"),
         &scratch.path().join("real/templates"),
     );
     #[cfg(unix)]

@@ -331,7 +331,7 @@ fn a_catalogue_can_teach_the_tool_a_service() {
 
 #[test]
 fn a_clean_build_writes_the_inventory_beside_the_output() {
-    let p = Project::demo();
+    let p = Project::portals();
     let run = p.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{Project, copy_dir, golden, root};
+use crate::support::{Project, copy_dir, golden, portals, root};
 
 /// The demo catalogue, as the platform was when the seeds were published, with the seeds' pages as the site.
 ///
@@ -11,12 +11,12 @@ use crate::support::{Project, copy_dir, golden, root};
 /// who sets cookies_preferences: `--allow unseen-cookie` says so.
 fn seeds() -> Project {
     let p = Project::empty();
-    let catalogue = std::fs::read_to_string(root().join("catalogue.toml")).unwrap();
+    let catalogue = std::fs::read_to_string(portals().join("catalogue.toml")).unwrap();
     let cut = catalogue
         .find("# ODWB's administrator enabled")
         .expect("the Matomo section is marked");
     p.write("catalogue.toml", &catalogue[..cut]);
-    copy_dir(&root().join("templates"), &p.path("templates"));
+    copy_dir(&portals().join("templates"), &p.path("templates"));
     copy_dir(&root().join("tests/fixtures/seeds/site"), &p.path("site"));
     p
 }

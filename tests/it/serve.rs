@@ -194,7 +194,7 @@ fn next_event(events: &mpsc::Receiver<(String, String)>) -> (String, String) {
 
 #[test]
 fn pages_are_served_with_their_types_and_the_live_script() {
-    let p = Project::demo();
+    let p = Project::portals();
     for file in [
         "logo.svg",
         "photo.png",
@@ -263,7 +263,7 @@ fn pages_are_served_with_their_types_and_the_live_script() {
 
 #[test]
 fn no_path_leaves_the_preview_folder() {
-    let p = Project::demo();
+    let p = Project::portals();
     std::fs::write(p.path("secret.txt"), "[[site]] secret").unwrap();
     let server = Server::start(&p);
     for path in [
@@ -294,7 +294,7 @@ fn no_path_leaves_the_preview_folder() {
 
 #[test]
 fn edits_to_a_page_and_to_the_catalogue_reach_open_pages() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let events = subscribe(&server.address);
     p.edit(
@@ -322,7 +322,7 @@ fn edits_to_a_page_and_to_the_catalogue_reach_open_pages() {
 
 #[test]
 fn a_broken_catalogue_keeps_the_last_good_pages_and_says_where() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let events = subscribe(&server.address);
     let good = p.read("catalogue.toml");
@@ -368,7 +368,7 @@ fn a_broken_catalogue_keeps_the_last_good_pages_and_says_where() {
 
 #[test]
 fn drift_is_shown_on_the_page_it_is_on() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let events = subscribe(&server.address);
     p.edit(
@@ -391,7 +391,7 @@ fn drift_is_shown_on_the_page_it_is_on() {
 
 #[test]
 fn two_hundred_concurrent_connections_are_served() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let address = server.address.clone();
     let clients: Vec<_> = (0..200)
@@ -417,7 +417,7 @@ fn two_hundred_concurrent_connections_are_served() {
 
 #[test]
 fn a_taken_port_is_a_clear_error() {
-    let p = Project::demo();
+    let p = Project::portals();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let output = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
@@ -437,7 +437,7 @@ fn a_taken_port_is_a_clear_error() {
 
 #[test]
 fn build_output_never_carries_the_live_script() {
-    let p = Project::demo();
+    let p = Project::portals();
     assert_eq!(p.run(&["build"]).code, 0);
     for (path, bytes) in p.tree("dist") {
         let text = String::from_utf8_lossy(&bytes);
@@ -450,7 +450,7 @@ fn build_output_never_carries_the_live_script() {
 
 #[test]
 fn an_edited_page_is_rebuilt_alone_and_a_broken_one_keeps_its_last_good_version() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let events = subscribe(&server.address);
     let other = p.path("preview/odwb/cookies.html");
@@ -508,7 +508,7 @@ fn an_edited_page_is_rebuilt_alone_and_a_broken_one_keeps_its_last_good_version(
 #[cfg(unix)]
 #[test]
 fn links_that_leave_the_site_are_not_served() {
-    let p = Project::demo();
+    let p = Project::portals();
     std::fs::write(p.path("secret.txt"), "secret outside the site").unwrap();
     std::os::unix::fs::symlink(p.path("secret.txt"), p.path("site/assets/leak.txt")).unwrap();
     // A folder link with a subfolder: nothing below it is served either.
@@ -532,7 +532,7 @@ fn links_that_leave_the_site_are_not_served() {
 
 #[test]
 fn a_template_edit_rebuilds_and_a_fix_after_bad_input_brings_every_page_up_to_date() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let events = subscribe(&server.address);
     p.edit(
@@ -584,7 +584,7 @@ fn a_template_edit_rebuilds_and_a_fix_after_bad_input_brings_every_page_up_to_da
 
 #[test]
 fn a_client_that_never_finishes_its_request_does_not_keep_ctrl_c_waiting() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let mut half = TcpStream::connect(&server.address).unwrap();
     write!(half, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
@@ -620,7 +620,7 @@ fn request_as(address: &str, host: &str) -> u16 {
 
 #[test]
 fn only_loopback_host_names_are_answered() {
-    let p = Project::demo();
+    let p = Project::portals();
     let server = Server::start(&p);
     let port = server.address.rsplit(':').next().unwrap().to_owned();
     for host in [
@@ -648,7 +648,7 @@ fn only_loopback_host_names_are_answered() {
 fn clients_that_never_finish_their_headers_are_cut_off() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let p = Project::demo();
+    let p = Project::portals();
     let stop = Arc::new(AtomicBool::new(false));
     let options = cookie_ledger::serve::ServeOptions {
         catalogue: p.path("catalogue.toml"),
@@ -702,7 +702,7 @@ fn clients_that_never_finish_their_headers_are_cut_off() {
 
 #[test]
 fn the_default_preview_folder_and_its_lock_go_when_the_preview_stops() {
-    let p = Project::demo();
+    let p = Project::portals();
     let scratch = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
         .args(["serve", "--port", "0"])

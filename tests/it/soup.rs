@@ -8,7 +8,7 @@ use cookie_ledger::page::{self, Context};
 use cookie_ledger::render::Tables;
 use cookie_ledger::scan::services::Services;
 
-use crate::support::root;
+use crate::support::portals;
 
 const FRAGMENTS: &[&str] = &[
     "<div data-cookie-table=\"necessary\">",
@@ -60,7 +60,7 @@ impl Rng {
 
 #[test]
 fn tag_soup_never_panics_and_chunking_never_matters() {
-    let catalogue = Catalogue::load(&root().join("catalogue.toml")).unwrap();
+    let catalogue = Catalogue::load(&portals().join("catalogue.toml")).unwrap();
     let tables = Tables::render(&catalogue).unwrap();
     let services = Services::new(catalogue.services.clone());
     let (mut rewritten, mut bad_pages) = (0, 0);

@@ -12,6 +12,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The frozen copy of the demo's portals that tests read in place (see [`Project::portals`]).
+pub fn portals() -> PathBuf {
+    root().join("tests/fixtures/portals")
+}
+
 /// A throw-away project folder that the binary runs in.
 pub struct Project {
     dir: TempDir,
@@ -39,13 +44,22 @@ impl Project {
         }
     }
 
-    /// A copy of the demo: catalogue.toml, templates/ and site/.
+    /// A copy of the live demo: catalogue.toml, cookie-ledger.toml, templates/ and site/. Only for
+    /// what must hold whatever the demo says; tests of behaviour use [`Project::portals`].
     pub fn demo() -> Project {
         let p = Project::empty();
-        fs::copy(root().join("catalogue.toml"), p.path("catalogue.toml")).unwrap();
+        for file in ["catalogue.toml", "cookie-ledger.toml"] {
+            fs::copy(root().join(file), p.path(file)).unwrap();
+        }
         copy_dir(&root().join("templates"), &p.path("templates"));
         copy_dir(&root().join("site"), &p.path("site"));
         p
+    }
+
+    /// A copy of `tests/fixtures/portals/`: the five portals of the demo, frozen as they were
+    /// when these tests were written (catalogue.toml, templates/ and site/).
+    pub fn portals() -> Project {
+        Project::fixture("portals")
     }
 
     /// A copy of `tests/fixtures/<name>/`.
