@@ -50,10 +50,10 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct ServeArgs {
-    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml].
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
     #[arg(long, value_name = "FILE")]
     catalogue: Option<PathBuf>,
-    /// The folder of pages to preview [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml, else site].
+    /// The folder of pages to preview [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
     #[arg(long, value_name = "DIR")]
     site: Option<PathBuf>,
     /// The port to listen on (0 picks a free one).
@@ -69,11 +69,11 @@ struct ServeArgs {
 
 #[derive(Args, Debug)]
 struct ExportArgs {
-    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml].
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
     #[arg(long, value_name = "FILE")]
     catalogue: Option<PathBuf>,
     /// The folder to write into, created if missing; files of the same name are replaced, others kept
-    /// [default: COOKIE_LEDGER_DECLARATIONS, else `declarations` in cookie-ledger.toml, else declarations].
+    /// [default: COOKIE_LEDGER_DECLARATIONS, else `declarations` in cookie-ledger.toml].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -81,11 +81,11 @@ struct ExportArgs {
 /// What build and check both read, and how they report.
 #[derive(Args, Debug)]
 struct Inputs {
-    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml].
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
     #[arg(long, value_name = "FILE")]
     catalogue: Option<PathBuf>,
     /// The folder of pages to read, such as a Hugo, Jekyll, Zola, Sphinx or MkDocs output folder
-    /// [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml, else site].
+    /// [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
     #[arg(long, value_name = "DIR")]
     site: Option<PathBuf>,
     /// Report format.
@@ -123,7 +123,7 @@ struct BuildArgs {
     #[command(flatten)]
     inputs: Inputs,
     /// The output folder, replaced whole by a clean build; never the site, nor a folder holding the catalogue
-    /// [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml, else dist].
+    /// [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Where a clean build writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
@@ -210,14 +210,14 @@ where
         .and_then(|cwd| Config::discover(&cwd))
     {
         Ok(config) => config,
-        Err(message) => {
-            let _ = writeln!(err, "error: {}", report::terminal_text(&message));
-            return ExitCode::BadInput as i32;
-        }
+        Err(message) => return refuse(err, &message),
     };
     let (mode, mut inputs, out_dir, inventory) = match cli.command {
         Command::Build(args) => {
-            let out_dir = config.path(Key::Out, args.out);
+            let out_dir = match config.path(Key::Out, args.out) {
+                Ok(path) => path,
+                Err(message) => return refuse(err, &message),
+            };
             (Mode::Build, args.inputs, Some(out_dir), args.inventory)
         }
         Command::Check(args) => {
@@ -236,8 +236,13 @@ where
             return print(out, &script);
         }
     };
-    let catalogue = config.path(Key::Catalogue, inputs.catalogue.take());
-    let site = config.path(Key::Site, inputs.site.take());
+    let (catalogue, site) = match (
+        config.path(Key::Catalogue, inputs.catalogue.take()),
+        config.path(Key::Site, inputs.site.take()),
+    ) {
+        (Ok(catalogue), Ok(site)) => (catalogue, site),
+        (Err(message), _) | (_, Err(message)) => return refuse(err, &message),
+    };
     let policy = Policy {
         strict: inputs.strict,
         allow: inputs.allow,
@@ -245,8 +250,7 @@ where
         deny: inputs.deny,
     };
     if let Some(message) = contradiction(&policy) {
-        let _ = writeln!(err, "error: {message}");
-        return ExitCode::BadInput as i32;
+        return refuse(err, &message);
     }
     let command = if mode == Mode::Build {
         "build"
@@ -401,11 +405,21 @@ fn print(out: &mut dyn Write, text: &[u8]) -> i32 {
     }
 }
 
+/// Says why the run cannot start, on standard error, and gives its exit code: bad input.
+fn refuse(err: &mut dyn Write, message: &str) -> i32 {
+    let _ = writeln!(err, "error: {}", report::terminal_text(message));
+    ExitCode::BadInput as i32
+}
+
 fn export(args: &ExportArgs, config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let folder = config.path(Key::Declarations, args.out.clone());
-    let catalogue = match crate::catalogue::Catalogue::load(
-        &config.path(Key::Catalogue, args.catalogue.clone()),
+    let (path, folder) = match (
+        config.path(Key::Catalogue, args.catalogue.clone()),
+        config.path(Key::Declarations, args.out.clone()),
     ) {
+        (Ok(path), Ok(folder)) => (path, folder),
+        (Err(message), _) | (_, Err(message)) => return refuse(err, &message),
+    };
+    let catalogue = match crate::catalogue::Catalogue::load(&path) {
         Ok(c) => c,
         Err(diagnostics) => {
             let outcome = build::Outcome::failed(diagnostics, build::Summary::default());
@@ -431,10 +445,7 @@ fn export(args: &ExportArgs, config: &Config, out: &mut dyn Write, err: &mut dyn
             );
             0
         }
-        Err(message) => {
-            let _ = writeln!(err, "error: {}", report::terminal_text(&message));
-            ExitCode::BadInput as i32
-        }
+        Err(message) => refuse(err, &message),
     }
 }
 
@@ -449,9 +460,16 @@ fn serve(_: ServeArgs, _: &Config, _: &mut dyn Write, err: &mut dyn Write) -> i3
 
 #[cfg(feature = "serve")]
 fn serve(args: ServeArgs, config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (catalogue, site) = match (
+        config.path(Key::Catalogue, args.catalogue),
+        config.path(Key::Site, args.site),
+    ) {
+        (Ok(catalogue), Ok(site)) => (catalogue, site),
+        (Err(message), _) | (_, Err(message)) => return refuse(err, &message),
+    };
     let options = crate::serve::ServeOptions {
-        catalogue: config.path(Key::Catalogue, args.catalogue),
-        site: config.path(Key::Site, args.site),
+        catalogue,
+        site,
         out: args.out,
         host: args.host,
         port: args.port,

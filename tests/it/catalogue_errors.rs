@@ -291,13 +291,13 @@ fn a_missing_catalogue_is_bad_input() {
 #[test]
 fn a_bad_catalogue_never_touches_a_previous_output() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let before = p.tree("dist");
     p.edit(
         "catalogue.toml",
         "duration = \"2 weeks\"",
         "duration = \"fortnightly\"",
     );
-    assert_eq!(p.run(&["build"]).code, 2);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 2);
     assert_eq!(before, p.tree("dist"));
 }

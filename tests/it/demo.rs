@@ -83,7 +83,7 @@ fn the_portals_check_clean_with_nine_tables() {
 #[test]
 fn build_puts_the_seed_wording_into_every_portal_policy_page() {
     let p = Project::portals();
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     for (dir, url) in PORTALS {
         let page = p.read(&format!("dist/{dir}/cookies.html"));
@@ -152,7 +152,7 @@ fn files_without_markers_come_out_byte_for_byte() {
         "site/datastro/logo.png",
         [0x89, b'P', b'N', b'G', 0, 1, 2, 255],
     );
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let site = p.tree("site");
     let dist = p.tree("dist");
     assert_eq!(
@@ -171,7 +171,7 @@ fn files_without_markers_come_out_byte_for_byte() {
 #[test]
 fn building_the_output_again_changes_nothing() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let first = p.tree("dist");
     let run = p.run(&["build", "--site", "dist", "--out", "dist2"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -186,7 +186,7 @@ fn building_the_output_again_changes_nothing() {
 #[test]
 fn a_tampered_table_in_the_output_fails_check_with_a_diff() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     p.edit(
         "dist/odwb/cookies.html",
         "To retrieve data via API calls",
@@ -220,7 +220,7 @@ fn a_tampered_table_in_the_output_fails_check_with_a_diff() {
 fn a_tampered_table_under_a_marker_fails_check() {
     // A site that carries built tables (such as a previous output) must carry the catalogue's.
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     std::fs::remove_dir_all(p.path("site")).unwrap();
     copy_dir(&p.path("dist"), &p.path("site"));
     std::fs::remove_dir_all(p.path("dist")).unwrap();
@@ -246,7 +246,7 @@ fn a_tampered_table_under_a_marker_fails_check() {
 #[test]
 fn a_site_template_that_drops_a_column_fails_and_keeps_the_old_output() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let before = p.tree("dist");
     let template = p.read("templates/eulerhermes-table.html");
     let without_duration: String = template
@@ -255,7 +255,7 @@ fn a_site_template_that_drops_a_column_fails_and_keeps_the_old_output() {
         .map(|l| format!("{l}\n"))
         .collect();
     p.write("templates/eulerhermes-table.html", without_duration);
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let report = run.report();
     assert!(

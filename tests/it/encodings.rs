@@ -17,7 +17,7 @@ fn latin1_page(p: &Project) {
 fn a_latin1_page_gets_latin1_tables_and_passes() {
     let p = Project::portals();
     latin1_page(&p);
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let out = std::fs::read(p.path("dist/odwb/fr/cookies.html")).unwrap();
     let has = |needle: &[u8]| out.windows(needle.len()).any(|w| w == needle);
@@ -47,7 +47,7 @@ fn characters_a_page_encoding_lacks_become_references_and_still_pass() {
         "purpose.fr = \"Récupérer des données via des appels API\"",
         "purpose.fr = \"Récupérer des données via des appels API (Łódź)\"",
     );
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let out = std::fs::read(p.path("dist/odwb/fr/cookies.html")).unwrap();
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&out);
     assert!(
@@ -74,7 +74,7 @@ fn a_utf16_page_is_refused_not_skipped() {
         };
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         p.write("site/odwb/cookies.html", bytes);
-        let run = p.run(&["build"]);
+        let run = p.run(&["build", "--out", "dist"]);
         assert_eq!(run.code, 2, "{}", run.stdout);
         assert!(
             run.stdout.contains(
@@ -111,7 +111,7 @@ fn an_undeclared_page_that_is_not_utf8_is_read_as_browsers_read_it() {
         .replace("  <meta charset=\"utf-8\">\n", "");
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
     p.write("site/odwb/fr/cookies.html", bytes);
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let out = std::fs::read(p.path("dist/odwb/fr/cookies.html")).unwrap();
     assert!(
         std::str::from_utf8(&out).is_err(),

@@ -9,7 +9,7 @@ use crate::support::{Project, root, tree};
 /// `UPDATE_GOLDEN=1` (outside CI) rewrites `expected/`; review the change before committing it.
 fn check_fixture(name: &str) {
     let p = Project::fixture(name);
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 0, "{name}: {}", run.stdout);
     let actual = p.tree("dist");
     let expected_dir = root().join("tests/fixtures").join(name).join("expected");
@@ -54,7 +54,7 @@ fn basic_fixture_builds_exactly_as_expected() {
 #[test]
 fn basic_fixture_output_is_a_fixed_point() {
     let p = Project::fixture("basic");
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let run = p.run(&["build", "--site", "dist", "--out", "again"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(p.tree("dist"), p.tree("again"));

@@ -21,7 +21,7 @@ fn hostile_catalogue_text_is_escaped_in_every_table() {
         "<td>{{ row.purpose }}</td>",
         "<td title=\"{{ row.purpose }}\">{{ row.purpose }}</td>",
     );
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     for page in [
         "dist/datastro/cookies.html",

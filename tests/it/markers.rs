@@ -83,7 +83,7 @@ fn a_clean_site_renders_escaped_text_overrides_and_patterns() {
         ("site/a/cookies.html", page("en", BOTH)),
         ("site/a/fr.html", page("fr", BOTH)),
     ]);
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let a = p.read("dist/a/cookies.html");
     assert!(
@@ -110,7 +110,7 @@ fn a_clean_site_renders_escaped_text_overrides_and_patterns() {
 fn a_marker_may_ask_for_another_language() {
     let body = "<div data-cookie-table=\"necessary\" lang=\"fr\"></div>\n<div data-cookie-table=\"statistics\"></div>";
     let p = project(&[("site/a/cookies.html", page("en", body))]);
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let a = p.read("dist/a/cookies.html");
     assert!(a.contains("<caption>Nécessaires <span") && a.contains("<caption>Statistics <span"));
 }
@@ -119,7 +119,7 @@ fn a_marker_may_ask_for_another_language() {
 fn an_unknown_category_is_bad_input_at_its_place() {
     let body = "<p>x</p>\n  <div data-cookie-table=\"necesary\"></div>";
     let p = project(&[("site/a/cookies.html", page("en", body))]);
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 2);
     assert_eq!(
         first_line(&run),
@@ -159,7 +159,7 @@ fn an_unknown_language_is_bad_input() {
 #[test]
 fn regional_page_languages_find_their_language() {
     let p = project(&[("site/a/cookies.html", page("fr-BE", BOTH))]);
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     assert!(
         p.read("dist/a/cookies.html")
             .contains("<caption>Nécessaires <span")
@@ -328,7 +328,7 @@ fn a_hand_written_table_is_checked_against_the_catalogue() {
             "13 months",
         ),
     )]);
-    assert_eq!(p2.run(&["build"]).code, 0);
+    assert_eq!(p2.run(&["build", "--out", "dist"]).code, 0);
     assert_eq!(
         p2.read("dist/a/cookies.html"),
         p2.read("site/a/cookies.html")
@@ -377,7 +377,7 @@ fn a_marker_without_its_own_end_tag_is_bad_input_and_loses_nothing() {
         ),
     ] {
         let p = project(&[("site/a/cookies.html", page("en", &body))]);
-        let run = p.run(&["build"]);
+        let run = p.run(&["build", "--out", "dist"]);
         assert_eq!(run.code, 2, "{body}\n{}", run.stdout);
         assert_eq!(
             first_line(&run),
@@ -459,7 +459,7 @@ fn a_template_that_renders_a_marker_is_refused() {
         "dir = \"b\"",
         "dir = \"b\"\ntemplate = \"wrap.html\"",
     );
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert_eq!(
         first_line(&run),
@@ -553,7 +553,7 @@ fn a_site_template_sees_party_and_setter() {
         "dir = \"b\"",
         "dir = \"b\"\ntemplate = \"mine.html\"",
     );
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         p.read("dist/b/cookies.html")

@@ -132,9 +132,9 @@ fn colours_only_when_asked_or_on_a_terminal() {
 #[test]
 fn a_clean_build_replaces_the_output_whole() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     p.write("dist/stale.html", "from an older build");
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     assert!(
         !p.path("dist/stale.html").exists(),
         "dist/ is replaced, not merged"
@@ -150,14 +150,14 @@ fn a_clean_build_replaces_the_output_whole() {
 #[test]
 fn drift_keeps_the_previous_output() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let before = p.tree("dist");
     p.edit(
         "site/odwb/cookies.html",
         "</main>",
         "<!-- <div data-cookie-table=\"necessary\"></div> --></main>",
     );
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("error[hidden-marker]"));
     assert_eq!(before, p.tree("dist"));
@@ -339,4 +339,43 @@ fn cookie_ledger_toml_is_found_from_any_folder_below_it() {
         stderr.starts_with("error: ../cookie-ledger.toml:2:1: unknown field `sites`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn no_folder_name_is_assumed_and_a_missing_one_says_how_to_name_it() {
+    let p = Project::portals();
+    std::fs::remove_file(p.path("cookie-ledger.toml")).unwrap();
+    std::fs::create_dir_all(p.path("site/odwb/fr")).unwrap();
+    // The nearest catalogue.toml above is the project's catalogue; the site must be named.
+    let run = p.run_in("site/odwb", &["check"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(
+        run.stderr,
+        "error: no site folder given: pass --site DIR, set COOKIE_LEDGER_SITE, or write `site = \"...\"` in cookie-ledger.toml\n"
+    );
+    let run = p.run_in("site/odwb/fr", &["check", "--site", "../.."], &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // A build must be told where to write; nothing is written meanwhile.
+    let run = p.run(&["build", "--site", "site"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: no output folder given: pass --out DIR, set COOKIE_LEDGER_OUT, or write `out = \"...\"` in cookie-ledger.toml\n"
+    );
+    assert!(!p.path("dist").exists());
+    let run = p.run_in(
+        "",
+        &["build", "--site", "site"],
+        &[("COOKIE_LEDGER_OUT", "public")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(p.path("public/odwb/cookies.html").is_file());
+    // Nor is an export folder.
+    let run = p.run(&["export"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: no folder to export into given: pass --out DIR")
+    );
+    assert!(!p.path("declarations").exists());
 }

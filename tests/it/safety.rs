@@ -102,7 +102,7 @@ fn the_inventory_never_overwrites_what_the_run_reads_or_did_not_write() {
         "dist/inventory.json",
         "notes.json",
     ] {
-        let run = p.run(&["build", "--inventory", inventory]);
+        let run = p.run(&["build", "--out", "dist", "--inventory", inventory]);
         assert_eq!(run.code, 2, "--inventory {inventory}: {}", run.stdout);
         assert!(
             run.stdout.contains("error[unsafe-output]"),
@@ -114,8 +114,16 @@ fn the_inventory_never_overwrites_what_the_run_reads_or_did_not_write() {
     assert_eq!(p.read("notes.json"), "{\"mine\": true}");
     assert!(!p.path("dist").exists(), "a refused run writes nothing");
     // Its own inventory it may replace, build after build.
-    assert_eq!(p.run(&["build", "--inventory", "inventory.json"]).code, 0);
-    assert_eq!(p.run(&["build", "--inventory", "inventory.json"]).code, 0);
+    assert_eq!(
+        p.run(&["build", "--out", "dist", "--inventory", "inventory.json"])
+            .code,
+        0
+    );
+    assert_eq!(
+        p.run(&["build", "--out", "dist", "--inventory", "inventory.json"])
+            .code,
+        0
+    );
     assert!(
         p.read("inventory.json")
             .contains("\"generator\": \"cookie-ledger\"")
@@ -125,7 +133,7 @@ fn the_inventory_never_overwrites_what_the_run_reads_or_did_not_write() {
 #[test]
 fn killed_builds_leave_nothing_behind_and_no_output_is_lost() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let built = p.tree("dist");
     // What a kill can leave: a staging folder, and, between two renames, the output set aside.
     p.write(".dist.staging-4242/odwb/cookies.html", "half written");
@@ -136,7 +144,7 @@ fn killed_builds_leave_nothing_behind_and_no_output_is_lost() {
         "check writes nothing"
     );
     assert!(!p.path("dist").exists());
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     assert_eq!(built, p.tree("dist"));
     let leftovers: Vec<String> = fs::read_dir(p.path("."))
         .unwrap()
@@ -149,13 +157,13 @@ fn killed_builds_leave_nothing_behind_and_no_output_is_lost() {
 #[test]
 fn two_builds_of_one_output_never_run_at_once() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     let lock = fs::File::options()
         .write(true)
         .open(p.path(".dist.cookie-ledger"))
         .unwrap();
     lock.lock().unwrap();
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stdout.contains("another build is writing dist"),
@@ -163,7 +171,7 @@ fn two_builds_of_one_output_never_run_at_once() {
         run.stdout
     );
     lock.unlock().unwrap();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
 }
 
 #[cfg(unix)]
@@ -188,7 +196,11 @@ fn fifos_devices_and_links_that_leave_the_site_are_refused_without_hanging() {
     symlink(p.path("outside"), p.path("site/assets/elsewhere")).unwrap();
     // A link within the site is fine.
     symlink("style.css", p.path("site/assets/same.css")).unwrap();
-    let run = run_within(&p.path("."), &["build"], Duration::from_secs(30));
+    let run = run_within(
+        &p.path("."),
+        &["build", "--out", "dist"],
+        Duration::from_secs(30),
+    );
     assert_eq!(run.code, 2, "{}", run.stdout);
     for expected in [
         "feed.html is a FIFO (named pipe); a site holds only regular files and folders",
@@ -203,7 +215,7 @@ fn fifos_devices_and_links_that_leave_the_site_are_refused_without_hanging() {
     fs::remove_file(p.path("site/datastro/zero.html")).unwrap();
     fs::remove_file(p.path("site/assets/secret.txt")).unwrap();
     fs::remove_file(p.path("site/assets/elsewhere")).unwrap();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     assert_eq!(
         p.read("dist/assets/same.css"),
         p.read("site/assets/style.css")

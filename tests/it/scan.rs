@@ -332,7 +332,7 @@ fn a_catalogue_can_teach_the_tool_a_service() {
 #[test]
 fn a_clean_build_writes_the_inventory_beside_the_output() {
     let p = Project::portals();
-    let run = p.run(&["build"]);
+    let run = p.run(&["build", "--out", "dist"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         !p.path("dist/dist-inventory.json").exists(),
@@ -382,15 +382,27 @@ fn a_clean_build_writes_the_inventory_beside_the_output() {
     );
     // Elsewhere on request; nothing at all when the build fails.
     assert_eq!(
-        p.run(&["build", "--inventory", "reports/cookies.json"])
-            .code,
+        p.run(&[
+            "build",
+            "--out",
+            "dist",
+            "--inventory",
+            "reports/cookies.json"
+        ])
+        .code,
         2,
         "the folder must exist"
     );
     std::fs::create_dir(p.path("reports")).unwrap();
     assert_eq!(
-        p.run(&["build", "--inventory", "reports/cookies.json"])
-            .code,
+        p.run(&[
+            "build",
+            "--out",
+            "dist",
+            "--inventory",
+            "reports/cookies.json"
+        ])
+        .code,
         0
     );
     assert!(p.path("reports/cookies.json").exists());
@@ -400,7 +412,7 @@ fn a_clean_build_writes_the_inventory_beside_the_output() {
         "</main>",
         "<script>document.cookie = 'x=1';</script></main>",
     );
-    assert_eq!(p.run(&["build"]).code, 1);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 1);
     assert!(!p.path("dist-inventory.json").exists());
 }
 

@@ -438,7 +438,7 @@ fn a_taken_port_is_a_clear_error() {
 #[test]
 fn build_output_never_carries_the_live_script() {
     let p = Project::portals();
-    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
     for (path, bytes) in p.tree("dist") {
         let text = String::from_utf8_lossy(&bytes);
         assert!(

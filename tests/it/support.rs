@@ -17,6 +17,9 @@ pub fn portals() -> PathBuf {
     root().join("tests/fixtures/portals")
 }
 
+/// The `cookie-ledger.toml` of every test project: its pages are in `site/`.
+pub const LAYOUT: &str = "# Where this test project keeps its pages.\nsite = \"site\"\n";
+
 /// A throw-away project folder that the binary runs in.
 pub struct Project {
     dir: TempDir,
@@ -37,11 +40,14 @@ impl Run {
 }
 
 impl Project {
-    /// An empty project.
+    /// An empty project whose `cookie-ledger.toml` says its pages are in `site/` (the tool
+    /// assumes no folder name; a build names its output with `--out`).
     pub fn empty() -> Project {
-        Project {
+        let p = Project {
             dir: tempfile::tempdir().expect("temp dir"),
-        }
+        };
+        p.write("cookie-ledger.toml", LAYOUT);
+        p
     }
 
     /// A copy of the live demo: catalogue.toml, cookie-ledger.toml, templates/ and site/. Only for
@@ -62,7 +68,8 @@ impl Project {
         Project::fixture("portals")
     }
 
-    /// A copy of `tests/fixtures/<name>/`.
+    /// A copy of `tests/fixtures/<name>/`, with the fixture's own `cookie-ledger.toml` if it
+    /// has one.
     pub fn fixture(name: &str) -> Project {
         let p = Project::empty();
         copy_dir(&root().join("tests/fixtures").join(name), p.dir.path());
