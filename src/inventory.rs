@@ -4,15 +4,23 @@ use serde_json::{Value, json};
 
 use crate::audit;
 use crate::catalogue::Catalogue;
-use crate::diagnostic::Location;
 use crate::scan::services::Services;
-use crate::scan::{Sighting, Source};
+use crate::scan::{Placed, Source};
 
 /// What one site's pages and files set, gathered during the run.
 #[derive(Clone, Debug, Default)]
 pub struct SiteInventory {
     /// Places (pages, scripts, headers files) and the cookies found there.
-    pub places: Vec<(String, Vec<(Location, Sighting)>)>,
+    pub places: Vec<FileFound>,
+}
+
+/// One file and the cookies found in it.
+#[derive(Clone, Debug)]
+pub struct FileFound {
+    /// The file as reports name it.
+    pub file: String,
+    /// Each cookie it sets, where.
+    pub found: Vec<Placed>,
 }
 
 /// The inventory document.
@@ -24,10 +32,10 @@ pub fn document(catalogue: &Catalogue, services: &Services, sites: &[SiteInvento
             let places: Vec<Value> = inventory
                 .places
                 .iter()
-                .map(|(file, found)| {
+                .map(|FileFound { file, found }| {
                     let cookies: Vec<Value> = found
                         .iter()
-                        .map(|(location, sighting)| {
+                        .map(|Placed { location, sighting }| {
                             let (source, by, always) = match &sighting.source {
                                 Source::Script(api) => ("script", api.as_str().to_owned(), true),
                                 Source::Header => ("header", "Set-Cookie".to_owned(), true),

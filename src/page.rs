@@ -16,7 +16,7 @@ use crate::position::LineIndex;
 use crate::readback::{self, MarkerSeen, Readback};
 use crate::render::Tables;
 use crate::scan::services::{Services, TagKind};
-use crate::scan::{self, Controls, Sighting};
+use crate::scan::{self, Controls, Placed, Sighting};
 use crate::verify::{self, SeenMarker, SeenTable};
 
 /// What a page pass needs that every page shares.
@@ -56,7 +56,7 @@ pub struct PageFacts {
     /// Catalogue cookies that the page's tables list.
     pub covered: Vec<usize>,
     /// Cookies the page sets, where and how.
-    pub sightings: Vec<(Location, Sighting)>,
+    pub sightings: Vec<Placed>,
     /// Scripts of the site the page loads.
     pub scripts: Vec<ScriptLoad>,
     /// What the page's inline code says about the services it loads.
@@ -249,7 +249,10 @@ pub fn process(
     );
     findings.extend(verdict.findings);
 
-    let located = |s: Sighting| (at(to_input(s.offset)), s);
+    let located = |sighting: Sighting| Placed {
+        location: at(to_input(sighting.offset)),
+        sighting,
+    };
     let services = ctx.services;
     let mut controls = Controls::default();
     let mut found: Vec<(Sighting, bool)> = Vec::new();
@@ -311,7 +314,7 @@ pub fn process(
         }
     }
     // Consent mode or a consent manager anywhere on the page holds back what the page loads.
-    let mut sightings: Vec<(Location, Sighting)> = found
+    let mut sightings: Vec<Placed> = found
         .into_iter()
         .map(|(mut s, guarded)| {
             controls.apply(&mut s, guarded);
@@ -328,7 +331,7 @@ pub fn process(
         let evidence = format!("<meta http-equiv=\"Set-Cookie\" content=\"{content}\">");
         sightings.extend(scan::set_cookie(content, *offset, evidence).map(located));
     }
-    sightings.sort_by(|a, b| a.0.cmp(&b.0));
+    sightings.sort_by(|a, b| a.location.cmp(&b.location));
 
     PageResult {
         output: (output != input).then_some(output),

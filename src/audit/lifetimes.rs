@@ -14,7 +14,7 @@ pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) ->
     let mut findings = Vec::new();
     let writes = found.iter().flat_map(|f| {
         std::iter::once((f, &f.location, &f.sighting))
-            .chain(f.others.iter().map(move |(l, s)| (f, l, s)))
+            .chain(f.others.iter().map(move |p| (f, &p.location, &p.sighting)))
     });
     for (f, location, sighting) in writes {
         let (Some(name), lifetime) = (&sighting.name, sighting.lifetime) else {

@@ -15,7 +15,7 @@ use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Location, Place};
 use crate::pattern;
 use crate::scan::services::Services;
-use crate::scan::{Sighting, Source};
+use crate::scan::{Placed, Sighting, Source};
 
 pub use catalogue::catalogue_rules;
 pub use consent::consent;
@@ -52,7 +52,7 @@ pub struct Found {
     /// The sites that it was seen for.
     pub sites: Vec<SiteId>,
     /// Other writes of it that state another lifetime than the first, each checked too.
-    pub others: Vec<(Location, Sighting)>,
+    pub others: Vec<Placed>,
 }
 
 /// A service loaded as the page loads, with no consent manager or setting holding it back.

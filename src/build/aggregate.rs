@@ -10,8 +10,8 @@ use super::{Outcome, Session, SiteCookies, Summary};
 use crate::audit::{self, Found, ServiceLoad};
 use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, ExitCode, Location, Place, Rule};
-use crate::inventory::SiteInventory;
-use crate::scan::{self, Consent, Controls, Lifetime, Sighting, Source};
+use crate::inventory::{FileFound, SiteInventory};
+use crate::scan::{self, Consent, Controls, Lifetime, Placed, Sighting, Source};
 
 /// What one site (or the pages of no site) sets, each cookie once with every place.
 #[derive(Default)]
@@ -61,10 +61,13 @@ impl Bucket {
                 }
                 // Another write of the same cookie may state another lifetime: each is checked.
                 let known = std::iter::once(&f.sighting)
-                    .chain(f.others.iter().map(|(_, s)| s))
+                    .chain(f.others.iter().map(|p| &p.sighting))
                     .any(|s| s.lifetime == sighting.lifetime);
                 if !known {
-                    f.others.push((location.clone(), sighting.clone()));
+                    f.others.push(Placed {
+                        location: location.clone(),
+                        sighting: sighting.clone(),
+                    });
                 }
             }
             None => {
@@ -161,7 +164,7 @@ pub(super) fn aggregate<'r>(
     let mut policy_list = Vec::new();
     let mut unlisted = Vec::new();
     let mut loads: Vec<BTreeMap<&str, Vec<Load>>> = (0..=sites).map(|_| BTreeMap::new()).collect();
-    let mut scripts: Vec<(&str, &[(Location, Sighting)])> = Vec::new();
+    let mut scripts: Vec<(&str, &[Placed])> = Vec::new();
     let mut header_cookies: Vec<(&str, &HeaderCookie)> = Vec::new();
     for r in results {
         summary.files += 1;
@@ -188,14 +191,15 @@ pub(super) fn aggregate<'r>(
                 policy_list.push(r.path.clone());
             }
             if !page.sightings.is_empty() {
-                inventory[site.0]
-                    .places
-                    .push((layout.display(&r.path), page.sightings.clone()));
+                inventory[site.0].places.push(FileFound {
+                    file: layout.display(&r.path),
+                    found: page.sightings.clone(),
+                });
             }
         } else if page.sightings.is_empty() && !catalogue.pages.outside_sites(&r.path) {
             unlisted.push(layout.display(&r.path));
         }
-        for (location, sighting) in &page.sightings {
+        for Placed { location, sighting } in &page.sightings {
             buckets[bucket].add(&r.path, location, sighting, &[]);
         }
         for load in &page.scripts {
@@ -229,19 +233,22 @@ pub(super) fn aggregate<'r>(
         for b in targets {
             let page_loads = loads[b].get(path).map(Vec::as_slice).unwrap_or_default();
             let loaded_by: Vec<Place> = page_loads.iter().map(|l| l.place.clone()).collect();
-            let adjusted: Vec<(Location, Sighting)> = sightings
+            let adjusted: Vec<Placed> = sightings
                 .iter()
-                .map(|(location, sighting)| {
-                    let mut sighting = sighting.clone();
-                    held_by_pages(&mut sighting, page_loads);
-                    (location.clone(), sighting)
+                .map(|placed| {
+                    let mut placed = placed.clone();
+                    held_by_pages(&mut placed.sighting, page_loads);
+                    placed
                 })
                 .collect();
-            for (location, sighting) in &adjusted {
+            for Placed { location, sighting } in &adjusted {
                 buckets[b].add(path, location, sighting, &loaded_by);
             }
             if b < sites && !adjusted.is_empty() {
-                inventory[b].places.push((display.clone(), adjusted));
+                inventory[b].places.push(FileFound {
+                    file: display.clone(),
+                    found: adjusted,
+                });
             }
         }
     }
@@ -253,13 +260,16 @@ pub(super) fn aggregate<'r>(
             .copied()
             .collect();
         if let Some((_, first)) = served.first() {
-            inventory[id.0].places.push((
-                first.location.file.clone(),
-                served
+            inventory[id.0].places.push(FileFound {
+                file: first.location.file.clone(),
+                found: served
                     .iter()
-                    .map(|(_, h)| (h.location.clone(), h.sighting.clone()))
+                    .map(|(_, h)| Placed {
+                        location: h.location.clone(),
+                        sighting: h.sighting.clone(),
+                    })
                     .collect(),
-            ));
+            });
         }
         for (file, h) in served {
             buckets[id.0].add(file, &h.location, &h.sighting, &[]);
@@ -378,7 +388,7 @@ fn group(buckets: &[Bucket]) -> Vec<Found> {
                 if !group
                     .others
                     .iter()
-                    .any(|(_, s)| s.lifetime == other.1.lifetime)
+                    .any(|p| p.sighting.lifetime == other.sighting.lifetime)
                 {
                     group.others.push(other.clone());
                 }

@@ -16,7 +16,7 @@ use crate::fsio::{self, ReadError};
 use crate::guard;
 use crate::page::{self, Context, PageFacts};
 use crate::position::LineIndex;
-use crate::scan::{self, Controls, Sighting};
+use crate::scan::{self, Controls, Placed, Sighting};
 
 /// What one file of the site contributed to a run: its findings, and what the site-wide
 /// reduction needs from it, typed by kind of file.
@@ -45,7 +45,7 @@ pub enum Facts {
     /// A JavaScript file: what it sets, and what its code holds back.
     Script {
         /// Cookies it sets, where and how.
-        sightings: Vec<(Location, Sighting)>,
+        sightings: Vec<Placed>,
         /// What its code says about the services it loads.
         controls: Controls,
     },
@@ -178,7 +178,10 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResul
                     sightings: scan
                         .sightings
                         .into_iter()
-                        .map(|s| (at(s.offset), s))
+                        .map(|sighting| Placed {
+                            location: at(sighting.offset),
+                            sighting,
+                        })
                         .collect(),
                     controls: scan.controls,
                 }

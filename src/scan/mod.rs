@@ -62,6 +62,15 @@ pub struct Sighting {
     pub consent: Consent,
 }
 
+/// A sighting at its place in a file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Placed {
+    /// Where the cookie is set.
+    pub location: crate::diagnostic::Location,
+    /// What sets it, and how.
+    pub sighting: Sighting,
+}
+
 /// One tag with a URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tag {

@@ -57,7 +57,7 @@ fn each_vendor_snippet_yields_exactly_its_cookies() {
             .facts
             .sightings
             .iter()
-            .filter_map(|(_, s)| s.name.clone())
+            .filter_map(|p| p.sighting.name.clone())
             .collect();
         let expected: BTreeSet<String> = service.cookie.iter().map(|c| c.name.clone()).collect();
         assert_eq!(found, expected, "{}", service.id);
@@ -534,7 +534,7 @@ fn found_on(body: &str) -> BTreeSet<String> {
         .facts
         .sightings
         .iter()
-        .filter_map(|(_, s)| s.name.clone())
+        .filter_map(|p| p.sighting.name.clone())
         .collect()
 }
 
