@@ -149,8 +149,8 @@ pub struct Session {
     tables: Tables,
     cookie_db: Option<scan::cookie_db::CookieDb>,
     layout: Layout,
-    /// The site's files in walk order, with what each contributed.
-    files: Vec<(Entry, FileResult)>,
+    /// What each file of the site contributed, in walk order.
+    files: Vec<FileResult>,
     /// Folders of the site, for comparing with an output folder.
     dirs: Vec<String>,
     /// Findings of the walk itself.
@@ -235,7 +235,7 @@ impl Session {
             .filter(|e| !e.is_dir)
             .map(|entry| file::process(&layout, &ctx, entry, fate))
             .collect();
-        let (dirs, files): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.is_dir);
+        let dirs = entries.into_iter().filter(|e| e.is_dir);
         let session = Session {
             options: options.clone(),
             catalogue,
@@ -243,7 +243,7 @@ impl Session {
             tables,
             cookie_db,
             layout,
-            files: files.into_iter().zip(results).collect(),
+            files: results,
             dirs: dirs.into_iter().map(|d| d.rel).collect(),
             walk,
         };
@@ -258,8 +258,7 @@ impl Session {
                 )
             })
             .unwrap_or_default();
-        let (mut outcome, inventory) =
-            aggregate::aggregate(&session, session.files.iter().map(|(_, r)| r), extra);
+        let (mut outcome, inventory) = aggregate::aggregate(&session, &session.files, extra);
         outcome.notes = notes;
         if let Some(output) = output {
             session.publish(output, &mut outcome, &inventory);
@@ -287,7 +286,7 @@ impl Session {
             if rel.is_empty() || path.is_dir() || self.dirs.contains(&rel) {
                 return None;
             }
-            let index = self.files.iter().position(|(e, _)| e.rel == rel);
+            let index = self.files.iter().position(|r| r.path == rel);
             if path.exists() && (path.is_symlink() || !self.layout.inside(path)) {
                 // Links are rare and may lead anywhere: let the full walk decide about them.
                 return None;
@@ -327,15 +326,14 @@ impl Session {
                 .iter()
                 .any(|d| d.rule.class() == Class::BadInput);
             match index {
-                Some(i) => self.files[i] = (entry, result),
+                Some(i) => self.files[i] = result,
                 None => {
-                    self.files.push((entry, result));
-                    self.files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+                    self.files.push(result);
+                    self.files.sort_by(|a, b| a.path.cmp(&b.path));
                 }
             }
         }
-        let (mut outcome, _) =
-            aggregate::aggregate(self, self.files.iter().map(|(_, r)| r), Vec::new());
+        let (mut outcome, _) = aggregate::aggregate(self, &self.files, Vec::new());
         outcome.wrote = wrote;
         Some(outcome)
     }
@@ -344,7 +342,7 @@ impl Session {
     fn known(&self) -> impl Iterator<Item = &str> {
         self.files
             .iter()
-            .map(|(e, _)| e.rel.as_str())
+            .map(|r| r.path.as_str())
             .chain(self.dirs.iter().map(String::as_str))
     }
 

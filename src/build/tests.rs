@@ -44,7 +44,7 @@ fn reduce<'r>(session: &Session, results: impl IntoIterator<Item = &'r FileResul
 /// Serialises every file's result of a check with `options`, reads it back and reduces it again.
 fn round_trip(options: &Options) -> Vec<FileResult> {
     let (session, _) = Session::start(options).unwrap_or_else(|o| panic!("{:#?}", o.diagnostics));
-    let results: Vec<&FileResult> = session.files.iter().map(|(_, r)| r).collect();
+    let results: Vec<&FileResult> = session.files.iter().collect();
     let text = serde_json::to_string(&results).expect("a file result serialises");
     let back: Vec<FileResult> = serde_json::from_str(&text).expect("and reads back");
     assert_eq!(back.len(), results.len());
