@@ -1,12 +1,16 @@
 //! cookie-ledger keeps a website's cookie policy tables true to one catalogue.
 //!
 //! Data flows one way: [`catalogue`] -> [`render`] -> [`inject`] -> [`readback`] -> [`verify`] -> [`report`],
-//! with [`build`] driving the pages through it in parallel.
+//! with [`build`] driving the pages through it in parallel, and `visit` holding what a real
+//! browser stores against the same catalogue (`cookie-ledger audit`).
 
 pub mod audit;
 pub mod build;
 pub mod catalogue;
+pub mod cdp;
 pub mod charset;
+#[cfg(feature = "audit")]
+pub mod chrome;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -29,3 +33,5 @@ pub mod scan;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod verify;
+#[cfg(feature = "audit")]
+pub mod visit;

@@ -97,6 +97,10 @@ const FROZEN_IDS: &[&str] = &[
     "duplicate-row",
     "stale-table",
     "extra-output",
+    "stored-before-consent",
+    "stored-after-refusal",
+    "undeclared-storage",
+    "audit-incomplete",
 ];
 
 #[test]

@@ -82,6 +82,9 @@ fn every_rule_has_a_fixture_that_raises_it_alone() {
             "rule {id} has no fixture in tests/fixtures/rules/{id}/"
         );
         let (p, mut args) = project(id);
+        if args.first().map(String::as_str) == Some("audit") && !crate::support::browser_here(id) {
+            continue;
+        }
         let human = p.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         let mut text = format!("exit {}\n{}", human.code, human.report());
         if !human.stderr.is_empty() {

@@ -169,7 +169,9 @@ pub fn redact(text: &str) -> String {
     text.lines()
         .map(|line| match line.rfind(" in ") {
             Some(i)
-                if (line.starts_with("build: ") || line.starts_with("check: "))
+                if (line.starts_with("build: ")
+                    || line.starts_with("check: ")
+                    || line.starts_with("audit: "))
                     && line.ends_with('s') =>
             {
                 format!("{} in [TIME]", &line[..i])
@@ -198,4 +200,28 @@ pub fn golden(rel: &str, actual: &str) {
             "{rel} differs from the output (UPDATE_GOLDEN=1 rewrites it; review the change):\n{diff}"
         );
     }
+}
+
+/// Whether a browser for `cookie-ledger audit` is here. Without one, a test that needs it fails
+/// with the reason in CI (where `.ci/run` installs Chromium), and elsewhere says it skipped
+/// `what`, on standard error: it never passes silently.
+#[cfg(feature = "audit")]
+pub fn browser_here(what: &str) -> bool {
+    match cookie_ledger::chrome::find(None) {
+        Ok(_) => true,
+        Err(reason) if std::env::var_os("CI").is_some() => {
+            panic!("{what} needs a browser in CI: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("SKIPPED {what}: {reason}");
+            false
+        }
+    }
+}
+
+/// Without the `audit` feature there is no audit to run.
+#[cfg(not(feature = "audit"))]
+pub fn browser_here(what: &str) -> bool {
+    eprintln!("SKIPPED {what}: built without the cargo feature `audit`");
+    false
 }

@@ -1,5 +1,6 @@
 //! Project tasks for cookie-ledger, run as `cargo xtask <command>`; plain Rust, no shell scripts.
 
+mod audit;
 mod bench;
 mod bench_serve;
 mod build;
@@ -17,6 +18,8 @@ cargo xtask <command> [options]
 commands:
   build    render the demo catalogue's tables into site/, verify, write dist/
   check    run every check on the demo and write nothing (for CI)
+  audit    build the demo, then visit dist/ in headless Chromium, offline, in three consent
+           passes, and check what the browser stores [--chrome PATH]
   serve    preview the demo on http://127.0.0.1:4747/, rebuilding as you edit [--port N]
   export   write the demo catalogue's declarations (JSON, cookieconsent) to declarations/
   codegen  write docs/rules/ and README.md's rule table from the rule registry [--check]
@@ -32,6 +35,7 @@ fn main() {
     let code = match args.next().as_deref() {
         Some("build") => build::run(args.collect()),
         Some("check") => check::run(args.collect()),
+        Some("audit") => audit::run(args.collect()),
         Some("codegen") => codegen::run(args.collect()),
         Some("bench") => bench::run(args.collect()),
         Some("bench-serve") => bench_serve::run(args.collect()),
@@ -62,6 +66,14 @@ fn run_tool(command: &str, extra: Vec<String>) -> i32 {
     let paths: &[&str] = match command {
         "export" => &["--catalogue", "catalogue.toml", "--out", "declarations"],
         "serve" => &["--catalogue", "catalogue.toml", "--site", "site"],
+        "audit" => &[
+            "--catalogue",
+            "catalogue.toml",
+            "--site",
+            "dist",
+            "--network",
+            "offline",
+        ],
         // The demo's check compares with dist/ when a build left one there.
         _ => &[
             "--catalogue",

@@ -12,6 +12,10 @@ use crate::config::{Config, Key};
 use crate::diagnostic::{ExitCode, Policy, Rule};
 use crate::report::{self, Format, Style};
 
+mod commands;
+
+use commands::{audit, explain, export, rules, serve};
+
 /// Keep a site's cookie policy tables true to one catalogue.
 #[derive(Parser, Debug)]
 #[command(name = "cookie-ledger", version, after_help = EXIT_CODES)]
@@ -31,6 +35,8 @@ enum Command {
     Check(CheckArgs),
     /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
     Export(ExportArgs),
+    /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
+    Audit(AuditArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
     Serve(ServeArgs),
     /// List the rules with their ids, class, default severity, waivers and what each checks.
@@ -65,6 +71,47 @@ struct ServeArgs {
     /// Where to build the preview (default: a folder in the system's temporary folder).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct AuditArgs {
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
+    #[arg(long, value_name = "FILE")]
+    catalogue: Option<PathBuf>,
+    /// The built site to visit [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml].
+    #[arg(long, value_name = "DIR")]
+    site: Option<PathBuf>,
+    /// The Chromium or Chrome executable [default: COOKIE_LEDGER_CHROME, else chromium, chromium-browser, google-chrome or chrome on PATH].
+    #[arg(long, value_name = "PATH")]
+    chrome: Option<PathBuf>,
+    /// Whether requests to other hosts go out (live) or are refused and listed (offline).
+    #[arg(long, value_enum, default_value_t = NetworkArg::Live)]
+    network: NetworkArg,
+    /// Answer requests to other hosts from files: DIR/<host>/<path>, whatever the query string.
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+    /// A CSS selector of the banner's accept-all button (repeatable; the first found is pressed)
+    /// [default: the demo's banner, then vanilla-cookieconsent's].
+    #[arg(long, value_name = "SELECTOR")]
+    accept: Vec<String>,
+    /// A CSS selector of the banner's refuse button (repeatable) [default: as for --accept].
+    #[arg(long, value_name = "SELECTOR")]
+    refuse: Vec<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour the human report (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Do not report this rule in this run (a drift rule id; repeatable).
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
+    allow: Vec<Rule>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum NetworkArg {
+    Live,
+    Offline,
 }
 
 #[derive(Args, Debug)]
@@ -226,6 +273,7 @@ where
         }
         Command::Export(args) => return export(&args, &config, out, err),
         Command::Serve(args) => return serve(args, &config, out, err),
+        Command::Audit(args) => return audit(args, &config, out, err, terminal),
         Command::Rules => return rules(out),
         Command::Rule { id } => return explain(id, out),
         Command::Completions { shell } => {
@@ -296,22 +344,35 @@ where
         verbose: inputs.verbose,
         quiet: inputs.quiet,
     };
-    let written = report::write(
+    deliver(
         out,
+        err,
         inputs.format,
         style,
         command,
         &outcome,
         started.elapsed(),
     )
-    .and_then(|()| out.flush());
-    if let Err(e) = written {
-        // A reader that stopped reading (`check | head`) is not an error; the exit code still says what was found.
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            let _ = writeln!(err, "error: cannot write the report: {e}");
-            return ExitCode::BadInput as i32;
-        }
-        return outcome.exit as i32;
+}
+
+/// Writes the report of a run and gives its exit code; a reader that stopped reading
+/// (`check | head`) is not an error, the exit code still says what was found.
+fn deliver(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    format: Format,
+    style: Style,
+    command: &str,
+    outcome: &build::Outcome,
+    elapsed: std::time::Duration,
+) -> i32 {
+    let written =
+        report::write(out, format, style, command, outcome, elapsed).and_then(|()| out.flush());
+    if let Err(e) = written
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(err, "error: cannot write the report: {e}");
+        return ExitCode::BadInput as i32;
     }
     if outcome.exit == ExitCode::Drift && std::env::var_os("CI").is_some() {
         let _ = writeln!(
@@ -353,50 +414,6 @@ fn shell_word(path: &Path) -> String {
     }
 }
 
-/// The rule table, aligned: id, class, severity when no flag says otherwise, how to waive it.
-fn rules(out: &mut dyn Write) -> i32 {
-    let rows: Vec<[String; 5]> = Rule::ALL
-        .iter()
-        .map(|&rule| {
-            [
-                rule.id().to_owned(),
-                rule.class().word().to_owned(),
-                rule.level().word().to_owned(),
-                rule.waiver_words(),
-                rule.explanation().to_owned(),
-            ]
-        })
-        .collect();
-    let header = [
-        "rule",
-        "class",
-        "severity",
-        "waivable per",
-        "what it checks",
-    ]
-    .map(String::from);
-    let mut widths = [0; 4];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut table = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        for (width, cell) in widths.iter().zip(row) {
-            table.push_str(&format!("{cell:<width$}  "));
-        }
-        table.push_str(&row[4]);
-        table.push('\n');
-    }
-    print(out, table.as_bytes())
-}
-
-/// The long doc of `rule`, as `cookie-ledger rule ID` prints it.
-fn explain(rule: Rule, out: &mut dyn Write) -> i32 {
-    print(out, rule.page().as_bytes())
-}
-
 /// Writes `text` to `out`; a reader that stopped reading (`| head`) is no error.
 fn print(out: &mut dyn Write, text: &[u8]) -> i32 {
     match out.write_all(text).and_then(|()| out.flush()) {
@@ -409,85 +426,4 @@ fn print(out: &mut dyn Write, text: &[u8]) -> i32 {
 fn refuse(err: &mut dyn Write, message: &str) -> i32 {
     let _ = writeln!(err, "error: {}", report::terminal_text(message));
     ExitCode::BadInput as i32
-}
-
-fn export(args: &ExportArgs, config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (path, folder) = match (
-        config.path(Key::Catalogue, args.catalogue.clone()),
-        config.path(Key::Declarations, args.out.clone()),
-    ) {
-        (Ok(path), Ok(folder)) => (path, folder),
-        (Err(message), _) | (_, Err(message)) => return refuse(err, &message),
-    };
-    let catalogue = match crate::catalogue::Catalogue::load(&path) {
-        Ok(c) => c,
-        Err(diagnostics) => {
-            let outcome = build::Outcome::failed(diagnostics, build::Summary::default());
-            let _ = report::write(
-                out,
-                Format::Human,
-                Style::default(),
-                "export",
-                &outcome,
-                Default::default(),
-            );
-            return outcome.exit as i32;
-        }
-    };
-    let files = crate::export::files(&catalogue);
-    match crate::export::write(&folder, &catalogue, &files) {
-        Ok(()) => {
-            let _ = writeln!(
-                out,
-                "export: wrote {} files to {}",
-                files.len(),
-                report::terminal_text(&folder.display().to_string())
-            );
-            0
-        }
-        Err(message) => refuse(err, &message),
-    }
-}
-
-#[cfg(not(feature = "serve"))]
-fn serve(_: ServeArgs, _: &Config, _: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let _ = writeln!(
-        err,
-        "error: this cookie-ledger was built without the preview (cargo feature `serve`); install it with the default features to use `serve`"
-    );
-    ExitCode::BadInput as i32
-}
-
-#[cfg(feature = "serve")]
-fn serve(args: ServeArgs, config: &Config, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (catalogue, site) = match (
-        config.path(Key::Catalogue, args.catalogue),
-        config.path(Key::Site, args.site),
-    ) {
-        (Ok(catalogue), Ok(site)) => (catalogue, site),
-        (Err(message), _) | (_, Err(message)) => return refuse(err, &message),
-    };
-    let options = crate::serve::ServeOptions {
-        catalogue,
-        site,
-        out: args.out,
-        host: args.host,
-        port: args.port,
-        stop: None,
-        header_timeout: crate::serve::HEADER_TIMEOUT,
-    };
-    let (log, lines) = std::sync::mpsc::channel();
-    let server = std::thread::spawn(move || crate::serve::run(options, log));
-    // The server's threads send their lines here: this thread alone writes, flushing each so pipes see it at once.
-    for line in lines {
-        let _ = match line {
-            crate::serve::Log::Out(text) => {
-                writeln!(out, "{}", report::terminal_text(&text)).and_then(|()| out.flush())
-            }
-            crate::serve::Log::Err(text) => {
-                writeln!(err, "{}", report::terminal_text(&text)).and_then(|()| err.flush())
-            }
-        };
-    }
-    server.join().unwrap_or(ExitCode::BadInput as i32)
 }

@@ -1,0 +1,358 @@
+//! `cookie-ledger audit`: visits the built site in a real headless Chromium, in three passes
+//! (before consent, after refusing, after accepting), and holds what the browser stored
+//! against the catalogue.
+//!
+//! The rooms: `route` (what answers each request: the output folder, fixtures, the network or
+//! a refusal), `browse` (one page in a fresh browser context: what it stores and who stored
+//! it), `judge` (what is stored against what is declared, into findings and notes).
+
+mod browse;
+mod judge;
+pub mod route;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use base64_lite::encode;
+use serde_json::json;
+use walkdir::WalkDir;
+
+use crate::build::{Outcome, Summary};
+use crate::catalogue::{Catalogue, SiteId};
+use crate::cdp::{Event, Outbox};
+use crate::diagnostic::{Diagnostic, Policy, Rule};
+pub use browse::Buttons;
+use route::{Answer, Network, Routes};
+
+/// What an audit reads and how it runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The catalogue file.
+    pub catalogue: PathBuf,
+    /// The built site to visit.
+    pub site: PathBuf,
+    /// The browser; `None` finds one (see [`crate::chrome::find`]).
+    pub chrome: Option<PathBuf>,
+    /// Whether third-party requests may leave the machine.
+    pub network: Network,
+    /// Responses for other hosts: `DIR/<host>/<path>`.
+    pub fixtures: Option<PathBuf>,
+    /// The consent banner's buttons.
+    pub buttons: Buttons,
+    /// What the flags make of each rule.
+    pub policy: Policy,
+}
+
+/// The three passes, each with fresh profiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Pass {
+    /// The page loads; the visitor does nothing.
+    BeforeConsent,
+    /// The visitor refuses everything that needs consent.
+    AfterRefusing,
+    /// The visitor accepts everything.
+    AfterAccepting,
+}
+
+impl Pass {
+    /// Every pass, in order.
+    pub const ALL: [Pass; 3] = [
+        Pass::BeforeConsent,
+        Pass::AfterRefusing,
+        Pass::AfterAccepting,
+    ];
+
+    /// How reports name it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Pass::BeforeConsent => "before consent",
+            Pass::AfterRefusing => "after refusing",
+            Pass::AfterAccepting => "after accepting",
+        }
+    }
+}
+
+/// What kind of storage an item is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A cookie.
+    Cookie,
+    /// A `localStorage` key.
+    LocalStorage,
+    /// A `sessionStorage` key.
+    SessionStorage,
+}
+
+impl Kind {
+    /// How reports name it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Cookie => "cookie",
+            Kind::LocalStorage => "localStorage",
+            Kind::SessionStorage => "sessionStorage",
+        }
+    }
+}
+
+/// One item the browser stored after a visit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stored {
+    /// In which pass.
+    pub pass: Pass,
+    /// Cookie or storage.
+    pub kind: Kind,
+    /// Its name or key.
+    pub name: String,
+    /// The cookie's domain, or the storage's origin.
+    pub domain: String,
+    /// When it expires (seconds since the epoch); `None` for a session cookie or storage.
+    pub expires: Option<f64>,
+    /// Who wrote it, when the audit caught the write.
+    pub setter: Option<browse::Setter>,
+}
+
+/// One page to visit.
+struct Page {
+    /// Its `/`-separated path in the site folder.
+    rel: String,
+    site: SiteId,
+    url: String,
+}
+
+/// What the banner built into the demo and vanilla-cookieconsent use, when nothing else is said.
+pub fn default_buttons() -> Buttons {
+    Buttons {
+        accept: vec![
+            ".consent-banner button:nth-of-type(1)".to_owned(),
+            "#cc-main [data-role=\"all\"]".to_owned(),
+        ],
+        refuse: vec![
+            ".consent-banner button:nth-of-type(2)".to_owned(),
+            "#cc-main [data-role=\"necessary\"]".to_owned(),
+        ],
+    }
+}
+
+/// Runs the audit.
+pub fn run(options: &Options) -> Outcome {
+    let catalogue = match Catalogue::load(&options.catalogue) {
+        Ok(c) => c,
+        Err(errors) => return Outcome::failed(errors, Summary::default()),
+    };
+    let summary = Summary {
+        sites: catalogue.sites.len(),
+        cookies: catalogue.cookies.len(),
+        ..Summary::default()
+    };
+    let fail = |message: String, help: &str| {
+        Outcome::failed(
+            vec![Diagnostic::new(Rule::Io, None, message).with_help(help.to_owned())],
+            summary.clone(),
+        )
+    };
+    if !options.site.is_dir() {
+        return fail(
+            format!("no built site at {}", options.site.display()),
+            "build the site first (cookie-ledger build), and name its output with --site",
+        );
+    }
+    let (pages, outside) = pages(&catalogue, &options.site);
+    let executable = match crate::chrome::find(options.chrome.as_deref()) {
+        Ok(path) => path,
+        Err(message) => {
+            return fail(
+                message,
+                "the audit needs a real browser; `check` runs without one",
+            );
+        }
+    };
+    let routes = Arc::new(Routes::new(
+        &catalogue,
+        &options.site,
+        options.fixtures.as_deref(),
+        options.network,
+    ));
+    let refused: Arc<Mutex<Vec<String>>> = Arc::default();
+    let handler = {
+        let routes = Arc::clone(&routes);
+        let refused = Arc::clone(&refused);
+        Box::new(move |out: &Outbox, event: &Event| {
+            if event.method != "Fetch.requestPaused" {
+                return false;
+            }
+            answer(out, event, &routes, &refused);
+            true
+        })
+    };
+    let browser = match crate::chrome::launch(&executable, handler) {
+        Ok(browser) => browser,
+        Err(message) => {
+            return fail(
+                message,
+                "check that the browser starts: run it with --headless --version",
+            );
+        }
+    };
+    if let Err(e) = browser.cdp.call(
+        None,
+        "Fetch.enable",
+        json!({ "patterns": [{ "urlPattern": "*" }] }),
+    ) {
+        return fail(
+            format!("cannot serve the site to the browser: {e}"),
+            "use a Chromium or Chrome recent enough for the Fetch domain",
+        );
+    }
+    let mut visits = Vec::new();
+    for pass in Pass::ALL {
+        for page in &pages {
+            let visit = browse::visit(&browser.cdp, &page.url, pass, &options.buttons);
+            visits.push((page, visit));
+        }
+    }
+    drop(browser);
+    let refused = refused.lock().map(|r| r.clone()).unwrap_or_default();
+    let mut summary = summary;
+    summary.pages = pages.len();
+    summary.files = pages.len();
+    judge::judge(
+        &catalogue,
+        &options.site,
+        &routes,
+        &visits,
+        &outside,
+        &refused,
+        &options.policy,
+        summary,
+    )
+}
+
+/// The site's pages, each with its site and address; and the pages of no site, which cannot
+/// be visited at any site's address.
+fn pages(catalogue: &Catalogue, root: &Path) -> (Vec<Page>, Vec<String>) {
+    let mut pages = Vec::new();
+    let mut outside = Vec::new();
+    for entry in WalkDir::new(root).sort_by_file_name().into_iter().flatten() {
+        let is_page = entry.file_type().is_file()
+            && entry
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm"));
+        if !is_page {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        match catalogue.site_of(&rel) {
+            Some(site) => {
+                let info = &catalogue.sites[site];
+                let within = if info.dir.is_empty() {
+                    rel.as_str()
+                } else {
+                    rel.strip_prefix(&format!("{}/", info.dir)).unwrap_or(&rel)
+                };
+                let within = within.strip_suffix("index.html").unwrap_or(within);
+                pages.push(Page {
+                    url: format!("{}/{within}", route::origin(&info.url)),
+                    rel,
+                    site,
+                });
+            }
+            None => outside.push(rel),
+        }
+    }
+    (pages, outside)
+}
+
+/// Answers one paused request: a file, a 404, the network, or a refusal.
+fn answer(out: &Outbox, event: &Event, routes: &Routes, refused: &Mutex<Vec<String>>) {
+    let id = event.params["requestId"].clone();
+    let url = event.params["request"]["url"].as_str().unwrap_or_default();
+    let session = event.session.as_deref();
+    match routes.answer(url) {
+        Answer::File(path, kind) => match std::fs::read(&path) {
+            Ok(bytes) => {
+                out.send(
+                    session,
+                    "Fetch.fulfillRequest",
+                    json!({
+                        "requestId": id,
+                        "responseCode": 200,
+                        "responseHeaders": [{ "name": "Content-Type", "value": kind }],
+                        "body": encode(&bytes),
+                    }),
+                );
+            }
+            Err(_) => not_found(out, session, id),
+        },
+        Answer::NotFound => not_found(out, session, id),
+        Answer::Network => {
+            out.send(session, "Fetch.continueRequest", json!({ "requestId": id }));
+        }
+        Answer::Refused => {
+            if let Ok(mut list) = refused.lock()
+                && !list.iter().any(|u| u == url)
+            {
+                list.push(url.to_owned());
+            }
+            out.send(
+                session,
+                "Fetch.failRequest",
+                json!({ "requestId": id, "errorReason": "BlockedByClient" }),
+            );
+        }
+    }
+}
+
+fn not_found(out: &Outbox, session: Option<&str>, id: serde_json::Value) {
+    out.send(
+        session,
+        "Fetch.fulfillRequest",
+        json!({
+            "requestId": id,
+            "responseCode": 404,
+            "responseHeaders": [{ "name": "Content-Type", "value": "text/plain" }],
+            "body": encode(b"not found"),
+        }),
+    );
+}
+
+/// Base64, for `Fetch.fulfillRequest` bodies.
+mod base64_lite {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /// `bytes` in standard base64 with padding.
+    pub fn encode(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                chunk.get(1).copied().unwrap_or(0),
+                chunk.get(2).copied().unwrap_or(0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn encodes_every_tail_length() {
+        assert_eq!(encode(b""), "");
+        assert_eq!(encode(b"f"), "Zg==");
+        assert_eq!(encode(b"fo"), "Zm8=");
+        assert_eq!(encode(b"foo"), "Zm9v");
+        assert_eq!(encode(b"foob"), "Zm9vYg==");
+        assert_eq!(encode(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+}

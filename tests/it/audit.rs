@@ -1,0 +1,132 @@
+//! `cookie-ledger audit` in a real headless Chromium: what a tag manager loads at run time,
+//! consent passes, setters with their line, and an offline run that lets nothing out.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use crate::support::{Project, browser_here};
+
+/// The findings of a JSON report, as (rule, file, line) triples.
+fn findings(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
+    if !browser_here("the tag manager audit") {
+        return;
+    }
+    let p = Project::fixture("audit");
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--fixtures",
+        "fixtures",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let gtag = "https://www.googletagmanager.com/gtag/js?id=G-TEST".to_owned();
+    assert_eq!(
+        findings(&report),
+        [
+            ("stored-before-consent".to_owned(), gtag.clone(), 4),
+            ("stored-after-refusal".to_owned(), gtag, 4),
+            (
+                "undeclared-cookie".to_owned(),
+                "site/shop/index.html".to_owned(),
+                20
+            ),
+        ]
+    );
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["evidence"], "_ga=GA1.1.123.456; max-age=63072000; path=/");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("site/shop/index.html before consent")
+    );
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("before consent site/shop/index.html: ")
+                && n.contains(
+                    "cookie `cart` (shop.example, 7 days) by site/shop/index.html:19:19"
+                )),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"refused (offline): https://pixel.tracker.example/p.gif"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn offline_lets_no_request_leave_and_lists_each_one_it_refused() {
+    if !browser_here("the offline audit") {
+        return;
+    }
+    // A server on loopback stands for the internet: offline, nothing may reach it.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let p = Project::fixture("rules/base");
+    p.write(
+        "site/a/index.html",
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><body><div class=\"consent-banner\"><button>Yes</button><button>No</button></div>\
+             <img src=\"http://127.0.0.1:{port}/beacon.gif\"><script src=\"http://127.0.0.1:{port}/tag.js\"></script></body></html>"
+        ),
+    );
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "note: refused (offline): http://127.0.0.1:{port}/beacon.gif, http://127.0.0.1:{port}/tag.js"
+        )) || run.stdout.contains(&format!(
+            "note: refused (offline): http://127.0.0.1:{port}/tag.js, http://127.0.0.1:{port}/beacon.gif"
+        )),
+        "{}",
+        run.stdout
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        listener.accept().is_err(),
+        "a request reached the network in an offline audit"
+    );
+}
+
+#[test]
+fn a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one() {
+    let p = Project::fixture("rules/base");
+    let run = p.run(&["audit", "--site", "site", "--chrome", "no/such/chrome"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("error[io]: no browser at no/such/chrome: pass --chrome with the path of a Chromium or Chrome executable"),
+        "{}",
+        run.stdout
+    );
+}
