@@ -96,7 +96,7 @@ pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) ->
 }
 
 /// Why `declared` misstates `lifetime`, if it does.
-fn mismatch(declared: &Duration, lifetime: Lifetime) -> Option<&'static str> {
+pub fn mismatch(declared: &Duration, lifetime: Lifetime) -> Option<&'static str> {
     match (declared, lifetime) {
         (Duration::Session, Lifetime::Session) => None,
         (Duration::Session, Lifetime::Seconds(_)) => Some("a session, but the cookie outlives it"),

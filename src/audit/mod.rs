@@ -20,7 +20,7 @@ use crate::scan::{Placed, Sighting, Source};
 pub use catalogue::catalogue_rules;
 pub use consent::consent;
 pub use found::{dynamic, listed, outside, undeclared, unseen};
-pub use lifetimes::durations;
+pub use lifetimes::{durations, mismatch};
 
 /// Whether a declared name or pattern and a found one can be the same cookie: equal, or one an instance of the
 /// other (`_ga_*` declared and `_ga_ABC` found, or `_ga_ABC` declared and the service's `_ga_*` found).

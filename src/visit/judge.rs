@@ -9,8 +9,9 @@ use super::browse::{Setter, Visit};
 use super::route::{Answer, Routes};
 use super::{Kind, Page, Pass};
 use crate::build::{Outcome, Summary};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Party, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Policy, Rule};
+use crate::scan::Lifetime;
 
 /// Turns the visits into the run's outcome.
 #[allow(clippy::too_many_arguments)]
@@ -49,6 +50,8 @@ pub(super) fn judge(
     };
     let mut findings = Vec::new();
     let mut reported = HashSet::new();
+    // The declared cookies some pass stored, by site.
+    let mut seen = HashSet::new();
     let mut notes = Vec::new();
     for (page, visit) in visits {
         let site = &catalogue.sites[page.site];
@@ -108,6 +111,12 @@ pub(super) fn judge(
             };
             let cookie = &catalogue.cookies[c];
             let category = &catalogue.categories[cookie.category];
+            seen.insert((page.site, c));
+            for d in declaration_checks(catalogue, page, c, stored, &location, &what) {
+                if reported.insert((d.rule, page.site, stored.name.clone())) {
+                    findings.push(d);
+                }
+            }
             let rule = match stored.pass {
                 Pass::BeforeConsent => Rule::StoredBeforeConsent,
                 Pass::AfterRefusing => Rule::StoredAfterRefusal,
@@ -188,6 +197,39 @@ pub(super) fn judge(
         }
         notes.extend(lines);
     }
+    // Declared cookies no pass stored: evidence the audit could not add, said once per site.
+    let visited: Vec<SiteId> = {
+        let mut sites: Vec<SiteId> = visits.iter().map(|(p, _)| p.site).collect();
+        sites.dedup();
+        sites
+    };
+    for site in visited {
+        let missing: Vec<String> = catalogue
+            .cookies
+            .iter()
+            .enumerate()
+            .filter(|(c, cookie)| cookie.sites.contains(&site) && !seen.contains(&(site, *c)))
+            .map(|(_, cookie)| {
+                let expected = if catalogue.categories[cookie.category].consent {
+                    Pass::AfterAccepting
+                } else {
+                    Pass::BeforeConsent
+                };
+                format!(
+                    "`{}` (expected {})",
+                    cookie.names.join(", "),
+                    expected.word()
+                )
+            })
+            .collect();
+        if !missing.is_empty() {
+            notes.push(format!(
+                "declared for site `{}` but stored in no pass: {}",
+                catalogue.sites[site].id,
+                missing.join(", ")
+            ));
+        }
+    }
     if !outside.is_empty() {
         notes.push(format!(
             "not visited, as they belong to no site: {}",
@@ -223,11 +265,107 @@ fn lifetime(expires: Option<f64>) -> String {
     match expires {
         None => ", session".to_owned(),
         Some(at) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64());
-            let days = ((at - now) / 86_400.0).round().max(0.0);
+            let days = ((at - now()) / 86_400.0).round().max(0.0);
             format!(", {days} days")
         }
     }
+}
+
+/// A stored cookie against its declaration: the lifetime its writer asked for (not the stored
+/// expiry, which Chromium caps at 400 days), and the domain it was stored for.
+fn declaration_checks(
+    catalogue: &Catalogue,
+    page: &Page,
+    c: usize,
+    stored: &super::Stored,
+    location: &Location,
+    what: &str,
+) -> Vec<Diagnostic> {
+    let cookie = &catalogue.cookies[c];
+    let site = &catalogue.sites[page.site];
+    let mut findings = Vec::new();
+    let asked = stored.setter.as_ref().and_then(|s| {
+        let text = s.text.strip_prefix("Set-Cookie: ").unwrap_or(&s.text);
+        crate::scan::lifetime::of_set_cookie(text)
+    });
+    let lifetime = asked.or_else(|| match stored.expires {
+        None => Some(Lifetime::Session),
+        // Beyond the cap the stored expiry says nothing of what was asked.
+        Some(at) => {
+            let left = at - now();
+            (left < 399.0 * 86_400.0).then_some(Lifetime::Seconds(left.max(0.0)))
+        }
+    });
+    let duration = cookie
+        .overrides
+        .get(&page.site)
+        .and_then(|o| o.duration)
+        .unwrap_or(cookie.duration);
+    if let Some(lifetime) = lifetime
+        && !cookie.allow.contains_key(&Rule::DurationMismatch)
+        && let Some(problem) = crate::audit::mismatch(&duration, lifetime)
+    {
+        let english = crate::labels::words("en").expect("built in");
+        let asked_for = match lifetime {
+            Lifetime::Session => "a session cookie".to_owned(),
+            other => other.catalogue_text().unwrap_or_default(),
+        };
+        findings.push(
+            Diagnostic::new(
+                Rule::DurationMismatch,
+                Some(location.clone()),
+                format!(
+                    "a real browser stores {what}, asked for as {asked_for}, and site `{}` declares it to last {}: the declaration is {problem}",
+                    site.id,
+                    duration.render(english).to_lowercase()
+                ),
+            )
+            .with_help(format!(
+                "declare the lifetime the writer asks for at {}, or make the writer match the policy",
+                cookie.location
+            )),
+        );
+    }
+    if stored.kind == Kind::Cookie && !cookie.allow.contains_key(&Rule::PartyMismatch) {
+        let host = super::route::origin(&site.url);
+        let host = host
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let domain = stored.domain.trim_start_matches('.').to_ascii_lowercase();
+        // Without the public suffix list: the site's host, a parent of it or a child of it is the site's own.
+        let first = host == domain
+            || host.ends_with(&format!(".{domain}"))
+            || domain.ends_with(&format!(".{host}"));
+        let party = if first { Party::First } else { Party::Third };
+        if party != cookie.party {
+            findings.push(
+                Diagnostic::new(
+                    Rule::PartyMismatch,
+                    Some(location.clone()),
+                    format!(
+                        "a real browser stores {what} for `{domain}` on {}, a {}-party cookie there, and site `{}` declares it {}-party",
+                        site.url,
+                        party.id(),
+                        site.id,
+                        cookie.party.id()
+                    ),
+                )
+                .with_help(format!(
+                    "declare `party = \"{}\"` at {}",
+                    party.id(),
+                    cookie.location
+                )),
+            );
+        }
+    }
+    findings
+}
+
+/// Seconds since the epoch.
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }

@@ -52,7 +52,17 @@ fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
                 "site/shop/index.html".to_owned(),
                 20
             ),
+            (
+                "duration-mismatch".to_owned(),
+                "site/shop/index.html".to_owned(),
+                21
+            ),
         ]
+    );
+    let shorter = &report["diagnostics"][3]["message"];
+    assert!(
+        shorter.as_str().unwrap().contains("asked for as 1 day, and site `shop` declares it to last 30 days: the declaration is more than twice as long"),
+        "{shorter}"
     );
     let d = &report["diagnostics"][0];
     assert_eq!(d["evidence"], "_ga=GA1.1.123.456; max-age=63072000; path=/");
