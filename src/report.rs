@@ -252,6 +252,8 @@ struct JsonReport<'a> {
     diagnostics: &'a [Diagnostic],
     found: &'a [crate::build::SiteCookies],
     notes: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    stored: &'a [crate::build::StoredItem],
 }
 
 fn json(
@@ -272,6 +274,7 @@ fn json(
         diagnostics: &outcome.diagnostics,
         found: &outcome.found,
         notes: &outcome.notes,
+        stored: &outcome.stored,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -91,6 +91,30 @@ pub struct SiteCookies {
     pub cookies: Vec<crate::audit::CookieSeen>,
 }
 
+/// One item a real browser stored during `cookie-ledger audit`, as the JSON report carries it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredItem {
+    /// The pass: `before consent`, `after refusing` or `after accepting`.
+    pub pass: &'static str,
+    /// The page visited, as reports name files.
+    pub page: String,
+    /// `cookie`, `localStorage` or `sessionStorage`.
+    pub kind: &'static str,
+    /// The cookie's name or the storage key.
+    pub name: String,
+    /// The cookie's domain, or the storage's origin.
+    pub domain: String,
+    /// When the cookie expires, in seconds since the epoch; absent for a session cookie and storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<f64>,
+    /// Where the write is: a file of the output (or a URL) with its line and column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<crate::diagnostic::Location>,
+    /// What was written: the `document.cookie` text or the `Set-Cookie` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
+}
+
 /// The result of a run.
 #[derive(Debug)]
 pub struct Outcome {
@@ -108,6 +132,8 @@ pub struct Outcome {
     pub policy_pages: Vec<String>,
     /// What the run looked at beyond the site, said once: the output folder it compared with, or that there was none.
     pub notes: Vec<String>,
+    /// For an audit, everything the browser stored, by pass and page.
+    pub stored: Vec<StoredItem>,
 }
 
 impl Outcome {
@@ -124,6 +150,7 @@ impl Outcome {
             found: Vec::new(),
             policy_pages: Vec::new(),
             notes: Vec::new(),
+            stored: Vec::new(),
         }
     }
 }

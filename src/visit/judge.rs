@@ -8,7 +8,7 @@ use std::path::Path;
 use super::browse::{Setter, Visit};
 use super::route::{Answer, Routes};
 use super::{Kind, Page, Pass};
-use crate::build::{Outcome, Summary};
+use crate::build::{Outcome, StoredItem, Summary};
 use crate::catalogue::{Catalogue, Party, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Policy, Rule};
 use crate::scan::Lifetime;
@@ -239,9 +239,29 @@ pub(super) fn judge(
     if !refused.is_empty() {
         notes.push(format!("refused (offline): {}", refused.join(", ")));
     }
+    let stored = visits
+        .iter()
+        .flat_map(|(page, visit)| {
+            visit.stored.iter().map(|s| StoredItem {
+                pass: s.pass.word(),
+                page: shown(&page.rel),
+                kind: s.kind.word(),
+                name: s.name.clone(),
+                domain: s.domain.clone(),
+                expires: s.expires,
+                set_at: s
+                    .setter
+                    .as_ref()
+                    .filter(|setter| !setter.url.is_empty())
+                    .map(|setter| setter_location(page, Some(setter))),
+                written: s.setter.as_ref().map(|setter| setter.text.clone()),
+            })
+        })
+        .collect();
     policy.apply(&mut findings);
     let mut outcome = Outcome::failed(findings, summary);
     outcome.notes = notes;
+    outcome.stored = stored;
     outcome
 }
 

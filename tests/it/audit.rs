@@ -64,6 +64,18 @@ fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
         shorter.as_str().unwrap().contains("asked for as 1 day, and site `shop` declares it to last 30 days: the declaration is more than twice as long"),
         "{shorter}"
     );
+    // Everything stored, per pass: four cookies, three passes.
+    let stored = report["stored"].as_array().unwrap();
+    assert_eq!(stored.len(), 12, "{stored:?}");
+    let cart = stored
+        .iter()
+        .find(|s| s["pass"] == "after refusing" && s["name"] == "cart")
+        .unwrap();
+    assert_eq!(cart["kind"], "cookie");
+    assert_eq!(cart["domain"], "shop.example");
+    assert_eq!(cart["set_at"]["file"], "site/shop/index.html");
+    assert_eq!(cart["set_at"]["line"], 19);
+    assert_eq!(cart["written"], "cart=3; max-age=604800; path=/");
     let d = &report["diagnostics"][0];
     assert_eq!(d["evidence"], "_ga=GA1.1.123.456; max-age=63072000; path=/");
     assert!(
