@@ -69,8 +69,20 @@ pub struct Catalogue {
     pub pages: Pages,
     /// Rules waived for some files.
     pub allow: Vec<FileAllow>,
+    /// `[consent]`: the banner's buttons, for the audit.
+    pub consent: ConsentButtons,
     /// Every file the catalogue was read from: itself and its templates.
     pub inputs: Vec<std::path::PathBuf>,
+}
+
+/// `[consent]`: CSS selectors of the consent banner's buttons; empty when the catalogue says
+/// nothing (the audit then tries its built-in ones).
+#[derive(Debug, Default)]
+pub struct ConsentButtons {
+    /// Selectors of the accept-all button.
+    pub accept: Vec<String>,
+    /// Selectors of the refuse button.
+    pub refuse: Vec<String>,
 }
 
 /// `[pages]`: path globs relative to the site folder.

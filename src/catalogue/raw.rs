@@ -35,6 +35,24 @@ pub struct RawCatalogue {
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<RawAllow>"))]
     pub allow: Vec<Spanned<RawAllow>>,
+    /// `[consent]`: how the audit presses the banner's buttons.
+    #[serde(default)]
+    pub consent: RawConsent,
+}
+
+/// `[consent]`: CSS selectors of the consent banner's buttons, for `cookie-ledger audit`.
+#[derive(Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawConsent {
+    /// Selectors of the accept-all button; the first one found on a page is pressed.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
+    pub accept: Vec<Spanned<String>>,
+    /// Selectors of the refuse button; the first one found on a page is pressed.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
+    pub refuse: Vec<Spanned<String>>,
 }
 
 /// `[pages]`: path globs relative to the site folder.

@@ -135,7 +135,6 @@ pub(super) fn audit(
             );
         }
     };
-    let defaults = crate::visit::default_buttons();
     let options = crate::visit::Options {
         catalogue,
         site,
@@ -146,16 +145,8 @@ pub(super) fn audit(
         },
         fixtures: args.fixtures,
         buttons: crate::visit::Buttons {
-            accept: if args.accept.is_empty() {
-                defaults.accept
-            } else {
-                args.accept
-            },
-            refuse: if args.refuse.is_empty() {
-                defaults.refuse
-            } else {
-                args.refuse
-            },
+            accept: args.accept,
+            refuse: args.refuse,
         },
         policy: Policy {
             allow: args.allow,

@@ -91,10 +91,12 @@ struct AuditArgs {
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
     /// A CSS selector of the banner's accept-all button (repeatable; the first found is pressed)
-    /// [default: the demo's banner, then vanilla-cookieconsent's].
+    /// [default: `accept` in the catalogue's [consent], else the demo's banner, then
+    /// vanilla-cookieconsent's].
     #[arg(long, value_name = "SELECTOR")]
     accept: Vec<String>,
-    /// A CSS selector of the banner's refuse button (repeatable) [default: as for --accept].
+    /// A CSS selector of the banner's refuse button (repeatable) [default: `refuse` in the
+    /// catalogue's [consent], else as for --accept].
     #[arg(long, value_name = "SELECTOR")]
     refuse: Vec<String>,
     /// Report format.

@@ -158,7 +158,7 @@ pub(super) fn judge(
                         visit.pass.word()
                     ),
                 )
-                .with_help("give the audit the banner's buttons with --accept and --refuse (CSS selectors)"),
+                .with_help("name the banner's buttons (CSS selectors) in the catalogue's `[consent]` table, `accept = [\"...\"]` and `refuse = [\"...\"]`, or with --accept and --refuse"),
             );
         }
     }

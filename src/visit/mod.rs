@@ -37,7 +37,8 @@ pub struct Options {
     pub network: Network,
     /// Responses for other hosts: `DIR/<host>/<path>`.
     pub fixtures: Option<PathBuf>,
-    /// The consent banner's buttons.
+    /// The consent banner's buttons from the command line; an empty list falls back to the
+    /// catalogue's `[consent]`, then to [`default_buttons`].
     pub buttons: Buttons,
     /// What the flags make of each rule.
     pub policy: Policy,
@@ -157,6 +158,28 @@ pub fn run(options: &Options) -> Outcome {
         );
     }
     let (pages, outside) = pages(&catalogue, &options.site);
+    let defaults = default_buttons();
+    let pick = |flags: &[String], declared: &[String], built_in: Vec<String>| {
+        if !flags.is_empty() {
+            flags.to_vec()
+        } else if !declared.is_empty() {
+            declared.to_vec()
+        } else {
+            built_in
+        }
+    };
+    let buttons = Buttons {
+        accept: pick(
+            &options.buttons.accept,
+            &catalogue.consent.accept,
+            defaults.accept,
+        ),
+        refuse: pick(
+            &options.buttons.refuse,
+            &catalogue.consent.refuse,
+            defaults.refuse,
+        ),
+    };
     let executable = match crate::chrome::find(options.chrome.as_deref()) {
         Ok(path) => path,
         Err(message) => {
@@ -206,7 +229,7 @@ pub fn run(options: &Options) -> Outcome {
     let mut visits = Vec::new();
     for pass in Pass::ALL {
         for page in &pages {
-            let visit = browse::visit(&browser.cdp, &page.url, pass, &options.buttons);
+            let visit = browse::visit(&browser.cdp, &page.url, pass, &buttons);
             visits.push((page, visit));
         }
     }

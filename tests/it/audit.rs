@@ -152,3 +152,54 @@ fn a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one() {
         run.stdout
     );
 }
+
+#[test]
+fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input() {
+    if !browser_here("the [consent] audit") {
+        return;
+    }
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    p.write(
+        "site/a/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><div id=\"consent\"><button class=\"ok\">OK</button><button class=\"no\">No</button></div>\
+         <script>for (const [c, v] of [[\"ok\", \"yes\"], [\"no\", \"no\"]]) document.querySelector(\".\" + c).onclick = () => { document.cookie = \"theme=\" + v + \"; max-age=31536000\"; };</script></body></html>",
+    );
+    // Without [consent], neither button is found: the audit says it could not do its job.
+    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("error[audit-incomplete]"),
+        "{}",
+        run.stdout
+    );
+    let catalogue = p.read("catalogue.toml");
+    p.write(
+        "catalogue.toml",
+        format!(
+            "{catalogue}\n[consent]\naccept = [\"#consent .ok\"]\nrefuse = [\"#consent .no\"]\n"
+        ),
+    );
+    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("note: after refusing site/a/index.html: cookie `theme` (a.example, 365 days) by site/a/index.html:1:"),
+        "{}",
+        run.stdout
+    );
+    let lines = catalogue.lines().count();
+    p.write(
+        "catalogue.toml",
+        format!("{catalogue}\n[consent]\naccept = [\" \"]\n"),
+    );
+    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "catalogue.toml:{}:11: error[catalogue-invalid]: `consent.accept` holds an empty selector",
+            lines + 3
+        )),
+        "{}",
+        run.stdout
+    );
+}

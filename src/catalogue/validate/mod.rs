@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::raw::{RawCatalogue, RawText};
 use super::service::Service;
-use super::{Catalogue, Category, Duration, Pages, Texts};
+use super::{Catalogue, Category, ConsentButtons, Duration, Pages, Texts};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::position::LineIndex;
 
@@ -222,6 +222,25 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
         ),
     };
     let allow = file_allows(&mut checker, &raw.allow);
+    let mut selectors = |list: &[toml::Spanned<String>], key: &str| -> Vec<String> {
+        list.iter()
+            .map(|selector| {
+                if selector.get_ref().trim().is_empty() {
+                    checker.error(
+                        selector.span(),
+                        format!("`consent.{key}` holds an empty selector"),
+                        "write a CSS selector of the button, such as \"#banner .accept\"",
+                    );
+                }
+                checker.characters(selector, &format!("`consent.{key}`"));
+                selector.get_ref().trim().to_owned()
+            })
+            .collect()
+    };
+    let consent = ConsentButtons {
+        accept: selectors(&raw.consent.accept, "accept"),
+        refuse: selectors(&raw.consent.refuse, "refuse"),
+    };
     let services: Vec<Service> = raw
         .service
         .into_iter()
@@ -240,6 +259,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
             services,
             pages,
             allow,
+            consent,
             inputs,
         })
     } else {
