@@ -138,7 +138,7 @@ rules! {
     ExtraOutput = "extra-output", Drift, Error, [], "the output folder holds a file the site no longer has";
     StoredBeforeConsent = "stored-before-consent", Drift, Error, [Cookie], "a real browser stores a cookie whose category needs consent before the visitor chose";
     StoredAfterRefusal = "stored-after-refusal", Drift, Error, [Cookie], "a real browser stores a cookie whose category needs consent after the visitor refused";
-    UndeclaredStorage = "undeclared-storage", Drift, Warning, [], "a real browser stores a localStorage or sessionStorage item, which the catalogue cannot declare yet";
+    UndeclaredStorage = "undeclared-storage", Drift, Warning, [], "a real browser stores a localStorage or sessionStorage key, an IndexedDB database or a Cache Storage cache, which the catalogue cannot declare yet";
     AuditIncomplete = "audit-incomplete", BadInput, Error, [], "the audit could not visit a page or press a consent button, so it cannot vouch for what that page stores";
 }
 

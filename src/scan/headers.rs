@@ -44,6 +44,13 @@ pub fn set_cookies(text: &str) -> Vec<SetCookie> {
     found
 }
 
+/// Whether a `_headers` rule for `path` applies to a request for `request_path` (from the
+/// folder the file sits in) on `host`.
+pub fn applies_to_request(path: &str, request_path: &str, host: &str) -> bool {
+    same_host(path, &format!("https://{host}"))
+        && crate::pattern::matches(&pattern(path), request_path)
+}
+
 /// A rule's path as a pattern of `/`-separated segments: a full URL loses its scheme and host,
 /// and a placeholder segment (`:site`) matches any one segment, as the hosts read them.
 fn pattern(path: &str) -> String {

@@ -129,16 +129,11 @@ fn in_context(
         .unwrap_or_default()
         .to_owned();
     let s = Some(session.as_str());
-    for method in ["Page.enable", "Runtime.enable", "Network.enable"] {
-        cdp.call(s, method, json!({}))?;
-    }
-    cdp.call(s, "Runtime.addBinding", json!({ "name": BINDING }))?;
-    cdp.call(
-        s,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": WRAPPER }),
-    )?;
-    let mut seen = Seen::default();
+    instrument(cdp, &session)?;
+    let mut seen = Seen {
+        sessions: vec![session.clone()],
+        ..Seen::default()
+    };
     cdp.call(s, "Page.navigate", json!({ "url": url }))?;
     let loaded = seen.until(cdp, &session, LOAD_TIMEOUT, |e| {
         e.method == "Page.loadEventFired"
@@ -191,6 +186,43 @@ fn in_context(
         && let Ok(keys) = serde_json::from_str::<Value>(text)
     {
         let origin = keys["origin"].as_str().unwrap_or_default();
+        // Databases and caches by name; a browser without these domains answers nothing.
+        let databases = cdp
+            .call(
+                s,
+                "IndexedDB.requestDatabaseNames",
+                json!({ "securityOrigin": origin }),
+            )
+            .unwrap_or_default();
+        let caches = cdp
+            .call(
+                s,
+                "CacheStorage.requestCacheNames",
+                json!({ "securityOrigin": origin }),
+            )
+            .unwrap_or_default();
+        let named = databases["databaseNames"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|n| (Kind::IndexedDb, n.as_str()))
+            .chain(
+                caches["caches"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| (Kind::CacheStorage, c["cacheName"].as_str())),
+            );
+        for (kind, name) in named {
+            visit.stored.push(Stored {
+                pass,
+                kind,
+                name: name.unwrap_or_default().to_owned(),
+                domain: origin.to_owned(),
+                expires: None,
+                setter: None,
+            });
+        }
         for (field, kind) in [
             ("local", Kind::LocalStorage),
             ("session", Kind::SessionStorage),
@@ -211,6 +243,27 @@ fn in_context(
         .stored
         .sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
     Ok(visit)
+}
+
+/// Makes a target report its cookie writes, its responses, and the frames it opens in other
+/// processes (cross-site iframes), each of which is instrumented the same way before it runs.
+fn instrument(cdp: &Cdp, session: &str) -> Result<(), CdpError> {
+    let s = Some(session);
+    for method in ["Page.enable", "Runtime.enable", "Network.enable"] {
+        cdp.call(s, method, json!({}))?;
+    }
+    cdp.call(s, "Runtime.addBinding", json!({ "name": BINDING }))?;
+    cdp.call(
+        s,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": WRAPPER }),
+    )?;
+    cdp.call(
+        s,
+        "Target.setAutoAttach",
+        json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true }),
+    )?;
+    Ok(())
 }
 
 /// Clicks the first element one of `selectors` finds, as a person would (a trusted click at
@@ -247,6 +300,8 @@ fn click(cdp: &Cdp, session: Option<&str>, selectors: &[String]) -> Result<bool,
 /// What the events of one page said about who wrote which cookie.
 #[derive(Default)]
 struct Seen {
+    /// The page's session and those of the frames it opened.
+    sessions: Vec<String>,
     /// The first write of each cookie name.
     writes: HashMap<String, Setter>,
     /// Request URLs by request id, for `Set-Cookie` headers.
@@ -271,7 +326,25 @@ impl Seen {
             let Some(event) = cdp.next_event(left)? else {
                 return Ok(false);
             };
-            if event.session.as_deref() != Some(session) {
+            let ours = event
+                .session
+                .as_deref()
+                .is_some_and(|s| s == session || self.sessions.iter().any(|o| o == s));
+            if !ours {
+                continue;
+            }
+            if event.method == "Target.attachedToTarget" {
+                // A frame in another process waits until it is instrumented; a failure to
+                // instrument it must not leave it paused.
+                if let Some(child) = event.params["sessionId"].as_str() {
+                    self.sessions.push(child.to_owned());
+                    let _ = instrument(cdp, child);
+                    let _ = cdp.call(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
+                }
+                continue;
+            }
+            if event.session.as_deref() != Some(session) && event.method == "Page.loadEventFired" {
+                // A frame's load is not the page's.
                 continue;
             }
             self.note(&event);

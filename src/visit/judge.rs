@@ -2,11 +2,11 @@
 //! consent stored before the visitor chose or after they refused, storage the catalogue cannot
 //! declare yet, and what each pass stored, as notes a person reads.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::browse::{Setter, Visit};
-use super::route::{Answer, Routes};
+use super::route::{Answer, HeaderCookie, Routes};
 use super::{Kind, Page, Pass};
 use crate::build::{Outcome, StoredItem, Summary};
 use crate::catalogue::{Catalogue, Party, SiteId};
@@ -22,6 +22,7 @@ pub(super) fn judge(
     visits: &[(&Page, Visit)],
     outside: &[String],
     refused: &[String],
+    served: &HashMap<String, HeaderCookie>,
     policy: &Policy,
     summary: Summary,
 ) -> Outcome {
@@ -33,9 +34,16 @@ pub(super) fn judge(
         let Some(setter) = setter.filter(|s| !s.url.is_empty()) else {
             return page_location(&page.rel);
         };
+        // A header the output's `_headers` file gave is that file's line.
+        if let Some(header) = setter.text.strip_prefix("Set-Cookie: ") {
+            let name = header.split('=').next().unwrap_or_default().trim();
+            if let Some(served) = served.get(name) {
+                return served.location.clone();
+            }
+        }
         let (line, column) = setter.place.unwrap_or((1, 1));
         match routes.answer(&setter.url) {
-            Answer::File(path, _) if path.starts_with(root) => {
+            Answer::File(path, _, _) if path.starts_with(root) => {
                 let rel = path.strip_prefix(root).unwrap_or(&path);
                 Location::new(
                     format!(
@@ -286,7 +294,11 @@ fn lifetime(expires: Option<f64>) -> String {
         None => ", session".to_owned(),
         Some(at) => {
             let days = ((at - now()) / 86_400.0).round().max(0.0);
-            format!(", {days} days")
+            if days == 1.0 {
+                ", 1 day".to_owned()
+            } else {
+                format!(", {days} days")
+            }
         }
     }
 }

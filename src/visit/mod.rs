@@ -10,6 +10,7 @@ mod browse;
 mod judge;
 pub mod route;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -22,7 +23,7 @@ use crate::catalogue::{Catalogue, SiteId};
 use crate::cdp::{Event, Outbox};
 use crate::diagnostic::{Diagnostic, Policy, Rule};
 pub use browse::Buttons;
-use route::{Answer, Network, Routes};
+use route::{Answer, HeaderCookie, Network, Routes};
 
 /// What an audit reads and how it runs.
 #[derive(Clone, Debug)]
@@ -82,6 +83,10 @@ pub enum Kind {
     LocalStorage,
     /// A `sessionStorage` key.
     SessionStorage,
+    /// An IndexedDB database.
+    IndexedDb,
+    /// A Cache Storage cache.
+    CacheStorage,
 }
 
 impl Kind {
@@ -91,6 +96,8 @@ impl Kind {
             Kind::Cookie => "cookie",
             Kind::LocalStorage => "localStorage",
             Kind::SessionStorage => "sessionStorage",
+            Kind::IndexedDb => "IndexedDB",
+            Kind::CacheStorage => "Cache Storage",
         }
     }
 }
@@ -195,15 +202,15 @@ pub fn run(options: &Options) -> Outcome {
         options.fixtures.as_deref(),
         options.network,
     ));
-    let refused: Arc<Mutex<Vec<String>>> = Arc::default();
+    let requests: Arc<Mutex<Requests>> = Arc::default();
     let handler = {
         let routes = Arc::clone(&routes);
-        let refused = Arc::clone(&refused);
+        let requests = Arc::clone(&requests);
         Box::new(move |out: &Outbox, event: &Event| {
             if event.method != "Fetch.requestPaused" {
                 return false;
             }
-            answer(out, event, &routes, &refused);
+            answer(out, event, &routes, &requests);
             true
         })
     };
@@ -234,7 +241,23 @@ pub fn run(options: &Options) -> Outcome {
         }
     }
     drop(browser);
-    let refused = refused.lock().map(|r| r.clone()).unwrap_or_default();
+    let requests = std::mem::take(&mut *requests.lock().unwrap_or_else(|e| e.into_inner()));
+    // A response the audit fulfilled carries no network record of its headers: a cookie no
+    // write explains was set by the `_headers` line that gave it.
+    for (_, visit) in &mut visits {
+        for stored in &mut visit.stored {
+            if stored.kind == Kind::Cookie
+                && stored.setter.is_none()
+                && let Some(header) = requests.served.get(&stored.name)
+            {
+                stored.setter = Some(browse::Setter {
+                    url: header.location.file.clone(),
+                    place: Some((header.location.line, header.location.column)),
+                    text: format!("Set-Cookie: {}", header.value),
+                });
+            }
+        }
+    }
     let mut summary = summary;
     summary.pages = pages.len();
     summary.files = pages.len();
@@ -244,7 +267,8 @@ pub fn run(options: &Options) -> Outcome {
         &routes,
         &visits,
         &outside,
-        &refused,
+        &requests.refused,
+        &requests.served,
         &options.policy,
         summary,
     )
@@ -290,21 +314,38 @@ fn pages(catalogue: &Catalogue, root: &Path) -> (Vec<Page>, Vec<String>) {
     (pages, outside)
 }
 
+/// What the requests of a run met beyond the site's files.
+#[derive(Default)]
+struct Requests {
+    /// URLs refused offline, each once, in order.
+    refused: Vec<String>,
+    /// `Set-Cookie` headers the output's `_headers` files gave, by cookie name.
+    served: HashMap<String, HeaderCookie>,
+}
+
 /// Answers one paused request: a file, a 404, the network, or a refusal.
-fn answer(out: &Outbox, event: &Event, routes: &Routes, refused: &Mutex<Vec<String>>) {
+fn answer(out: &Outbox, event: &Event, routes: &Routes, requests: &Mutex<Requests>) {
     let id = event.params["requestId"].clone();
     let url = event.params["request"]["url"].as_str().unwrap_or_default();
     let session = event.session.as_deref();
     match routes.answer(url) {
-        Answer::File(path, kind) => match std::fs::read(&path) {
+        Answer::File(path, kind, cookies) => match std::fs::read(&path) {
             Ok(bytes) => {
+                let mut headers = vec![json!({ "name": "Content-Type", "value": kind })];
+                for cookie in cookies {
+                    headers.push(json!({ "name": "Set-Cookie", "value": cookie.value }));
+                    let name = cookie.value.split('=').next().unwrap_or_default().trim();
+                    if let Ok(mut requests) = requests.lock() {
+                        requests.served.entry(name.to_owned()).or_insert(cookie);
+                    }
+                }
                 out.send(
                     session,
                     "Fetch.fulfillRequest",
                     json!({
                         "requestId": id,
                         "responseCode": 200,
-                        "responseHeaders": [{ "name": "Content-Type", "value": kind }],
+                        "responseHeaders": headers,
                         "body": encode(&bytes),
                     }),
                 );
@@ -316,10 +357,10 @@ fn answer(out: &Outbox, event: &Event, routes: &Routes, refused: &Mutex<Vec<Stri
             out.send(session, "Fetch.continueRequest", json!({ "requestId": id }));
         }
         Answer::Refused => {
-            if let Ok(mut list) = refused.lock()
-                && !list.iter().any(|u| u == url)
+            if let Ok(mut requests) = requests.lock()
+                && !requests.refused.iter().any(|u| u == url)
             {
-                list.push(url.to_owned());
+                requests.refused.push(url.to_owned());
             }
             out.send(
                 session,

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::Catalogue;
+use crate::diagnostic::Location;
 
 /// Whether requests to other hosts may leave the machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,8 +19,9 @@ pub enum Network {
 /// How one request is answered.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Answer {
-    /// With this file's bytes and content type.
-    File(PathBuf, &'static str),
+    /// With this file's bytes and content type, and the `Set-Cookie` headers the output's
+    /// `_headers` files give it.
+    File(PathBuf, &'static str, Vec<HeaderCookie>),
     /// Not found: the address is the site's (or a fixture host's) and holds no file.
     NotFound,
     /// Sent out to the network.
@@ -28,8 +30,27 @@ pub enum Answer {
     Refused,
 }
 
+/// A `Set-Cookie` a `_headers` file gives a response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderCookie {
+    /// The header's value.
+    pub value: String,
+    /// The `_headers` line, as reports name it.
+    pub location: Location,
+}
+
+/// One `Set-Cookie` rule of a `_headers` file of the output.
+struct HeaderRule {
+    /// The folder the file sits in, relative to the output (`""` at its root).
+    folder: String,
+    rule: crate::scan::headers::SetCookie,
+    location: Location,
+}
+
 /// The addresses a run answers for.
 pub struct Routes {
+    /// `Set-Cookie` rules of the output's `_headers` files (at its root and in site folders).
+    headers: Vec<HeaderRule>,
     /// Each site's origin (`https://www.odwb.be`) and its folder in the output.
     sites: Vec<(String, PathBuf)>,
     /// The output folder, where sites built together share assets.
@@ -46,7 +67,27 @@ impl Routes {
         fixtures: Option<&Path>,
         network: Network,
     ) -> Routes {
+        let mut headers = Vec::new();
+        let folders = std::iter::once("").chain(catalogue.sites.iter().map(|s| s.dir.as_str()));
+        for folder in folders {
+            let file = root.join(folder).join("_headers");
+            let Ok(text) = crate::fsio::read(&file, crate::fsio::MAX_TEXT) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&text);
+            let shown = file.display().to_string();
+            for rule in crate::scan::headers::set_cookies(&text) {
+                let place =
+                    crate::position::LineIndex::new().line_col(text.as_bytes(), rule.offset);
+                headers.push(HeaderRule {
+                    folder: folder.to_owned(),
+                    location: Location::new(shown.clone(), place),
+                    rule,
+                });
+            }
+        }
         Routes {
+            headers,
             sites: catalogue
                 .sites
                 .iter()
@@ -68,7 +109,8 @@ impl Routes {
                 .or_else(|| file(&self.root, path, true))
                 .map_or(Answer::NotFound, |p| {
                     let kind = content_type(&p);
-                    Answer::File(p, kind)
+                    let cookies = self.set_cookies(origin, path, &p);
+                    Answer::File(p, kind, cookies)
                 });
         }
         if let Some(fixtures) = &self.fixtures {
@@ -81,7 +123,7 @@ impl Routes {
                     } else {
                         content_type(&p)
                     };
-                    Answer::File(p, kind)
+                    Answer::File(p, kind, Vec::new())
                 });
             }
         }
@@ -93,6 +135,38 @@ impl Routes {
             }
             Network::Offline => Answer::Refused,
         }
+    }
+}
+
+impl Routes {
+    /// The `Set-Cookie` headers the output's `_headers` files give the response for `path` on
+    /// `origin`, served from `file`.
+    fn set_cookies(&self, origin: &str, path: &str, file: &Path) -> Vec<HeaderCookie> {
+        let host = origin.split("://").nth(1).unwrap_or_default();
+        let in_output = file
+            .strip_prefix(&self.root)
+            .map(|p| format!("/{}", p.to_string_lossy().replace('\\', "/")))
+            .unwrap_or_default();
+        self.headers
+            .iter()
+            .filter(|h| {
+                // A site folder's file sees the site's own paths; the root's sees the output's.
+                let request = if h.folder.is_empty() {
+                    in_output.clone()
+                } else {
+                    path.to_owned()
+                };
+                let folder_form = request.strip_suffix("index.html").map(str::to_owned);
+                crate::scan::headers::applies_to_request(&h.rule.path, &request, host)
+                    || folder_form.is_some_and(|f| {
+                        crate::scan::headers::applies_to_request(&h.rule.path, &f, host)
+                    })
+            })
+            .map(|h| HeaderCookie {
+                value: h.rule.value.clone(),
+                location: h.location.clone(),
+            })
+            .collect()
     }
 }
 
@@ -176,6 +250,7 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         let routes = Routes {
+            headers: Vec::new(),
             sites: vec![("https://a.example".into(), root.join("out/a"))],
             root: root.join("out"),
             fixtures: Some(root.join("fixtures")),
@@ -190,15 +265,19 @@ mod tests {
         let out = dir.path().join("out");
         assert_eq!(
             routes.answer("https://a.example/"),
-            Answer::File(out.join("a/index.html"), "text/html; charset=utf-8")
+            Answer::File(out.join("a/index.html"), "text/html; charset=utf-8", vec![])
         );
         assert_eq!(
             routes.answer("https://a.example/fr/page.html?x=1#top"),
-            Answer::File(out.join("a/fr/page.html"), "text/html; charset=utf-8")
+            Answer::File(
+                out.join("a/fr/page.html"),
+                "text/html; charset=utf-8",
+                vec![]
+            )
         );
         assert_eq!(
             routes.answer("https://a.example/assets/consent.js"),
-            Answer::File(out.join("assets/consent.js"), "text/javascript")
+            Answer::File(out.join("assets/consent.js"), "text/javascript", vec![])
         );
         assert_eq!(
             routes.answer("https://a.example/missing.html"),
@@ -217,7 +296,8 @@ mod tests {
             routes.answer("https://www.googletagmanager.com/gtag/js?id=G-1"),
             Answer::File(
                 dir.path().join("fixtures/www.googletagmanager.com/gtag/js"),
-                "text/javascript"
+                "text/javascript",
+                vec![]
             )
         );
         assert_eq!(

@@ -41,32 +41,57 @@ fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
     ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let gtag = "https://www.googletagmanager.com/gtag/js?id=G-TEST".to_owned();
-    assert_eq!(
-        findings(&report),
-        [
-            ("stored-before-consent".to_owned(), gtag.clone(), 4),
-            ("stored-after-refusal".to_owned(), gtag, 4),
-            (
-                "undeclared-cookie".to_owned(),
-                "site/shop/index.html".to_owned(),
-                20
-            ),
-            (
-                "duration-mismatch".to_owned(),
-                "site/shop/index.html".to_owned(),
-                21
-            ),
-        ]
-    );
-    let shorter = &report["diagnostics"][3]["message"];
-    assert!(
-        shorter.as_str().unwrap().contains("asked for as 1 day, and site `shop` declares it to last 30 days: the declaration is more than twice as long"),
-        "{shorter}"
-    );
-    // Everything stored, per pass: four cookies, three passes.
+    let gtag = "https://www.googletagmanager.com/gtag/js?id=G-TEST";
+    let page = "site/shop/index.html";
+    let expected = [
+        // The chat widget's cross-site frame, instrumented like the page.
+        ("undeclared-cookie", "https://widget.example/frame.html", 3),
+        // What the tag manager loaded at run time.
+        ("stored-before-consent", gtag, 4),
+        ("stored-after-refusal", gtag, 4),
+        // The host's `Set-Cookie`, from the output's `_headers` file.
+        ("undeclared-cookie", "site/_headers", 3),
+        ("undeclared-storage", page, 1),
+        ("undeclared-storage", page, 1),
+        ("undeclared-storage", page, 1),
+        ("undeclared-cookie", page, 20),
+        ("duration-mismatch", page, 21),
+    ];
+    let expected: Vec<(String, String, u64)> = expected
+        .iter()
+        .map(|(r, f, l)| ((*r).to_owned(), (*f).to_owned(), *l))
+        .collect();
+    assert_eq!(findings(&report), expected);
+    let message = |rule: &str, needle: &str| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == rule && d["message"].as_str().unwrap().contains(needle))
+    };
+    assert!(message(
+        "duration-mismatch",
+        "asked for as 1 day, and site `shop` declares it to last 30 days: the declaration is more than twice as long"
+    ));
+    for storage in [
+        "localStorage `basket-view`",
+        "sessionStorage `step`",
+        "IndexedDB `catalogue-cache`",
+    ] {
+        assert!(message("undeclared-storage", storage), "{storage}");
+    }
+    assert!(message(
+        "undeclared-cookie",
+        "cookie `wid` (widget.example, 1 day)"
+    ));
+    // Everything stored, per pass: six cookies and three storage items, three passes.
     let stored = report["stored"].as_array().unwrap();
-    assert_eq!(stored.len(), 12, "{stored:?}");
+    assert_eq!(stored.len(), 27, "{stored:?}");
+    let srv = stored.iter().find(|s| s["name"] == "srv_id").unwrap();
+    assert_eq!(
+        srv["written"],
+        "Set-Cookie: srv_id=42; Path=/; HttpOnly; Secure"
+    );
     let cart = stored
         .iter()
         .find(|s| s["pass"] == "after refusing" && s["name"] == "cart")
@@ -76,7 +101,7 @@ fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
     assert_eq!(cart["set_at"]["file"], "site/shop/index.html");
     assert_eq!(cart["set_at"]["line"], 19);
     assert_eq!(cart["written"], "cart=3; max-age=604800; path=/");
-    let d = &report["diagnostics"][0];
+    let d = &report["diagnostics"][1];
     assert_eq!(d["evidence"], "_ga=GA1.1.123.456; max-age=63072000; path=/");
     assert!(
         d["message"]
