@@ -152,6 +152,7 @@ pub(super) fn audit(
             allow: args.allow,
             ..Policy::default()
         },
+        all_pages: args.pages == super::PagesArg::All,
     };
     let started = std::time::Instant::now();
     let outcome = crate::visit::run(&options);

@@ -99,6 +99,10 @@ struct AuditArgs {
     /// catalogue's [consent], else as for --accept].
     #[arg(long, value_name = "SELECTOR")]
     refuse: Vec<String>,
+    /// Which pages to visit: one of each group that loads the same scripts, frames and
+    /// images, and every policy page (groups), or every page (all).
+    #[arg(long, value_enum, default_value_t = PagesArg::Groups)]
+    pages: PagesArg,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -108,6 +112,12 @@ struct AuditArgs {
     /// Do not report this rule in this run (a drift rule id; repeatable).
     #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
     allow: Vec<Rule>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PagesArg {
+    Groups,
+    All,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -189,8 +189,13 @@ pub(super) fn judge(
                     format!("{}{by}", describe(s))
                 })
                 .collect();
+            let like = match page.stands_for {
+                1 => String::new(),
+                2 => " (and 1 page like it)".to_owned(),
+                n => format!(" (and {} pages like it)", n - 1),
+            };
             lines.push(format!(
-                "{} {}: {}",
+                "{} {}{like}: {}",
                 pass.word(),
                 shown(&page.rel),
                 items.join(", ")
@@ -199,7 +204,7 @@ pub(super) fn judge(
         if empty > 0 {
             let pages = if empty == 1 { "page" } else { "pages" };
             lines.push(format!(
-                "{}: nothing stored on {empty} {pages}",
+                "{}: nothing stored on {empty} {pages} visited",
                 pass.word()
             ));
         }
@@ -237,6 +242,20 @@ pub(super) fn judge(
                 missing.join(", ")
             ));
         }
+    }
+    let represented: usize = visits
+        .iter()
+        .filter(|(_, v)| v.pass == Pass::BeforeConsent)
+        .map(|(p, _)| p.stands_for)
+        .sum();
+    let visited = visits
+        .iter()
+        .filter(|(_, v)| v.pass == Pass::BeforeConsent)
+        .count();
+    if visited < represented {
+        notes.push(format!(
+            "visited {visited} of {represented} pages: one page of each group that loads the same scripts, frames and other hosts' images and runs the same inline code, and every policy page (--pages all visits every page)"
+        ));
     }
     if !outside.is_empty() {
         notes.push(format!(

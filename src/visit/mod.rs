@@ -7,6 +7,7 @@
 //! it), `judge` (what is stored against what is declared, into findings and notes).
 
 mod browse;
+mod group;
 mod judge;
 pub mod route;
 
@@ -43,6 +44,8 @@ pub struct Options {
     pub buttons: Buttons,
     /// What the flags make of each rule.
     pub policy: Policy,
+    /// Visit every page, not one page of each group that loads the same things.
+    pub all_pages: bool,
 }
 
 /// The three passes, each with fresh profiles.
@@ -125,6 +128,8 @@ struct Page {
     rel: String,
     site: SiteId,
     url: String,
+    /// How many pages of its site its visit stands for, itself included.
+    stands_for: usize,
 }
 
 /// What the banner built into the demo and vanilla-cookieconsent use, when nothing else is said.
@@ -164,7 +169,27 @@ pub fn run(options: &Options) -> Outcome {
             "build the site first (cookie-ledger build), and name its output with --site",
         );
     }
-    let (pages, outside) = pages(&catalogue, &options.site);
+    let (all, outside) = pages(&catalogue, &options.site);
+    let signatures: Vec<Option<group::Signature>> = all
+        .iter()
+        .map(|p| {
+            group::signature(&options.site.join(&p.rel), &p.url).map(|mut s| {
+                s.site = p.site.0;
+                s
+            })
+        })
+        .collect();
+    let chosen = group::choose(&signatures, options.all_pages);
+    let total = all.len();
+    let mut all: Vec<Option<Page>> = all.into_iter().map(Some).collect();
+    let pages: Vec<Page> = chosen
+        .into_iter()
+        .filter_map(|(i, stands_for)| {
+            let mut page = all[i].take()?;
+            page.stands_for = stands_for;
+            Some(page)
+        })
+        .collect();
     let defaults = default_buttons();
     let pick = |flags: &[String], declared: &[String], built_in: Vec<String>| {
         if !flags.is_empty() {
@@ -259,7 +284,7 @@ pub fn run(options: &Options) -> Outcome {
         }
     }
     let mut summary = summary;
-    summary.pages = pages.len();
+    summary.pages = total;
     summary.files = pages.len();
     judge::judge(
         &catalogue,
@@ -306,6 +331,7 @@ fn pages(catalogue: &Catalogue, root: &Path) -> (Vec<Page>, Vec<String>) {
                     url: format!("{}/{within}", route::origin(&info.url)),
                     rel,
                     site,
+                    stands_for: 1,
                 });
             }
             None => outside.push(rel),

@@ -111,8 +111,19 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes `pages` pages across the demo's portals; returns the bytes written.
+/// Writes `pages` pages across the demo's portals, one in ten a policy page; returns the
+/// bytes written.
 pub fn generate(root: &Path, site: &Path, pages: usize) -> std::io::Result<u64> {
+    generate_with(root, site, pages, 10)
+}
+
+/// [`generate`], with one page in `policy_every` a policy page (never for 0).
+pub fn generate_with(
+    root: &Path,
+    site: &Path,
+    pages: usize,
+    policy_every: usize,
+) -> std::io::Result<u64> {
     let portals = [
         "datastro",
         "data-gouv-nc",
@@ -130,7 +141,11 @@ pub fn generate(root: &Path, site: &Path, pages: usize) -> std::io::Result<u64> 
     for (i, portal) in portals.iter().cycle().take(pages).enumerate() {
         let dir = site.join(portal).join(format!("section-{}", i / 500));
         fs::create_dir_all(&dir)?;
-        let source = if i % 10 == 0 { &policy } else { &plain };
+        let source = if policy_every > 0 && i % policy_every == 0 {
+            &policy
+        } else {
+            &plain
+        };
         let page = source.replacen("</main>", &format!("{filler}</main>"), 1);
         total += page.len() as u64;
         fs::write(dir.join(format!("page-{i}.html")), page)?;

@@ -2,6 +2,7 @@
 
 mod audit;
 mod bench;
+mod bench_audit;
 mod bench_serve;
 mod build;
 mod check;
@@ -23,6 +24,7 @@ commands:
   serve    preview the demo on http://127.0.0.1:4747/, rebuilding as you edit [--port N]
   export   write the demo catalogue's declarations (JSON, cookieconsent) to declarations/
   codegen  write docs/rules/ and README.md's rule table from the rule registry [--check]
+  bench-audit  the real-browser audit on the demo and a generated 10,000-page site [--pages N]
   bench-serve  time from saving a page to the open page's reload, on the demo and 10,000 pages
   bench    time a build of a generated 10,000-page site against copying it [--pages N],
            and inputs that once took quadratic time at two sizes
@@ -39,6 +41,7 @@ fn main() {
         Some("codegen") => codegen::run(args.collect()),
         Some("bench") => bench::run(args.collect()),
         Some("bench-serve") => bench_serve::run(args.collect()),
+        Some("bench-audit") => bench_audit::run(args.collect()),
         Some("export") => export::run(args.collect()),
         Some("serve") => serve::run(args.collect()),
         None | Some("help" | "--help" | "-h") => {
