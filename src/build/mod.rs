@@ -60,6 +60,23 @@ pub struct Options {
     pub build_command: String,
 }
 
+impl Options {
+    /// A plain check of `site` with `catalogue`: default policy, no output folder, no extras.
+    pub fn check(catalogue: &std::path::Path, site: &std::path::Path) -> Options {
+        Options {
+            catalogue: catalogue.to_path_buf(),
+            site: site.to_path_buf(),
+            out: None,
+            mode: Mode::Check,
+            policy: Policy::default(),
+            cookie_db: None,
+            preview: None,
+            inventory: None,
+            build_command: "cookie-ledger build".to_owned(),
+        }
+    }
+}
+
 /// How the preview server builds: its script on every page, and output written despite drift.
 #[derive(Clone, Debug)]
 pub struct Preview {

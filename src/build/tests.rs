@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::file::{Facts, FileResult};
-use super::{Mode, Options, Session, aggregate};
-use crate::diagnostic::Policy;
+use super::{Options, Session, aggregate};
 use crate::inventory;
 
 fn root() -> PathBuf {
@@ -15,20 +14,6 @@ fn root() -> PathBuf {
 /// The frozen copy of the demo's portals (tests/fixtures/portals).
 fn portals() -> PathBuf {
     root().join("tests/fixtures/portals")
-}
-
-fn check(catalogue: &Path, site: &Path) -> Options {
-    Options {
-        catalogue: catalogue.to_path_buf(),
-        site: site.to_path_buf(),
-        out: None,
-        mode: Mode::Check,
-        policy: Policy::default(),
-        cookie_db: None,
-        preview: None,
-        inventory: None,
-        build_command: "cookie-ledger build".to_owned(),
-    }
 }
 
 /// The outcome and inventory of `results`, as text that says everything in them.
@@ -61,7 +46,7 @@ fn round_trip(options: &Options) -> Vec<FileResult> {
 
 #[test]
 fn the_portals_reduce_the_same_from_serialised_results() {
-    let _ = round_trip(&check(
+    let _ = round_trip(&Options::check(
         &portals().join("catalogue.toml"),
         &portals().join("site"),
     ));
@@ -71,7 +56,10 @@ fn the_portals_reduce_the_same_from_serialised_results() {
 fn real_generator_output_reduces_the_same_from_serialised_results() {
     for name in ["hugo", "mkdocs-material", "python-docs", "sphinx-rtd"] {
         let dir = root().join("tests/fixtures/real").join(name);
-        let _ = round_trip(&check(&dir.join("catalogue.toml"), &dir.join("site")));
+        let _ = round_trip(&Options::check(
+            &dir.join("catalogue.toml"),
+            &dir.join("site"),
+        ));
     }
 }
 
@@ -95,7 +83,7 @@ fn headers_files_scripts_and_pages_of_no_site_reduce_the_same_from_serialised_re
         "<script src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>",
     )
     .unwrap();
-    let results = round_trip(&check(&portals().join("catalogue.toml"), &site));
+    let results = round_trip(&Options::check(&portals().join("catalogue.toml"), &site));
     // Each kind of file took part, with something to say.
     let kinds = |wanted: fn(&Facts) -> bool| results.iter().filter(|r| wanted(&r.facts)).count();
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use cookie_ledger::build::{self, Mode};
+use cookie_ledger::build;
 use cookie_ledger::diagnostic::Policy;
 use cookie_ledger::visit::{self, route::Network};
 
@@ -49,17 +49,7 @@ pub fn run(args: Vec<String>) -> i32 {
 
 fn measure(label: &str, catalogue: &Path, site: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let checked = build::run(&build::Options {
-        catalogue: catalogue.to_path_buf(),
-        site: site.to_path_buf(),
-        out: None,
-        mode: Mode::Check,
-        policy: Policy::default(),
-        cookie_db: None,
-        preview: None,
-        inventory: None,
-        build_command: "cookie-ledger build".to_owned(),
-    });
+    let checked = build::run(&build::Options::check(catalogue, site));
     let check = started.elapsed();
     let started = Instant::now();
     let audit = visit::run(&visit::Options {
