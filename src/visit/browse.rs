@@ -134,9 +134,26 @@ fn in_context(
         sessions: vec![session.clone()],
         ..Seen::default()
     };
-    cdp.call(s, "Page.navigate", json!({ "url": url }))?;
+    cdp.call(
+        s,
+        "Page.setLifecycleEventsEnabled",
+        json!({ "enabled": true }),
+    )?;
+    let navigated = cdp.call(s, "Page.navigate", json!({ "url": url }))?;
+    if let Some(error) = navigated["errorText"].as_str() {
+        return Ok(Visit::new(pass).failed(CdpError::Protocol(format!("{url}: {error}"))));
+    }
+    // The load of this navigation, not a late one of the blank page the target opened with.
+    let loader = navigated["loaderId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let frame = navigated["frameId"].as_str().unwrap_or_default().to_owned();
     let loaded = seen.until(cdp, &session, LOAD_TIMEOUT, |e| {
-        e.method == "Page.loadEventFired"
+        e.method == "Page.lifecycleEvent"
+            && e.params["name"] == "load"
+            && e.params["frameId"] == frame.as_str()
+            && (loader.is_empty() || e.params["loaderId"] == loader.as_str())
     })?;
     let mut visit = Visit::new(pass);
     if !loaded {
