@@ -1,6 +1,5 @@
 //! Integration tests: one binary, one module per area, each running the real binary or library on real fixture sites.
 
-mod audit;
 mod catalogue_errors;
 mod chunking;
 mod consent;

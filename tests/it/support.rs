@@ -201,27 +201,3 @@ pub fn golden(rel: &str, actual: &str) {
         );
     }
 }
-
-/// Whether a browser for `cookie-ledger audit` is here. Without one, a test that needs it fails
-/// with the reason in CI (where `.ci/run` installs Chromium), and elsewhere says it skipped
-/// `what`, on standard error: it never passes silently.
-#[cfg(feature = "audit")]
-pub fn browser_here(what: &str) -> bool {
-    match cookie_ledger::chrome::find(None) {
-        Ok(_) => true,
-        Err(reason) if std::env::var_os("CI").is_some() => {
-            panic!("{what} needs a browser in CI: {reason}")
-        }
-        Err(reason) => {
-            eprintln!("SKIPPED {what}: {reason}");
-            false
-        }
-    }
-}
-
-/// Without the `audit` feature there is no audit to run.
-#[cfg(not(feature = "audit"))]
-pub fn browser_here(what: &str) -> bool {
-    eprintln!("SKIPPED {what}: built without the cargo feature `audit`");
-    false
-}
