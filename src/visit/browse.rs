@@ -15,20 +15,36 @@ use crate::cdp::{Cdp, CdpError, Event};
 /// The binding the page's wrapper calls.
 const BINDING: &str = "__cookieLedgerWrite";
 
-/// Installed before any page script: reports every `document.cookie` write with its stack.
+/// Installed before any page script: reports every `document.cookie` and `cookieStore.set`
+/// write with its stack.
 const WRAPPER: &str = r#"(() => {
-  const d = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
-  if (!d || !d.set) return;
   const report = globalThis.__cookieLedgerWrite;
-  Object.defineProperty(Document.prototype, "cookie", {
-    configurable: true,
-    enumerable: d.enumerable,
-    get() { return d.get.call(this); },
-    set(v) {
-      try { report(JSON.stringify({ value: String(v), stack: String(new Error().stack) })); } catch (e) {}
-      return d.set.call(this, v);
-    },
-  });
+  const tell = (value) => {
+    try { report(JSON.stringify({ value: String(value), stack: String(new Error().stack) })); } catch (e) {}
+  };
+  const d = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
+  if (d && d.set) {
+    Object.defineProperty(Document.prototype, "cookie", {
+      configurable: true,
+      enumerable: d.enumerable,
+      get() { return d.get.call(this); },
+      set(v) { tell(v); return d.set.call(this, v); },
+    });
+  }
+  // cookieStore.set(name, value) or cookieStore.set({ name, value, expires }), said as the
+  // cookie text it stands for.
+  if (typeof CookieStore !== "undefined" && CookieStore.prototype.set) {
+    const set = CookieStore.prototype.set;
+    CookieStore.prototype.set = function (a, b) {
+      try {
+        const o = typeof a === "object" && a !== null ? a : { name: a, value: b };
+        let text = String(o.name) + "=" + String(o.value);
+        if (o.expires != null) text += "; expires=" + new Date(o.expires).toUTCString();
+        tell(text);
+      } catch (e) {}
+      return set.apply(this, arguments);
+    };
+  }
 })();"#;
 
 /// How long a page may take to load.
