@@ -231,13 +231,24 @@ pub fn run(options: &Options) -> Outcome {
     let handler = {
         let routes = Arc::clone(&routes);
         let requests = Arc::clone(&requests);
-        Box::new(move |out: &Outbox, event: &Event| {
-            if event.method != "Fetch.requestPaused" {
-                return false;
-            }
-            answer(out, event, &routes, &requests);
-            true
-        })
+        Box::new(
+            move |out: &Outbox, event: &Event| match event.method.as_str() {
+                "Fetch.requestPaused" => {
+                    answer(out, event, &routes, &requests);
+                    true
+                }
+                // An alert, confirm or prompt would hold the page, and the audit, until closed.
+                "Page.javascriptDialogOpening" => {
+                    out.send(
+                        event.session.as_deref(),
+                        "Page.handleJavaScriptDialog",
+                        json!({ "accept": true }),
+                    );
+                    true
+                }
+                _ => false,
+            },
+        )
     };
     let browser = match crate::chrome::launch(&executable, handler) {
         Ok(browser) => browser,

@@ -218,3 +218,28 @@ pub fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input
         run.stdout
     );
 }
+
+pub fn an_alert_on_the_page_does_not_hold_the_audit() {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    p.write(
+        "site/a/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><div class=\"consent-banner\"><button>Yes</button><button>No</button></div>\
+         <script>alert(\"Welcome\"); document.cookie = \"theme=dark; max-age=31536000\";</script></body></html>",
+    );
+    let started = std::time::Instant::now();
+    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("note: before consent site/a/index.html: cookie `theme`"),
+        "{}",
+        run.stdout
+    );
+    // Three visits; a dialog left open would hold each until the load timeout (20 s).
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}

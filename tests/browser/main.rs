@@ -50,6 +50,10 @@ fn main() -> ExitCode {
             "audit::the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input",
             audit::the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input,
         )),
+        needs_browser(test(
+            "audit::an_alert_on_the_page_does_not_hold_the_audit",
+            audit::an_alert_on_the_page_does_not_hold_the_audit,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,
