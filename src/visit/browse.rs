@@ -106,7 +106,7 @@ pub fn visit(cdp: &Cdp, url: &str, pass: Pass, buttons: &Buttons) -> Visit {
 }
 
 impl Visit {
-    fn new(pass: Pass) -> Visit {
+    pub(super) fn new(pass: Pass) -> Visit {
         Visit {
             pass,
             stored: Vec::new(),

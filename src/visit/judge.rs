@@ -2,11 +2,11 @@
 //! consent stored before the visitor chose or after they refused, storage the catalogue cannot
 //! declare yet, and what each pass stored, as notes a person reads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::browse::{Setter, Visit};
-use super::route::{Answer, HeaderCookie, Routes};
+use super::route::{Answer, Routes};
 use super::{Kind, Page, Pass};
 use crate::build::{Outcome, StoredItem, Summary};
 use crate::catalogue::{Catalogue, Party, SiteId};
@@ -22,7 +22,6 @@ pub(super) fn judge(
     visits: &[(&Page, Visit)],
     outside: &[String],
     refused: &[String],
-    served: &HashMap<String, HeaderCookie>,
     policy: &Policy,
     summary: Summary,
 ) -> Outcome {
@@ -34,15 +33,14 @@ pub(super) fn judge(
         let Some(setter) = setter.filter(|s| !s.url.is_empty()) else {
             return page_location(&page.rel);
         };
-        // A header the output's `_headers` file gave is that file's line.
-        if let Some(header) = setter.text.strip_prefix("Set-Cookie: ") {
-            let name = header.split('=').next().unwrap_or_default().trim();
-            if let Some(served) = served.get(name) {
-                return served.location.clone();
-            }
-        }
         let (line, column) = setter.place.unwrap_or((1, 1));
-        match routes.answer(&setter.url) {
+        // A setter that is no URL is already a file (a `_headers` line).
+        let answer = if setter.url.contains("://") {
+            routes.answer(&setter.url)
+        } else {
+            Answer::NotFound
+        };
+        match answer {
             Answer::File(path, _, _) if path.starts_with(root) => {
                 let rel = path.strip_prefix(root).unwrap_or(&path);
                 Location::new(
@@ -211,12 +209,9 @@ pub(super) fn judge(
         notes.extend(lines);
     }
     // Declared cookies no pass stored: evidence the audit could not add, said once per site.
-    let visited: Vec<SiteId> = {
-        let mut sites: Vec<SiteId> = visits.iter().map(|(p, _)| p.site).collect();
-        sites.dedup();
-        sites
-    };
-    for site in visited {
+    // Each site once, however many passes and pages visited it.
+    let sites: BTreeSet<SiteId> = visits.iter().map(|(p, _)| p.site).collect();
+    for site in sites {
         let missing: Vec<String> = catalogue
             .cookies
             .iter()
@@ -419,4 +414,85 @@ fn now() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::visit::route::Network;
+
+    #[test]
+    fn what_no_pass_stored_is_said_once_per_site_whatever_the_passes_and_pages() {
+        let catalogue = Catalogue::parse(
+            r#"
+[[site]]
+id = "a"
+url = "https://a.example"
+dir = "a"
+languages = ["en"]
+
+[[site]]
+id = "b"
+url = "https://b.example"
+dir = "b"
+languages = ["en"]
+
+[category.necessary]
+title = { en = "Necessary" }
+description = { en = "Needed." }
+consent = false
+
+[[cookie]]
+names = ["sid"]
+provider = "Example"
+function = { en = "Sign-in" }
+purpose = { en = "Keeps you signed in" }
+duration = "session"
+category = "necessary"
+party = "first"
+set_by = "server"
+"#,
+            "catalogue.toml",
+            Path::new("."),
+        )
+        .unwrap();
+        let root = Path::new("out");
+        let routes = Routes::new(&catalogue, root, None, Network::Offline);
+        let pages: Vec<Page> = [("a/index.html", 0), ("a/x.html", 0), ("b/index.html", 1)]
+            .iter()
+            .map(|&(rel, site)| Page {
+                rel: rel.to_owned(),
+                site: SiteId(site),
+                url: String::new(),
+                stands_for: 1,
+            })
+            .collect();
+        // In the order the audit makes them: every page in a pass, pass after pass.
+        let visits: Vec<(&Page, Visit)> = Pass::ALL
+            .iter()
+            .flat_map(|&pass| pages.iter().map(move |p| (p, Visit::new(pass))))
+            .collect();
+        let outcome = judge(
+            &catalogue,
+            root,
+            &routes,
+            &visits,
+            &[],
+            &[],
+            &Policy::default(),
+            Summary::default(),
+        );
+        let said: Vec<&String> = outcome
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("declared for site"))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "declared for site `a` but stored in no pass: `sid` (expected before consent)",
+                "declared for site `b` but stored in no pass: `sid` (expected before consent)",
+            ]
+        );
+    }
 }

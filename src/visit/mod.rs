@@ -304,7 +304,6 @@ pub fn run(options: &Options) -> Outcome {
         &visits,
         &outside,
         &requests.refused,
-        &requests.served,
         &options.policy,
         summary,
     )
