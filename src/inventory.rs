@@ -46,7 +46,8 @@ pub fn document(catalogue: &Catalogue, services: &Services, sites: &[SiteInvento
                             };
                             json!({
                                 "name": sighting.name,
-                                "declared": sighting.name.as_deref().is_some_and(|n| audit::declared(catalogue, s, n).is_some()),
+                                "declared": sighting.name.as_deref().is_some_and(|n| audit::declared(catalogue, s, sighting.storage(), n).is_some()),
+                                "kind": sighting.storage().id(),
                                 "source": source,
                                 "by": by,
                                 "always": always,

@@ -1,9 +1,12 @@
-//! The words the tool itself puts in a table, per language: column headers and duration units.
+//! The words the tool itself puts in a table, per language: column headers, duration units and
+//! the kinds of storage.
 //!
 //! The first header of each column is the one rendered; the others are wordings that
 //! hand-written tables on real sites use, so the tool can recognise them.
 
 use serde::Serialize;
+
+use crate::storage::Storage;
 
 /// A column of a cookie table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -19,11 +22,24 @@ pub enum Column {
     Purpose,
     /// How long it lives.
     Duration,
+    /// Where it is stored (cookie, local storage, ...): rendered when a site declares more
+    /// than cookies.
+    Kind,
 }
 
 impl Column {
-    /// Every column, in the order the default template renders them.
-    pub const ALL: [Column; 5] = [
+    /// Every column.
+    pub const ALL: [Column; 6] = [
+        Column::Provider,
+        Column::Function,
+        Column::Names,
+        Column::Purpose,
+        Column::Duration,
+        Column::Kind,
+    ];
+
+    /// The columns every cookie table has; [`Column::Kind`] only when it lists web storage.
+    pub const REQUIRED: [Column; 5] = [
         Column::Provider,
         Column::Function,
         Column::Names,
@@ -39,6 +55,7 @@ impl Column {
             Column::Names => "names",
             Column::Purpose => "purpose",
             Column::Duration => "duration",
+            Column::Kind => "kind",
         }
     }
 }
@@ -48,9 +65,13 @@ pub struct Words {
     /// Language code.
     pub lang: &'static str,
     /// Header wordings per column, rendered one first.
-    headers: [&'static [&'static str]; 5],
+    headers: [&'static [&'static str]; 6],
     /// "Session", for cookies deleted when the browser closes.
     pub session: &'static str,
+    /// For web storage that nothing expires: "Until deleted".
+    pub persistent: &'static str,
+    /// The name of each kind of storage, in [`Storage::ALL`] order.
+    kinds: [&'static str; 5],
     /// Prefix for a maximum length, such as "up to".
     pub up_to: &'static str,
     /// Singular and plural of minute, hour, day, week, month, year.
@@ -61,6 +82,11 @@ impl Words {
     /// The header rendered for `column`.
     pub fn header(&self, column: Column) -> &'static str {
         self.headers[column as usize][0]
+    }
+
+    /// The name of a kind of storage, for the type column.
+    pub fn kind(&self, kind: Storage) -> &'static str {
+        self.kinds[kind as usize]
     }
 
     /// Every wording recognised for `column`.
@@ -95,8 +121,17 @@ const ENGLISH: Words = Words {
             "Expiry",
             "Expiration",
         ],
+        &["Type", "Storage type", "Storage", "Kind"],
     ],
     session: "Session",
+    persistent: "Until deleted",
+    kinds: [
+        "Cookie",
+        "Local storage",
+        "Session storage",
+        "IndexedDB",
+        "Cache storage",
+    ],
     up_to: "Up to",
     units: [
         ("minute", "minutes"),
@@ -137,8 +172,17 @@ const FRENCH: Words = Words {
             "Durée de vie",
             "Expiration",
         ],
+        &["Type", "Type de stockage", "Stockage"],
     ],
     session: "Session",
+    persistent: "Jusqu'à suppression",
+    kinds: [
+        "Cookie",
+        "Stockage local",
+        "Stockage de session",
+        "IndexedDB",
+        "Cache du navigateur",
+    ],
     up_to: "Jusqu'à",
     units: [
         ("minute", "minutes"),

@@ -32,6 +32,7 @@ pub mod report;
 pub mod scan;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod storage;
 pub mod verify;
 #[cfg(feature = "audit")]
 pub mod visit;

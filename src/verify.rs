@@ -169,7 +169,7 @@ pub fn page(
                 generated: true,
             };
             comparison.compare(&map, data, &expected, &mut verdict);
-            comparison.missing_columns(&map, table, &mut verdict);
+            comparison.missing_columns(&map, table, &expected, &mut verdict);
         }
         if found == 0 {
             let d = Diagnostic::new(
@@ -344,16 +344,31 @@ impl Comparison<'_> {
         }
     }
 
-    fn missing_columns(&self, map: &ColumnMap, table: &SeenTable, verdict: &mut Verdict) {
-        let missing: Vec<Column> = Column::ALL
+    fn missing_columns(
+        &self,
+        map: &ColumnMap,
+        table: &SeenTable,
+        expected: &[Row],
+        verdict: &mut Verdict,
+    ) {
+        // A visitor can tell a cookie from web storage only when the table says which is which.
+        let storage = expected
+            .iter()
+            .any(|r| !self.catalogue.cookies[r.cookie].kind.is_cookie());
+        let wanted: Vec<Column> = Column::REQUIRED
             .into_iter()
+            .chain(storage.then_some(Column::Kind))
+            .collect();
+        let missing: Vec<Column> = wanted
+            .iter()
+            .copied()
             .filter(|c| !map.columns.contains(&Some(*c)))
             .collect();
         if missing.is_empty() {
             return;
         }
         let names: Vec<String> = missing.iter().map(|c| map.label(*c, self.lang)).collect();
-        let ours: String = Column::ALL
+        let ours: String = wanted
             .iter()
             .map(|c| format!("{}\n", map.label(*c, self.lang)))
             .collect();

@@ -27,7 +27,7 @@ pub fn consent(
             let declared_in = service
                 .cookie
                 .iter()
-                .find_map(|c| declared(catalogue, site, &c.name))
+                .find_map(|c| declared(catalogue, site, crate::storage::Storage::Cookie, &c.name))
                 .map(|c| &catalogue.cookies[c]);
             if declared_in.is_some_and(|c| c.allow.contains_key(&Rule::LoadedBeforeConsent)) {
                 continue;

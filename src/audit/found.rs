@@ -9,6 +9,7 @@ use crate::pattern;
 use crate::scan::Source;
 use crate::scan::cookie_db::CookieDb;
 use crate::scan::services::Services;
+use crate::storage::Storage;
 
 use super::{CookieSeen, Found, declared, describe, elsewhere, names_meet, site_list};
 
@@ -33,7 +34,7 @@ pub fn undeclared(
             .sites
             .iter()
             .copied()
-            .filter(|&s| declared(catalogue, s, name).is_none())
+            .filter(|&s| declared(catalogue, s, f.sighting.storage(), name).is_none())
             .collect();
         if undeclared.is_empty() {
             continue;
@@ -42,12 +43,14 @@ pub fn undeclared(
         if !always && !strict {
             continue;
         }
+        let kind = f.sighting.storage();
         let known = match f.sighting.source {
-            Source::Service(..) => None,
-            _ => db.and_then(|db| db.lookup(name)),
+            Source::Script(_) if kind.is_cookie() => db.and_then(|db| db.lookup(name)),
+            _ => None,
         };
         let mut message = format!(
-            "{what} sets cookie `{name}`, which the catalogue does not declare for {}{}",
+            "{what} sets {} `{name}`, which the catalogue does not declare for {}{}",
+            kind.word(),
             site_list(catalogue, &undeclared),
             elsewhere(f.count)
         );
@@ -60,12 +63,18 @@ pub fn undeclared(
         if !always {
             message.push_str("; it sets it only in some cases");
         }
+        let rule = if kind.is_cookie() {
+            Rule::UndeclaredCookie
+        } else {
+            Rule::UndeclaredStorage
+        };
         findings.push(
-            Diagnostic::new(Rule::UndeclaredCookie, Some(f.location.clone()), message)
+            Diagnostic::new(rule, Some(f.location.clone()), message)
                 .with_evidence(f.sighting.evidence.clone())
                 .with_help(format!(
-                    "add the entry below to {} and write its TODO parts (a build refuses them), or remove what sets the cookie",
-                    catalogue.path
+                    "add the entry below to {} and write its TODO parts (a build refuses them), or remove what sets the {}",
+                    catalogue.path,
+                    kind.word()
                 ))
                 .with_suggestion(super::suggestion::suggestion(
                     catalogue,
@@ -91,9 +100,11 @@ pub fn dynamic(catalogue: &Catalogue, found: &[Found]) -> (Vec<Diagnostic>, Vec<
     let mut settled = Vec::new();
     for f in found.iter().filter(|f| f.sighting.name.is_none()) {
         let shape = f.sighting.shape.as_deref();
+        let kind = f.sighting.storage();
         let covers = |site: SiteId| {
             catalogue.cookies.iter().position(|c| {
-                c.sites.contains(&site)
+                c.kind == kind
+                    && c.sites.contains(&site)
                     && (c.set_in.iter().any(|g| crate::glob::matches(g, &f.rel))
                         || shape.is_some_and(|shape| {
                             c.names.iter().any(|p| pattern::matches(p, shape))
@@ -122,12 +133,16 @@ pub fn dynamic(catalogue: &Catalogue, found: &[Found]) -> (Vec<Diagnostic>, Vec<
             Diagnostic::new(
                 Rule::DynamicCookieName,
                 Some(f.location.clone()),
-                format!("a script writes a cookie whose name is built at run time{takes}"),
+                format!(
+                    "a script writes a {} whose name is built at run time{takes}",
+                    kind.word()
+                ),
             )
             .with_evidence(f.sighting.evidence.clone())
             .with_help(format!(
-                "declare the names it can take in {}: an entry with a pattern (`names = [\"{example}\"]`, `*` for the part built at run time) and `set_in = [\"{}\"]`; or, if it sets no cookie a visitor keeps, waive it with an `[[allow]]` for this file",
-                catalogue.path, f.rel
+                "declare the names it can take in {}: an entry with a pattern (`names = [\"{example}\"]`, `*` for the part built at run time) and `set_in = [\"{}\"]`{}; or, if it stores nothing a visitor keeps, waive it with an `[[allow]]` for this file",
+                catalogue.path, f.rel,
+                if kind.is_cookie() { String::new() } else { format!(" and `kind = \"{}\"`", kind.id()) }
             ))
             .with_places(f.places.clone()),
         );
@@ -225,7 +240,7 @@ pub fn listed(services: &Services, found: &[Found], site: SiteId, strict: bool) 
 /// the names each site sets, `settled` the (site, cookie) pairs that writes with built names stand for.
 pub fn unseen(
     catalogue: &Catalogue,
-    seen: &[&BTreeSet<String>],
+    seen: &[&BTreeSet<(Storage, String)>],
     settled: &[(SiteId, usize)],
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
@@ -241,17 +256,19 @@ pub fn unseen(
             .copied()
             .filter(|&site| {
                 !settled.contains(&(site, c))
-                    && !cookie
-                        .names
-                        .iter()
-                        .any(|p| seen[site.0].iter().any(|n| names_meet(p, n)))
+                    && !cookie.names.iter().any(|p| {
+                        seen[site.0]
+                            .iter()
+                            .any(|(k, n)| *k == cookie.kind && names_meet(p, n))
+                    })
             })
             .collect();
         if missing.is_empty() {
             continue;
         }
         let message = format!(
-            "cookie `{}` is declared as set by a {}, but nothing the scan can see on {} sets it",
+            "{} `{}` is declared as set by a {}, but nothing the scan can see on {} sets it",
+            cookie.kind.word(),
             cookie.names.join(", "),
             cookie.set_by.id(),
             site_list(catalogue, &missing)

@@ -26,7 +26,7 @@ pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) ->
         // Sites that declare it, grouped by the duration they declare.
         let mut by_entry: Vec<(usize, Duration, Vec<SiteId>)> = Vec::new();
         for &site in &f.sites {
-            let Some(c) = declared(catalogue, site, name) else {
+            let Some(c) = declared(catalogue, site, sighting.storage(), name) else {
                 continue;
             };
             let cookie = &catalogue.cookies[c];
@@ -99,6 +99,8 @@ pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) ->
 pub fn mismatch(declared: &Duration, lifetime: Lifetime) -> Option<&'static str> {
     match (declared, lifetime) {
         (Duration::Session, Lifetime::Session) => None,
+        // Only web storage lasts until deleted, and it states no lifetime.
+        (Duration::Persistent, _) => None,
         (Duration::Session, Lifetime::Seconds(_)) => Some("a session, but the cookie outlives it"),
         // "Up to" a length covers a cookie that ends sooner, with the session.
         (Duration::Length { up_to: true, .. }, Lifetime::Session) => None,

@@ -16,6 +16,7 @@ use crate::diagnostic::{Location, Place};
 use crate::pattern;
 use crate::scan::services::Services;
 use crate::scan::{Placed, Sighting, Source};
+use crate::storage::Storage;
 
 pub use catalogue::catalogue_rules;
 pub use consent::consent;
@@ -28,12 +29,11 @@ pub fn names_meet(declared: &str, found: &str) -> bool {
     declared == found || pattern::matches(declared, found) || pattern::matches(found, declared)
 }
 
-/// The catalogue cookie of `site` that declares `name` (a name or a pattern).
-pub fn declared(catalogue: &Catalogue, site: SiteId, name: &str) -> Option<usize> {
-    catalogue
-        .cookies
-        .iter()
-        .position(|c| c.sites.contains(&site) && c.names.iter().any(|p| names_meet(p, name)))
+/// The catalogue entry of `site` that declares `name` (a name or a pattern) in `kind` of storage.
+pub fn declared(catalogue: &Catalogue, site: SiteId, kind: Storage, name: &str) -> Option<usize> {
+    catalogue.cookies.iter().position(|c| {
+        c.kind == kind && c.sites.contains(&site) && c.names.iter().any(|p| names_meet(p, name))
+    })
 }
 
 /// One cookie found, with where it was first seen, every place, and the sites it was seen for.

@@ -15,9 +15,18 @@ pub(super) fn suggestion(
     known: Option<&Entry>,
     lifetime: crate::scan::Lifetime,
 ) -> String {
-    let found = lifetime
-        .catalogue_text()
-        .unwrap_or_else(|| "TODO: how long it lives".to_owned());
+    let kind = match source {
+        Source::Script(api) => api.storage(),
+        _ => crate::storage::Storage::Cookie,
+    };
+    let found = match kind {
+        crate::storage::Storage::Cookie => lifetime
+            .catalogue_text()
+            .unwrap_or_else(|| "TODO: how long it lives".to_owned()),
+        crate::storage::Storage::SessionStorage => "session".to_owned(),
+        // Nothing expires web storage: it lasts until the site or the visitor deletes it.
+        _ => "persistent".to_owned(),
+    };
     let site_info = &catalogue.sites[sites[0]];
     let host = if sites.len() > 1 {
         "TODO: who provides it".to_owned()
@@ -83,11 +92,11 @@ pub(super) fn suggestion(
             }
         }
     }
-    let mut text = format!(
-        "[[cookie]]\nnames = [{}]\nprovider = {}\n",
-        toml_string(name),
-        toml_string(&provider)
-    );
+    let mut text = format!("[[cookie]]\nnames = [{}]\n", toml_string(name));
+    if !kind.is_cookie() {
+        text.push_str(&format!("kind = \"{}\"\n", kind.id()));
+    }
+    text.push_str(&format!("provider = {}\n", toml_string(&provider)));
     for lang in &languages {
         text.push_str(&format!(
             "function.{lang} = \"TODO: what it serves, and where\"\n"

@@ -12,12 +12,13 @@ use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, ExitCode, Location, Place, Rule};
 use crate::inventory::{FileFound, SiteInventory};
 use crate::scan::{self, Consent, Controls, Lifetime, Placed, Sighting, Source};
+use crate::storage::Storage;
 
 /// What one site (or the pages of no site) sets, each cookie once with every place.
 #[derive(Default)]
 struct Bucket {
-    /// Names and patterns set.
-    names: BTreeSet<String>,
+    /// Names and patterns set, with where they are stored.
+    names: BTreeSet<(Storage, String)>,
     /// Each cookie (or each write with a built name), in the order first found.
     found: Vec<Found>,
     /// Position in `found`, the files and the places already counted, by cookie.
@@ -34,7 +35,7 @@ impl Bucket {
         // A name is one finding however many places set it; writes with a built name are one per
         // file and way of writing, every place listed.
         let key = match (&sighting.name, &sighting.source) {
-            (Some(name), _) => name.clone(),
+            (Some(name), _) => format!("{}\u{0}{name}", sighting.storage()),
             (None, Source::Script(api)) => format!(
                 "{}\u{0}{api}\u{0}{}",
                 location.file,
@@ -43,7 +44,7 @@ impl Bucket {
             (None, _) => format!("{location}\u{0}{}", sighting.evidence),
         };
         if let Some(name) = &sighting.name {
-            self.names.insert(name.clone());
+            self.names.insert((sighting.storage(), name.clone()));
         }
         let sets = Place {
             location: location.clone(),
@@ -316,7 +317,8 @@ pub(super) fn aggregate<'r>(
             &policy_pages,
             &layout.site_display,
         ));
-        let names: Vec<&BTreeSet<String>> = buckets[..sites].iter().map(|b| &b.names).collect();
+        let names: Vec<&BTreeSet<(Storage, String)>> =
+            buckets[..sites].iter().map(|b| &b.names).collect();
         diagnostics.extend(audit::unseen(catalogue, &names, &settled));
     }
     diagnostics.extend(extra);

@@ -115,8 +115,8 @@ pub struct StoredItem {
     pub pass: &'static str,
     /// The page visited, as reports name files.
     pub page: String,
-    /// `cookie`, `localStorage` or `sessionStorage`.
-    pub kind: &'static str,
+    /// Where it is stored: `cookie`, `local-storage`, `session-storage`, `indexeddb` or `cache-storage`.
+    pub kind: crate::storage::Storage,
     /// The cookie's name or the storage key.
     pub name: String,
     /// The cookie's domain, or the storage's origin.
@@ -124,12 +124,30 @@ pub struct StoredItem {
     /// When the cookie expires, in seconds since the epoch; absent for a session cookie and storage.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<f64>,
+    /// A cookie's flags; absent for storage.
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    pub flags: Option<CookieFlags>,
     /// Where the write is: a file of the output (or a URL) with its line and column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_at: Option<crate::diagnostic::Location>,
     /// What was written: the `document.cookie` text or the `Set-Cookie` header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub written: Option<String>,
+}
+
+/// A stored cookie's flags, as the browser holds them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CookieFlags {
+    /// Hidden from scripts.
+    pub http_only: bool,
+    /// Sent over HTTPS only.
+    pub secure: bool,
+    /// `Strict`, `Lax` or `None`; absent when the setter said nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_site: Option<String>,
+    /// The top-level site a partitioned (CHIPS) cookie is kept for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition_key: Option<String>,
 }
 
 /// The result of a run.

@@ -59,6 +59,8 @@ const UNIT_NAMES: [(Unit, &str, &str); 6] = [
 pub enum Duration {
     /// Deleted when the browser session ends.
     Session,
+    /// Kept until the site, the visitor or the browser deletes it: web storage has no expiry.
+    Persistent,
     /// A length of time; `up_to` when the length is a maximum (csrftoken "up to 12 months").
     Length {
         /// How many units.
@@ -78,7 +80,7 @@ impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}; write \"session\" or a length such as \"13 months\", \"30 minutes\" or \"up to 12 months\" (units: minutes, hours, days, weeks, months, years)",
+            "{}; write \"session\", a length such as \"13 months\", \"30 minutes\" or \"up to 12 months\" (units: minutes, hours, days, weeks, months, years), or \"persistent\" for web storage kept until deleted",
             self.0
         )
     }
@@ -91,6 +93,9 @@ impl FromStr for Duration {
         let lowered = text.trim().to_ascii_lowercase();
         if lowered == "session" {
             return Ok(Duration::Session);
+        }
+        if lowered == "persistent" {
+            return Ok(Duration::Persistent);
         }
         let (up_to, rest) = match lowered.strip_prefix("up to ") {
             Some(rest) => (true, rest.trim_start()),
@@ -120,10 +125,12 @@ impl FromStr for Duration {
 }
 
 impl Duration {
-    /// The longest the duration can be, in days; a session counts as none.
+    /// The longest the duration can be, in days; a session counts as none, "until deleted" as
+    /// without end.
     pub fn days(&self) -> f64 {
         match *self {
             Duration::Session => 0.0,
+            Duration::Persistent => f64::INFINITY,
             Duration::Length { amount, unit, .. } => f64::from(amount) * unit.days(),
         }
     }
@@ -132,6 +139,7 @@ impl Duration {
     pub fn render(&self, words: &Words) -> String {
         match *self {
             Duration::Session => words.session.to_owned(),
+            Duration::Persistent => words.persistent.to_owned(),
             Duration::Length {
                 amount,
                 unit,
@@ -164,6 +172,7 @@ mod tests {
             ("up to 12 months", "Up to 12 months", "Jusqu'à 12 mois"),
             ("1 year", "1 year", "1 an"),
             ("30 Minutes", "30 minutes", "30 minutes"),
+            ("persistent", "Until deleted", "Jusqu'à suppression"),
         ];
         for (text, english, french) in cases {
             let d: Duration = text.parse().unwrap();

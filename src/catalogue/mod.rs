@@ -175,6 +175,8 @@ pub struct Cookie {
     pub duration: Duration,
     /// Index into [`Catalogue::categories`].
     pub category: usize,
+    /// Cookie, or which web storage.
+    pub kind: crate::storage::Storage,
     /// First or third party.
     pub party: Party,
     /// What sets it.
@@ -219,6 +221,8 @@ pub struct Row {
     pub purpose: String,
     /// Lifetime in the row's language.
     pub duration: String,
+    /// Where it is stored, in the row's language ("Cookie", "Local storage").
+    pub kind: String,
 }
 
 impl Row {
@@ -230,6 +234,7 @@ impl Row {
             Column::Names => self.names.join(", "),
             Column::Purpose => self.purpose.clone(),
             Column::Duration => self.duration.clone(),
+            Column::Kind => self.kind.clone(),
         }
     }
 }
@@ -273,6 +278,13 @@ impl Catalogue {
     /// Every site, with its id.
     pub fn site_ids(&self) -> impl Iterator<Item = (SiteId, &Site)> {
         self.sites.iter().enumerate().map(|(i, s)| (SiteId(i), s))
+    }
+
+    /// Whether `site` declares anything beyond cookies, so its tables show a type column.
+    pub fn declares_storage(&self, site: SiteId) -> bool {
+        self.cookies
+            .iter()
+            .any(|c| c.sites.contains(&site) && !c.kind.is_cookie())
     }
 
     /// The category with id `id`.
@@ -340,6 +352,7 @@ impl Catalogue {
                         .and_then(|o| o.duration)
                         .unwrap_or(c.duration)
                         .render(words),
+                    kind: words.kind(c.kind).to_owned(),
                 }
             })
             .collect()

@@ -191,6 +191,9 @@ pub struct RawCookie {
     /// Category id.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub category: Spanned<String>,
+    /// Where it is stored: a cookie (the default), or web storage.
+    #[serde(default)]
+    pub kind: crate::storage::Storage,
     /// First or third party.
     pub party: Party,
     /// Server, script or tag.

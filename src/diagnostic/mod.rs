@@ -16,6 +16,8 @@ pub enum Severity {
     Error,
     /// Reported, does not change the exit code.
     Warning,
+    /// Information a person reads beside the findings: evidence the run could not add.
+    Note,
 }
 
 impl Severity {
@@ -24,6 +26,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -60,6 +63,7 @@ impl Policy {
         Some(match rule.level() {
             Level::Error => Severity::Error,
             Level::Warning => Severity::Warning,
+            Level::Note => Severity::Note,
             Level::StrictError if self.strict => Severity::Error,
             Level::StrictError => Severity::Warning,
         })

@@ -33,6 +33,8 @@ pub enum Level {
     Warning,
     /// A warning, and an error with `--strict`.
     StrictError,
+    /// Information, never a failure unless `--deny` says so.
+    Note,
 }
 
 impl Level {
@@ -42,6 +44,7 @@ impl Level {
             Level::Error => "error",
             Level::Warning => "warning",
             Level::StrictError => "warning (--strict: error)",
+            Level::Note => "note",
         }
     }
 }
@@ -136,10 +139,11 @@ rules! {
     DuplicateRow = "duplicate-row", Drift, Error, [], "a table lists the same cookie in two rows";
     StaleTable = "stale-table", Drift, Error, [], "the table a marker holds in the site is not what the catalogue renders now";
     ExtraOutput = "extra-output", Drift, Error, [], "the output folder holds a file the site no longer has";
-    StoredBeforeConsent = "stored-before-consent", Drift, Error, [Cookie], "a real browser stores a cookie whose category needs consent before the visitor chose";
-    StoredAfterRefusal = "stored-after-refusal", Drift, Error, [Cookie], "a real browser stores a cookie whose category needs consent after the visitor refused";
-    UndeclaredStorage = "undeclared-storage", Drift, Warning, [], "a real browser stores a localStorage or sessionStorage key, an IndexedDB database or a Cache Storage cache, which the catalogue cannot declare yet";
+    StoredBeforeConsent = "stored-before-consent", Drift, Error, [Cookie], "a real browser stores a cookie or storage item whose category needs consent before the visitor chose";
+    StoredAfterRefusal = "stored-after-refusal", Drift, Error, [Cookie], "a real browser stores a cookie or storage item whose category needs consent after the visitor refused";
+    UndeclaredStorage = "undeclared-storage", Drift, Error, [], "a page stores a localStorage or sessionStorage key, an IndexedDB database or a Cache Storage cache that the catalogue does not declare for its site";
     AuditIncomplete = "audit-incomplete", BadInput, Error, [], "the audit could not visit a page or press a consent button, so it cannot vouch for what that page stores";
+    NotStored = "not-stored", Drift, Note, [Cookie], "a declared cookie or storage item that no pass of the real-browser audit stored";
 }
 
 impl Rule {

@@ -33,10 +33,10 @@ export const translations = {
           description: {{ s.description }},
           linkedCategory: {{ s.category }},
           cookieTable: {
-            headers: { name: {{ t.headers.names }}, provider: {{ t.headers.provider }}, purpose: {{ t.headers.purpose }}, duration: {{ t.headers.duration }} },
+            headers: { name: {{ t.headers.names }},{% if show_kind %} kind: {{ t.headers.kind }},{% endif %} provider: {{ t.headers.provider }}, purpose: {{ t.headers.purpose }}, duration: {{ t.headers.duration }} },
             body: [
 {%- for r in s.rows %}
-              { name: {{ r.names }}, provider: {{ r.provider }}, purpose: {{ r.purpose }}, duration: {{ r.duration }} },
+              { name: {{ r.names }},{% if show_kind %} kind: {{ r.kind }},{% endif %} provider: {{ r.provider }}, purpose: {{ r.purpose }}, duration: {{ r.duration }} },
 {%- endfor %}
             ],
           },

@@ -53,9 +53,11 @@ pub fn declaration(catalogue: &Catalogue, site: SiteId, lang: &str) -> Value {
                 "duration": {
                     "text": row.duration,
                     "session": duration == Duration::Session,
+                    "persistent": duration == Duration::Persistent,
                     "iso8601": iso8601(&duration),
                     "up_to": matches!(duration, Duration::Length { up_to: true, .. }),
                 },
+                "kind": cookie.kind.id(),
                 "category": catalogue.categories[cookie.category].id,
                 "party": cookie.party.id(),
                 "set_by": cookie.set_by.id(),
@@ -72,10 +74,10 @@ pub fn declaration(catalogue: &Catalogue, site: SiteId, lang: &str) -> Value {
     })
 }
 
-/// An ISO 8601 duration (`P13M`, `PT30M`); `None` for a session cookie.
+/// An ISO 8601 duration (`P13M`, `PT30M`); `None` for a session cookie or storage kept until deleted.
 fn iso8601(duration: &Duration) -> Option<String> {
     match *duration {
-        Duration::Session => None,
+        Duration::Session | Duration::Persistent => None,
         Duration::Length { amount, unit, .. } => Some(match unit {
             Unit::Minute => format!("PT{amount}M"),
             Unit::Hour => format!("PT{amount}H"),
@@ -102,8 +104,10 @@ pub fn cookieconsent(catalogue: &Catalogue, site: SiteId) -> String {
         .enumerate()
         .filter_map(|(c, category)| {
             let rows = shown(c, &info.languages[0]);
+            // vanilla-cookieconsent clears cookies only; web storage is listed, not cleared.
             let names: Vec<String> = rows
                 .iter()
+                .filter(|r| catalogue.cookies[r.cookie].kind.is_cookie())
                 .flat_map(|r| r.names.iter())
                 .map(|n| cookie_matcher(n))
                 .collect();
@@ -130,6 +134,7 @@ pub fn cookieconsent(catalogue: &Catalogue, site: SiteId) -> String {
                                 provider => html_string(&r.provider),
                                 purpose => html_string(&r.purpose),
                                 duration => html_string(&r.duration),
+                                kind => html_string(&r.kind),
                             }
                         })
                         .collect();
@@ -151,6 +156,7 @@ pub fn cookieconsent(catalogue: &Catalogue, site: SiteId) -> String {
                     provider => header(Column::Provider),
                     purpose => header(Column::Purpose),
                     duration => header(Column::Duration),
+                    kind => header(Column::Kind),
                 },
                 sections,
             }
@@ -173,6 +179,7 @@ pub fn cookieconsent(catalogue: &Catalogue, site: SiteId) -> String {
             site => js_string(&info.id),
             url => js_string(&info.url),
             default_lang => js_string(&info.languages[0]),
+            show_kind => catalogue.declares_storage(site),
             categories,
             translations,
         },

@@ -89,6 +89,8 @@ impl Tables {
                 .template
                 .as_ref()
                 .map_or(DEFAULT_NAME, |(p, _)| p.as_str());
+            // One site's tables share their columns: a type column in all of them, or none.
+            let show_kind = catalogue.declares_storage(s);
             for (c, category) in catalogue.categories.iter().enumerate() {
                 for lang in &site.languages {
                     let words = labels::words(lang).expect("validated language");
@@ -107,6 +109,8 @@ impl Tables {
                                 function => r.function,
                                 purpose => r.purpose,
                                 duration => r.duration,
+                                kind => r.kind,
+                                kind_id => cookie.kind.id(),
                                 party => cookie.party.id(),
                                 set_by => cookie.set_by.id(),
                             }
@@ -123,6 +127,7 @@ impl Tables {
                         },
                         headers => headers,
                         rows => rows,
+                        show_kind => show_kind,
                     };
                     match template.render(ctx) {
                         Ok(out) if out.contains(crate::html::MARKER_ATTRIBUTE) => {
@@ -214,5 +219,5 @@ fn template_error(path: &str, e: &minijinja::Error) -> Diagnostic {
     }
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
     Diagnostic::new(Rule::Template, location, format!("{}{detail}", e.kind()))
-        .with_help("the template receives lang, site, category, headers and rows; see README.md (\"Templates\")")
+        .with_help("the template receives lang, site, category, headers, rows and show_kind; see README.md (\"Templates\")")
 }

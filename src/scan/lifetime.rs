@@ -22,6 +22,8 @@ impl Lifetime {
             crate::catalogue::Duration::Length { .. } => {
                 Lifetime::Seconds(duration.days() * 86_400.0)
             }
+            // Web storage without an end: nothing in a write states it.
+            crate::catalogue::Duration::Persistent => Lifetime::Unknown,
         }
     }
 

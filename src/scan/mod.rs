@@ -62,6 +62,16 @@ pub struct Sighting {
     pub consent: Consent,
 }
 
+impl Sighting {
+    /// Where what it sets is stored: a cookie, unless a script writes web storage.
+    pub fn storage(&self) -> crate::storage::Storage {
+        match self.source {
+            Source::Script(api) => api.storage(),
+            Source::Header | Source::Service(..) => crate::storage::Storage::Cookie,
+        }
+    }
+}
+
 /// A sighting at its place in a file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Placed {
@@ -167,6 +177,10 @@ pub fn script(services: &Services, code: &str, base: usize, kind: ScriptKind) ->
 
     let libraries = services.by_content(&compact);
     let mut writes = script.writes();
+    // A library's web storage under keys built at run time is its API, given keys by its caller.
+    if !libraries.is_empty() {
+        writes.retain(|w| w.api.storage().is_cookie() || matches!(w.name, Name::Literal(_)));
+    }
     let dynamic = writes
         .iter()
         .filter(|w| !matches!(w.name, Name::Literal(_)))

@@ -1,51 +1,21 @@
 //! One visit: a fresh browser context, one page, what it stores, and who stored it.
 //!
-//! The page's cookie writes are caught by a wrapper around `document.cookie` installed before
-//! any page script runs; it reports the written text and the script's stack through a
-//! binding. `Set-Cookie` headers come from the network's extra response information.
+//! The page's writes are caught by a wrapper (`wrapper.js`) around `document.cookie`,
+//! `cookieStore`, `Storage.setItem`, `indexedDB.open` and `caches.open`, installed before any
+//! page script runs; it reports the written text and the script's stack through a binding. `Set-Cookie` headers come from the network's extra response information.
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Kind, Pass, Stored};
-use crate::cdp::{Cdp, CdpError, Event};
+use super::seen::{BINDING, Seen, flags_of};
+use super::{Pass, Stored};
+use crate::cdp::{Cdp, CdpError};
+use crate::storage::Storage;
 
-/// The binding the page's wrapper calls.
-const BINDING: &str = "__cookieLedgerWrite";
-
-/// Installed before any page script: reports every `document.cookie` and `cookieStore.set`
-/// write with its stack.
-const WRAPPER: &str = r#"(() => {
-  const report = globalThis.__cookieLedgerWrite;
-  const tell = (value) => {
-    try { report(JSON.stringify({ value: String(value), stack: String(new Error().stack) })); } catch (e) {}
-  };
-  const d = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
-  if (d && d.set) {
-    Object.defineProperty(Document.prototype, "cookie", {
-      configurable: true,
-      enumerable: d.enumerable,
-      get() { return d.get.call(this); },
-      set(v) { tell(v); return d.set.call(this, v); },
-    });
-  }
-  // cookieStore.set(name, value) or cookieStore.set({ name, value, expires }), said as the
-  // cookie text it stands for.
-  if (typeof CookieStore !== "undefined" && CookieStore.prototype.set) {
-    const set = CookieStore.prototype.set;
-    CookieStore.prototype.set = function (a, b) {
-      try {
-        const o = typeof a === "object" && a !== null ? a : { name: a, value: b };
-        let text = String(o.name) + "=" + String(o.value);
-        if (o.expires != null) text += "; expires=" + new Date(o.expires).toUTCString();
-        tell(text);
-      } catch (e) {}
-      return set.apply(this, arguments);
-    };
-  }
-})();"#;
+/// Installed before any page script: reports every cookie write (`document.cookie`,
+/// `cookieStore.set`) and web storage write with its stack.
+const WRAPPER: &str = include_str!("wrapper.js");
 
 /// How long a page may take to load.
 const LOAD_TIMEOUT: Duration = Duration::from_secs(20);
@@ -146,10 +116,7 @@ fn in_context(
         .to_owned();
     let s = Some(session.as_str());
     instrument(cdp, &session)?;
-    let mut seen = Seen {
-        sessions: vec![session.clone()],
-        ..Seen::default()
-    };
+    let mut seen = Seen::new(&session);
     cdp.call(
         s,
         "Page.setLifecycleEventsEnabled",
@@ -200,10 +167,11 @@ fn in_context(
         let session_cookie = cookie["session"].as_bool().unwrap_or(expires.is_none());
         visit.stored.push(Stored {
             pass,
-            kind: Kind::Cookie,
-            setter: seen.setter_of(&name),
+            kind: Storage::Cookie,
+            setter: seen.setter_of(Storage::Cookie, &name),
             domain: cookie["domain"].as_str().unwrap_or_default().to_owned(),
             expires: if session_cookie { None } else { expires },
+            flags: Some(flags_of(cookie)),
             name,
         });
     }
@@ -238,36 +206,40 @@ fn in_context(
             .as_array()
             .into_iter()
             .flatten()
-            .map(|n| (Kind::IndexedDb, n.as_str()))
+            .map(|n| (Storage::IndexedDb, n.as_str()))
             .chain(
                 caches["caches"]
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .map(|c| (Kind::CacheStorage, c["cacheName"].as_str())),
+                    .map(|c| (Storage::CacheStorage, c["cacheName"].as_str())),
             );
         for (kind, name) in named {
+            let name = name.unwrap_or_default().to_owned();
             visit.stored.push(Stored {
                 pass,
                 kind,
-                name: name.unwrap_or_default().to_owned(),
+                setter: seen.setter_of(kind, &name),
+                name,
                 domain: origin.to_owned(),
                 expires: None,
-                setter: None,
+                flags: None,
             });
         }
         for (field, kind) in [
-            ("local", Kind::LocalStorage),
-            ("session", Kind::SessionStorage),
+            ("local", Storage::LocalStorage),
+            ("session", Storage::SessionStorage),
         ] {
             for key in keys[field].as_array().into_iter().flatten() {
+                let name = key.as_str().unwrap_or_default().to_owned();
                 visit.stored.push(Stored {
                     pass,
                     kind,
-                    name: key.as_str().unwrap_or_default().to_owned(),
+                    setter: seen.setter_of(kind, &name),
+                    name,
                     domain: origin.to_owned(),
                     expires: None,
-                    setter: None,
+                    flags: None,
                 });
             }
         }
@@ -280,7 +252,7 @@ fn in_context(
 
 /// Makes a target report its cookie writes, its responses, and the frames it opens in other
 /// processes (cross-site iframes), each of which is instrumented the same way before it runs.
-fn instrument(cdp: &Cdp, session: &str) -> Result<(), CdpError> {
+pub(super) fn instrument(cdp: &Cdp, session: &str) -> Result<(), CdpError> {
     let s = Some(session);
     for method in ["Page.enable", "Runtime.enable", "Network.enable"] {
         cdp.call(s, method, json!({}))?;
@@ -328,173 +300,4 @@ fn click(cdp: &Cdp, session: Option<&str>, selectors: &[String]) -> Result<bool,
         return Ok(true);
     }
     Ok(false)
-}
-
-/// What the events of one page said about who wrote which cookie.
-#[derive(Default)]
-struct Seen {
-    /// The page's session and those of the frames it opened.
-    sessions: Vec<String>,
-    /// The first write of each cookie name.
-    writes: HashMap<String, Setter>,
-    /// Request URLs by request id, for `Set-Cookie` headers.
-    requests: HashMap<String, String>,
-}
-
-impl Seen {
-    /// Reads the session's events until `done` says so or `timeout` passes; `true` when done.
-    fn until(
-        &mut self,
-        cdp: &Cdp,
-        session: &str,
-        timeout: Duration,
-        done: impl Fn(&Event) -> bool,
-    ) -> Result<bool, CdpError> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(false);
-            }
-            let Some(event) = cdp.next_event(left)? else {
-                return Ok(false);
-            };
-            let ours = event
-                .session
-                .as_deref()
-                .is_some_and(|s| s == session || self.sessions.iter().any(|o| o == s));
-            if !ours {
-                continue;
-            }
-            if event.method == "Target.attachedToTarget" {
-                // A frame in another process waits until it is instrumented; a failure to
-                // instrument it must not leave it paused.
-                if let Some(child) = event.params["sessionId"].as_str() {
-                    self.sessions.push(child.to_owned());
-                    let _ = instrument(cdp, child);
-                    let _ = cdp.call(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
-                }
-                continue;
-            }
-            if event.session.as_deref() != Some(session) && event.method == "Page.loadEventFired" {
-                // A frame's load is not the page's.
-                continue;
-            }
-            self.note(&event);
-            if done(&event) {
-                return Ok(true);
-            }
-        }
-    }
-
-    fn note(&mut self, event: &Event) {
-        match event.method.as_str() {
-            "Runtime.bindingCalled" if event.params["name"] == BINDING => {
-                let payload: Value = event.params["payload"]
-                    .as_str()
-                    .and_then(|p| serde_json::from_str(p).ok())
-                    .unwrap_or_default();
-                let text = payload["value"].as_str().unwrap_or_default();
-                let name = cookie_name(text);
-                let (url, place) = first_frame(payload["stack"].as_str().unwrap_or_default());
-                self.writes.entry(name.to_owned()).or_insert(Setter {
-                    url,
-                    place,
-                    text: text.to_owned(),
-                });
-            }
-            "Network.requestWillBeSent" => {
-                if let (Some(id), Some(url)) = (
-                    event.params["requestId"].as_str(),
-                    event.params["request"]["url"].as_str(),
-                ) {
-                    self.requests.insert(id.to_owned(), url.to_owned());
-                }
-            }
-            "Network.responseReceivedExtraInfo" => {
-                let url = event.params["requestId"]
-                    .as_str()
-                    .and_then(|id| self.requests.get(id))
-                    .cloned()
-                    .unwrap_or_default();
-                let headers = event.params["headers"].as_object();
-                for (name, value) in headers.into_iter().flatten() {
-                    if !name.eq_ignore_ascii_case("set-cookie") {
-                        continue;
-                    }
-                    for line in value.as_str().unwrap_or_default().lines() {
-                        self.writes
-                            .entry(cookie_name(line).to_owned())
-                            .or_insert(Setter {
-                                url: url.clone(),
-                                place: None,
-                                text: format!("Set-Cookie: {line}"),
-                            });
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn setter_of(&self, name: &str) -> Option<Setter> {
-        self.writes.get(name).cloned()
-    }
-}
-
-/// The cookie a `document.cookie` text or `Set-Cookie` value writes.
-fn cookie_name(text: &str) -> &str {
-    let pair = text.split(';').next().unwrap_or_default();
-    pair.split('=').next().unwrap_or_default().trim()
-}
-
-/// The first frame of a stack with a URL: the script that wrote (the wrapper has none).
-fn first_frame(stack: &str) -> (String, Option<(usize, usize)>) {
-    for line in stack.lines().skip(1) {
-        let line = line.trim().trim_end_matches(')');
-        let Some(start) = line.find("http://").or_else(|| line.find("https://")) else {
-            continue;
-        };
-        let location = &line[start..];
-        let mut parts = location.rsplitn(3, ':');
-        let (Some(column), Some(row), Some(url)) = (parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        if let (Ok(row), Ok(column)) = (row.parse(), column.parse()) {
-            return (url.to_owned(), Some((row, column)));
-        }
-    }
-    (String::new(), None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_writer_is_the_first_frame_with_an_address() {
-        let stack = "Error\n    at HTMLDocument.set [as cookie] (<anonymous>:9:53)\n    at remember (https://www.odwb.be/assets/consent.js:18:14)\n    at HTMLButtonElement.<anonymous> (https://www.odwb.be/assets/consent.js:35:9)";
-        assert_eq!(
-            first_frame(stack),
-            (
-                "https://www.odwb.be/assets/consent.js".to_owned(),
-                Some((18, 14))
-            )
-        );
-        assert_eq!(
-            first_frame("Error\n    at https://a.example/fr/page.html:12:5"),
-            ("https://a.example/fr/page.html".to_owned(), Some((12, 5)))
-        );
-        assert_eq!(
-            first_frame("Error\n    at <anonymous>:1:1"),
-            (String::new(), None)
-        );
-    }
-
-    #[test]
-    fn the_cookie_name_is_the_text_before_the_first_equals_sign() {
-        assert_eq!(cookie_name(" _ga=GA1.1.1; max-age=63072000; path=/"), "_ga");
-        assert_eq!(cookie_name("flag"), "flag");
-    }
 }

@@ -7,11 +7,10 @@ use std::path::Path;
 
 use super::browse::{Setter, Visit};
 use super::route::{Answer, Routes};
-use super::{Kind, Page, Pass};
+use super::{Page, Pass};
 use crate::build::{Outcome, StoredItem, Summary};
-use crate::catalogue::{Catalogue, Party, SiteId};
+use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Policy, Rule};
-use crate::scan::Lifetime;
 
 /// Turns the visits into the run's outcome.
 #[allow(clippy::too_many_arguments)]
@@ -75,27 +74,21 @@ pub(super) fn judge(
             let location = setter_location(page, stored.setter.as_ref());
             let evidence = stored.setter.as_ref().map(|s| s.text.clone());
             let what = describe(stored);
-            if stored.kind != Kind::Cookie {
-                if reported.insert((Rule::UndeclaredStorage, page.site, stored.name.clone())) {
-                    findings.push(
-                        Diagnostic::new(
-                            Rule::UndeclaredStorage,
-                            Some(page_location(&page.rel)),
-                            format!(
-                                "a real browser stores {what} on {} {}",
-                                shown(&page.rel),
-                                stored.pass.word()
-                            ),
-                        )
-                        .with_help("the catalogue cannot declare storage items yet; say what this key holds on the policy page by hand"),
-                    );
-                }
-                continue;
-            }
-            let Some(c) = crate::audit::declared(catalogue, page.site, &stored.name) else {
-                if reported.insert((Rule::UndeclaredCookie, page.site, stored.name.clone())) {
+            let declared = crate::audit::declared(catalogue, page.site, stored.kind, &stored.name);
+            let Some(c) = declared else {
+                let rule = if stored.kind.is_cookie() {
+                    Rule::UndeclaredCookie
+                } else {
+                    Rule::UndeclaredStorage
+                };
+                if reported.insert((rule, page.site, stored.name.clone())) {
+                    let kind = if stored.kind.is_cookie() {
+                        String::new()
+                    } else {
+                        format!(" with `kind = \"{}\"`", stored.kind.id())
+                    };
                     let mut d = Diagnostic::new(
-                        Rule::UndeclaredCookie,
+                        rule,
                         Some(location),
                         format!(
                             "a real browser stores {what} on {} {}, and site `{}` does not declare it",
@@ -105,7 +98,7 @@ pub(super) fn judge(
                         ),
                     )
                     .with_help(format!(
-                        "declare `{}` in the catalogue for site `{}`, or remove what sets it",
+                        "declare `{}`{kind} in the catalogue for site `{}`, or remove what sets it",
                         stored.name, site.id
                     ));
                     if let Some(evidence) = evidence {
@@ -118,7 +111,9 @@ pub(super) fn judge(
             let cookie = &catalogue.cookies[c];
             let category = &catalogue.categories[cookie.category];
             seen.insert((page.site, c));
-            for d in declaration_checks(catalogue, page, c, stored, &location, &what) {
+            for d in
+                super::declared::declaration_checks(catalogue, page, c, stored, &location, &what)
+            {
                 if reported.insert((d.rule, page.site, stored.name.clone())) {
                     findings.push(d);
                 }
@@ -208,35 +203,47 @@ pub(super) fn judge(
         }
         notes.extend(lines);
     }
-    // Declared cookies no pass stored: evidence the audit could not add, said once per site.
-    // Each site once, however many passes and pages visited it.
-    let sites: BTreeSet<SiteId> = visits.iter().map(|(p, _)| p.site).collect();
-    for site in sites {
-        let missing: Vec<String> = catalogue
-            .cookies
-            .iter()
-            .enumerate()
-            .filter(|(c, cookie)| cookie.sites.contains(&site) && !seen.contains(&(site, *c)))
-            .map(|(_, cookie)| {
-                let expected = if catalogue.categories[cookie.category].consent {
-                    Pass::AfterAccepting
-                } else {
-                    Pass::BeforeConsent
-                };
-                format!(
-                    "`{}` (expected {})",
-                    cookie.names.join(", "),
-                    expected.word()
-                )
-            })
-            .collect();
-        if !missing.is_empty() {
-            notes.push(format!(
-                "declared for site `{}` but stored in no pass: {}",
-                catalogue.sites[site].id,
-                missing.join(", ")
-            ));
+    // Declared items no pass stored: evidence the audit could not add, said once per item
+    // with every visited site it was missing on, however many passes and pages visited them.
+    let visited: BTreeSet<SiteId> = visits.iter().map(|(p, _)| p.site).collect();
+    for (c, cookie) in catalogue.cookies.iter().enumerate() {
+        if cookie.allow.contains_key(&Rule::NotStored) {
+            continue;
         }
+        let missing: Vec<SiteId> = visited
+            .iter()
+            .copied()
+            .filter(|site| cookie.sites.contains(site) && !seen.contains(&(*site, c)))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let pages = visits
+            .iter()
+            .filter(|(p, v)| missing.contains(&p.site) && v.pass == Pass::BeforeConsent)
+            .count();
+        let expected = if catalogue.categories[cookie.category].consent {
+            Pass::AfterAccepting
+        } else {
+            Pass::BeforeConsent
+        };
+        let sites: Vec<String> = missing
+            .iter()
+            .map(|&s| format!("`{}`", catalogue.sites[s].id))
+            .collect();
+        let message = format!(
+            "{} `{}` is declared for {} {}, but no pass stored it on the {pages} page{} visited (expected {})",
+            cookie.kind.word(),
+            cookie.names.join(", "),
+            if sites.len() == 1 { "site" } else { "sites" },
+            sites.join(", "),
+            if pages == 1 { "" } else { "s" },
+            expected.word()
+        );
+        findings.push(
+            Diagnostic::new(Rule::NotStored, Some(cookie.location.clone()), message)
+                .with_help("if it is set where the audit does not go (after signing in, by a form, on a server path, or by a host the offline audit refused: give it with --fixtures), record that with `allow.not-stored = \"reason\"` in its entry; if nothing sets it any more, take those sites out of its `sites`"),
+        );
     }
     let represented: usize = visits
         .iter()
@@ -267,10 +274,11 @@ pub(super) fn judge(
             visit.stored.iter().map(|s| StoredItem {
                 pass: s.pass.word(),
                 page: shown(&page.rel),
-                kind: s.kind.word(),
+                kind: s.kind,
                 name: s.name.clone(),
                 domain: s.domain.clone(),
                 expires: s.expires,
+                flags: s.flags.clone(),
                 set_at: s
                     .setter
                     .as_ref()
@@ -289,8 +297,8 @@ pub(super) fn judge(
 
 /// "cookie `a` (a.example, 182 days)" or "localStorage `k` (https://a.example)".
 fn describe(stored: &super::Stored) -> String {
-    let lifetime = if stored.kind == Kind::Cookie {
-        lifetime(stored.expires)
+    let lifetime = if stored.kind.is_cookie() {
+        super::declared::lifetime(stored.expires)
     } else {
         String::new()
     };
@@ -302,127 +310,13 @@ fn describe(stored: &super::Stored) -> String {
     )
 }
 
-/// ", 182 days" or ", session".
-fn lifetime(expires: Option<f64>) -> String {
-    match expires {
-        None => ", session".to_owned(),
-        Some(at) => {
-            let days = ((at - now()) / 86_400.0).round().max(0.0);
-            if days == 1.0 {
-                ", 1 day".to_owned()
-            } else {
-                format!(", {days} days")
-            }
-        }
-    }
-}
-
-/// A stored cookie against its declaration: the lifetime its writer asked for (not the stored
-/// expiry, which Chromium caps at 400 days), and the domain it was stored for.
-fn declaration_checks(
-    catalogue: &Catalogue,
-    page: &Page,
-    c: usize,
-    stored: &super::Stored,
-    location: &Location,
-    what: &str,
-) -> Vec<Diagnostic> {
-    let cookie = &catalogue.cookies[c];
-    let site = &catalogue.sites[page.site];
-    let mut findings = Vec::new();
-    let asked = stored.setter.as_ref().and_then(|s| {
-        let text = s.text.strip_prefix("Set-Cookie: ").unwrap_or(&s.text);
-        crate::scan::lifetime::of_set_cookie(text)
-    });
-    let lifetime = asked.or_else(|| match stored.expires {
-        None => Some(Lifetime::Session),
-        // Beyond the cap the stored expiry says nothing of what was asked.
-        Some(at) => {
-            let left = at - now();
-            (left < 399.0 * 86_400.0).then_some(Lifetime::Seconds(left.max(0.0)))
-        }
-    });
-    let duration = cookie
-        .overrides
-        .get(&page.site)
-        .and_then(|o| o.duration)
-        .unwrap_or(cookie.duration);
-    if let Some(lifetime) = lifetime
-        && !cookie.allow.contains_key(&Rule::DurationMismatch)
-        && let Some(problem) = crate::audit::mismatch(&duration, lifetime)
-    {
-        let english = crate::labels::words("en").expect("built in");
-        let asked_for = match lifetime {
-            Lifetime::Session => "a session cookie".to_owned(),
-            other => other.catalogue_text().unwrap_or_default(),
-        };
-        findings.push(
-            Diagnostic::new(
-                Rule::DurationMismatch,
-                Some(location.clone()),
-                format!(
-                    "a real browser stores {what}, asked for as {asked_for}, and site `{}` declares it to last {}: the declaration is {problem}",
-                    site.id,
-                    duration.render(english).to_lowercase()
-                ),
-            )
-            .with_help(format!(
-                "declare the lifetime the writer asks for at {}, or make the writer match the policy",
-                cookie.location
-            )),
-        );
-    }
-    if stored.kind == Kind::Cookie && !cookie.allow.contains_key(&Rule::PartyMismatch) {
-        let host = super::route::origin(&site.url);
-        let host = host
-            .split("://")
-            .nth(1)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let domain = stored.domain.trim_start_matches('.').to_ascii_lowercase();
-        // Without the public suffix list: the site's host, a parent of it or a child of it is the site's own.
-        let first = host == domain
-            || host.ends_with(&format!(".{domain}"))
-            || domain.ends_with(&format!(".{host}"));
-        let party = if first { Party::First } else { Party::Third };
-        if party != cookie.party {
-            findings.push(
-                Diagnostic::new(
-                    Rule::PartyMismatch,
-                    Some(location.clone()),
-                    format!(
-                        "a real browser stores {what} for `{domain}` on {}, a {}-party cookie there, and site `{}` declares it {}-party",
-                        site.url,
-                        party.id(),
-                        site.id,
-                        cookie.party.id()
-                    ),
-                )
-                .with_help(format!(
-                    "declare `party = \"{}\"` at {}",
-                    party.id(),
-                    cookie.location
-                )),
-            );
-        }
-    }
-    findings
-}
-
-/// Seconds since the epoch.
-fn now() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::visit::route::Network;
 
     #[test]
-    fn what_no_pass_stored_is_said_once_per_site_whatever_the_passes_and_pages() {
+    fn what_no_pass_stored_is_said_once_whatever_the_sites_passes_and_pages() {
         let catalogue = Catalogue::parse(
             r#"
 [[site]]
@@ -482,17 +376,24 @@ set_by = "server"
             &Policy::default(),
             Summary::default(),
         );
-        let said: Vec<&String> = outcome
-            .notes
+        let said: Vec<(&str, &str)> = outcome
+            .diagnostics
             .iter()
-            .filter(|n| n.starts_with("declared for site"))
+            .map(|d| (d.rule.id(), d.message.as_str()))
             .collect();
         assert_eq!(
             said,
-            [
-                "declared for site `a` but stored in no pass: `sid` (expected before consent)",
-                "declared for site `b` but stored in no pass: `sid` (expected before consent)",
-            ]
+            [(
+                "not-stored",
+                "cookie `sid` is declared for sites `a`, `b`, but no pass stored it on the 3 pages visited (expected before consent)"
+            )]
         );
+        assert!(
+            outcome
+                .diagnostics
+                .iter()
+                .all(|d| d.severity == crate::diagnostic::Severity::Note)
+        );
+        assert_eq!(outcome.exit, crate::diagnostic::ExitCode::Clean);
     }
 }

@@ -7,9 +7,11 @@
 //! it), `judge` (what is stored against what is declared, into findings and notes).
 
 mod browse;
+mod declared;
 mod group;
 mod judge;
 pub mod route;
+mod seen;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ use crate::build::{Outcome, Summary};
 use crate::catalogue::{Catalogue, SiteId};
 use crate::cdp::{Event, Outbox};
 use crate::diagnostic::{Diagnostic, Policy, Rule};
+use crate::storage::Storage;
 pub use browse::Buttons;
 use route::{Answer, HeaderCookie, Network, Routes};
 
@@ -77,47 +80,21 @@ impl Pass {
     }
 }
 
-/// What kind of storage an item is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    /// A cookie.
-    Cookie,
-    /// A `localStorage` key.
-    LocalStorage,
-    /// A `sessionStorage` key.
-    SessionStorage,
-    /// An IndexedDB database.
-    IndexedDb,
-    /// A Cache Storage cache.
-    CacheStorage,
-}
-
-impl Kind {
-    /// How reports name it.
-    pub fn word(self) -> &'static str {
-        match self {
-            Kind::Cookie => "cookie",
-            Kind::LocalStorage => "localStorage",
-            Kind::SessionStorage => "sessionStorage",
-            Kind::IndexedDb => "IndexedDB",
-            Kind::CacheStorage => "Cache Storage",
-        }
-    }
-}
-
 /// One item the browser stored after a visit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stored {
     /// In which pass.
     pub pass: Pass,
     /// Cookie or storage.
-    pub kind: Kind,
+    pub kind: Storage,
     /// Its name or key.
     pub name: String,
     /// The cookie's domain, or the storage's origin.
     pub domain: String,
     /// When it expires (seconds since the epoch); `None` for a session cookie or storage.
     pub expires: Option<f64>,
+    /// A cookie's flags; `None` for storage.
+    pub flags: Option<crate::build::CookieFlags>,
     /// Who wrote it, when the audit caught the write.
     pub setter: Option<browse::Setter>,
 }
@@ -282,7 +259,7 @@ pub fn run(options: &Options) -> Outcome {
     // write explains was set by the `_headers` line that gave it.
     for (_, visit) in &mut visits {
         for stored in &mut visit.stored {
-            if stored.kind == Kind::Cookie
+            if stored.kind.is_cookie()
                 && stored.setter.is_none()
                 && let Some(header) = requests.served.get(&stored.name)
             {

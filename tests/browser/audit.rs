@@ -48,11 +48,12 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
         ("stored-after-refusal", gtag, 4),
         // The host's `Set-Cookie`, from the output's `_headers` file.
         ("undeclared-cookie", "site/_headers", 3),
-        ("undeclared-storage", page, 1),
-        ("undeclared-storage", page, 1),
-        ("undeclared-storage", page, 1),
         ("undeclared-cookie", page, 20),
         ("duration-mismatch", page, 21),
+        // Web storage, at the line of the call that wrote it.
+        ("undeclared-storage", page, 22),
+        ("undeclared-storage", page, 23),
+        ("undeclared-storage", page, 24),
         // A cookieStore write, caught like document.cookie.
         ("undeclared-cookie", page, 25),
     ];
@@ -73,9 +74,9 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
         "asked for as 1 day, and site `shop` declares it to last 30 days: the declaration is more than twice as long"
     ));
     for storage in [
-        "localStorage `basket-view`",
-        "sessionStorage `step`",
-        "IndexedDB `catalogue-cache`",
+        "localStorage key `basket-view`",
+        "sessionStorage key `step`",
+        "IndexedDB database `catalogue-cache`",
     ] {
         assert!(message("undeclared-storage", storage), "{storage}");
     }
@@ -91,6 +92,13 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
         srv["written"],
         "Set-Cookie: srv_id=42; Path=/; HttpOnly; Secure"
     );
+    // The flags the browser keeps with each cookie; storage has none.
+    assert_eq!(srv["http_only"], true, "{srv}");
+    assert_eq!(srv["secure"], true, "{srv}");
+    let basket = stored.iter().find(|s| s["name"] == "basket-view").unwrap();
+    assert_eq!(basket["kind"], "local-storage");
+    assert_eq!(basket["written"], "localStorage.setItem(\"basket-view\")");
+    assert!(basket.get("http_only").is_none(), "{basket}");
     let cart = stored
         .iter()
         .find(|s| s["pass"] == "after refusing" && s["name"] == "cart")
@@ -242,4 +250,54 @@ pub fn an_alert_on_the_page_does_not_hold_the_audit() {
         "{:?}",
         started.elapsed()
     );
+}
+
+pub fn web_storage_that_needs_consent_is_held_to_it_like_a_cookie() {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    p.write(
+        "site/a/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><div class=\"consent-banner\"><button>Yes</button><button>No</button></div>\n\
+         <script>document.cookie = \"theme=dark; max-age=31536000\";\n\
+         localStorage.setItem(\"visits\", \"1\");\n\
+         localStorage.setItem(\"palette\", \"dark\");</script></body></html>",
+    );
+    let catalogue = p.read("catalogue.toml");
+    p.write(
+        "catalogue.toml",
+        format!(
+            "{catalogue}\n[[cookie]]\nnames = [\"visits\"]\nkind = \"local-storage\"\nprovider = \"Example\"\nfunction = {{ en = \"Audience\" }}\npurpose = {{ en = \"Counts visits\" }}\nduration = \"persistent\"\ncategory = \"statistics\"\nparty = \"first\"\nset_by = \"script\"\n\
+             \n[[cookie]]\nnames = [\"palette\"]\nkind = \"local-storage\"\nprovider = \"Example\"\nfunction = {{ en = \"Colours\" }}\npurpose = {{ en = \"Remembers the colours\" }}\nduration = \"persistent\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"script\"\n\
+             allow.not-stored = \"checked by hand\"\n"
+        ),
+    );
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let page = "site/a/index.html";
+    assert_eq!(
+        findings(&report),
+        [
+            ("not-stored".to_owned(), "catalogue.toml".to_owned(), 18),
+            ("stored-before-consent".to_owned(), page.to_owned(), 3),
+            ("stored-after-refusal".to_owned(), page.to_owned(), 3),
+        ]
+    );
+    let first = &report["diagnostics"][1];
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("a real browser stores localStorage key `visits` (https://a.example) on site/a/index.html before consent, and its category `statistics` needs consent"),
+        "{first}"
+    );
+    assert_eq!(first["evidence"], "localStorage.setItem(\"visits\")");
 }

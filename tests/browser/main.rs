@@ -54,6 +54,10 @@ fn main() -> ExitCode {
             "audit::an_alert_on_the_page_does_not_hold_the_audit",
             audit::an_alert_on_the_page_does_not_hold_the_audit,
         )),
+        needs_browser(test(
+            "audit::web_storage_that_needs_consent_is_held_to_it_like_a_cookie",
+            audit::web_storage_that_needs_consent_is_held_to_it_like_a_cookie,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,

@@ -59,6 +59,34 @@ const CASES: &[Case] = &[
             "duration = \"2 fortnights\"",
         )
     }),
+    ("web storage said to be set by the server", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"2 weeks\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"server\"",
+            "duration = \"2 weeks\"\ncategory = \"necessary\"\nkind = \"local-storage\"\nparty = \"first\"\nset_by = \"server\"",
+        )
+    }),
+    ("a cookie that lasts until deleted", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"2 weeks\"",
+            "duration = \"persistent\"",
+        )
+    }),
+    ("session storage that outlives its tab", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"12 months\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"server\"",
+            "duration = \"12 months\"\ncategory = \"necessary\"\nkind = \"session-storage\"\nparty = \"first\"\nset_by = \"script\"",
+        )
+    }),
+    ("an unknown kind of storage", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"2 weeks\"",
+            "duration = \"2 weeks\"\nkind = \"local_storage\"",
+        )
+    }),
     ("missing French text", |p| {
         p.edit(
             "catalogue.toml",

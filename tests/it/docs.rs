@@ -101,6 +101,7 @@ const FROZEN_IDS: &[&str] = &[
     "stored-after-refusal",
     "undeclared-storage",
     "audit-incomplete",
+    "not-stored",
 ];
 
 #[test]

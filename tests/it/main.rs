@@ -24,4 +24,5 @@ mod seeds;
 #[cfg(feature = "serve")]
 mod serve;
 mod soup;
+mod storage;
 mod support;

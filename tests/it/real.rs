@@ -40,8 +40,10 @@ fn python_docs_set_only_the_sidebar_cookie_and_no_data_table_is_a_cookie_table()
     let run = p.run(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let report = run.report();
-    assert_eq!(report.matches("error[").count(), 1, "{report}");
-    assert!(report.starts_with("site/_static/sidebar.js:67:5: error[undeclared-cookie]: a script (document.cookie) sets cookie `sidebar`"), "{report}");
+    assert_eq!(report.matches("error[").count(), 2, "{report}");
+    // Sphinx's search keeps the searched words in localStorage for the page it opens.
+    assert!(report.starts_with("site/_static/searchtools.js:280:7: error[undeclared-storage]: a script (localStorage) sets localStorage key `sphinx_highlight_terms`"), "{report}");
+    assert!(report.contains("site/_static/sidebar.js:67:5: error[undeclared-cookie]: a script (document.cookie) sets cookie `sidebar`"), "{report}");
     assert!(
         report.contains("= loaded by: site/distutils/builtdist.html:"),
         "{report}"
@@ -54,11 +56,28 @@ fn python_docs_set_only_the_sidebar_cookie_and_no_data_table_is_a_cookie_table()
 }
 
 #[test]
-fn rust_docs_set_no_cookie() {
+fn rust_docs_set_no_cookie_and_keep_their_settings_in_local_storage() {
     let p = real("rust-docs", "site", true);
     let run = p.run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.report();
+    assert_eq!(report.matches("warning[").count(), 1, "{report}");
+    assert!(
+        report.contains("warning[dynamic-cookie-name]: a script writes a localStorage key whose name is built at run time; it takes the form `rustdoc-*`"),
+        "{report}"
+    );
+    assert!(!report.contains("error["), "{report}");
+    declare(&p, "rust-docs");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(!run.stdout.contains("warning["), "{}", run.stdout);
+    // The policy page's table now lists the storage with its type.
+    let run = p.run(&["build", "--out", "dist"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let policy = p.read("dist/cookies.html");
+    assert!(policy.contains("<th scope=\"col\">Type</th>"), "{policy}");
+    assert!(policy.contains("<td>Local storage</td>"), "{policy}");
+    assert!(policy.contains("<td>Until deleted</td>"), "{policy}");
 }
 
 #[test]

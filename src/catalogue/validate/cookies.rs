@@ -4,9 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::Spanned;
 
+use super::super::raw::SetBy;
 use super::super::raw::{RawCookie, RawText};
-use super::super::{Category, Cookie, Override, Site, SiteId};
+use super::super::{Category, Cookie, Duration, Override, Site, SiteId};
 use crate::diagnostic::Rule;
+use crate::storage::Storage;
 
 use super::Checker;
 use super::pages::globs;
@@ -127,6 +129,7 @@ pub(super) fn cookie(
         known,
     );
     let duration = checker.duration(&cookie.duration);
+    storage(checker, cookie, &label, duration, &cookie.duration);
 
     let mut overrides = BTreeMap::new();
     for (site_id, raw_override) in &cookie.overrides {
@@ -196,7 +199,11 @@ pub(super) fn cookie(
                 site_id.get_ref()
             ),
         );
-        let duration = o.duration.as_ref().map(|d| checker.duration(d));
+        let duration = o.duration.as_ref().map(|d| {
+            let duration = checker.duration(d);
+            storage(checker, cookie, &label, duration, d);
+            duration
+        });
         if let Some(provider) = &o.provider {
             checker.prose(
                 provider,
@@ -275,6 +282,7 @@ pub(super) fn cookie(
         purpose,
         duration,
         category: category?,
+        kind: cookie.kind,
         party: cookie.party,
         set_by: cookie.set_by,
         sites: site_ids,
@@ -283,6 +291,41 @@ pub(super) fn cookie(
         set_in,
         location,
     })
+}
+
+/// What the kind of storage allows: only a server's response sets a cookie by header, and
+/// only web storage that nothing expires lasts "until deleted".
+fn storage(
+    checker: &mut Checker,
+    cookie: &RawCookie,
+    label: &str,
+    duration: Duration,
+    at: &Spanned<String>,
+) {
+    let kind = cookie.kind;
+    if !kind.is_cookie() && cookie.set_by == SetBy::Server {
+        checker.error(
+            cookie.names.span(),
+            format!(
+                "`{label}` is a {} but is said to be set by the server; only scripts write web storage",
+                kind.word()
+            ),
+            "write `set_by = \"script\"` (the site's own code) or `set_by = \"tag\"` (a third party's)",
+        );
+    }
+    match (kind, duration) {
+        (Storage::Cookie, Duration::Persistent) => checker.error(
+            at.span(),
+            format!("cookie `{label}` cannot last \"until deleted\": every cookie ends with the session or at an expiry date"),
+            "write \"session\" or the lifetime its setter asks for, such as \"13 months\"",
+        ),
+        (Storage::SessionStorage, Duration::Length { .. } | Duration::Persistent) => checker.error(
+            at.span(),
+            format!("sessionStorage key `{label}` lives only as long as its tab, so its duration is \"session\""),
+            "write `duration = \"session\"`",
+        ),
+        _ => {}
+    }
 }
 
 /// A name may be declared once per site: two rows for one cookie would contradict each other,
@@ -307,6 +350,7 @@ pub(super) fn duplicates(
         {
             let clash = declared.iter().find(|(other, o, _)| {
                 *o != c
+                    && cookies[*o].kind == cookie.kind
                     && cookies[*o].sites.iter().any(|s| cookie.sites.contains(s))
                     && crate::pattern::overlap(other, name)
             });

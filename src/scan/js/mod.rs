@@ -5,7 +5,9 @@
 //! Not a JavaScript parser: a lexer ([`lexer`]) that tells code from comments, strings, templates
 //! and regular expressions, then a few shapes over its tokens. Linear in the input; never panics.
 
+mod api;
 pub mod lexer;
+mod storage;
 pub mod token;
 mod value;
 mod writes;

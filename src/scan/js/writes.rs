@@ -1,12 +1,11 @@
-//! Cookie writes in lexed JavaScript: `document.cookie = ...` (and a minified alias of `document`
+//! Cookie writes in lexed JavaScript (web storage writes are `storage.rs`'s): `document.cookie = ...` (and a minified alias of `document`
 //! when the value is plainly a cookie string), js-cookie's `Cookies.set`, jQuery's `$.cookie`,
 //! `cookieStore.set`. Each write is judged by its own value only: a deletion elsewhere on the line
 //! says nothing about it.
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
+pub use super::api::Api;
 use super::lexer::{Kind, Token};
 use super::value::{self, Expr, Part};
 use crate::scan::lifetime::{self, HOLE, Hole, Lifetime, Verdict};
@@ -20,41 +19,6 @@ pub enum Name {
     Shape(String),
     /// Built at run time with no literal text to go by.
     Unknown,
-}
-
-/// The API a script writes a cookie through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Api {
-    /// `document.cookie = ...`.
-    #[serde(rename = "document.cookie")]
-    DocumentCookie,
-    /// `cookieStore.set(...)`.
-    #[serde(rename = "cookieStore")]
-    CookieStore,
-    /// js-cookie's `Cookies.set(...)`.
-    #[serde(rename = "js-cookie")]
-    JsCookie,
-    /// jQuery's `$.cookie(...)`.
-    #[serde(rename = "jQuery.cookie")]
-    JqueryCookie,
-}
-
-impl Api {
-    /// How reports name it: `document.cookie`, `js-cookie`, ...
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Api::DocumentCookie => "document.cookie",
-            Api::CookieStore => "cookieStore",
-            Api::JsCookie => "js-cookie",
-            Api::JqueryCookie => "jQuery.cookie",
-        }
-    }
-}
-
-impl std::fmt::Display for Api {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One cookie write.
@@ -134,7 +98,7 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
         } else if text == "cookieStore" && is(p + 1, ".") && ident(p + 2, "set") && is(p + 3, "(") {
             ctx.cookie_store(t.start(), p + 3)
         } else {
-            None
+            super::storage::write(&ctx, p)
         };
         writes.extend(found);
     }
@@ -142,7 +106,7 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
 }
 
 /// The index of the `)` that closes the `(` at `open`, looking a bounded way ahead.
-fn matching(code: &str, tokens: &[Token], open: usize) -> Option<usize> {
+pub(super) fn matching(code: &str, tokens: &[Token], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (k, t) in tokens.iter().enumerate().skip(open).take(2000) {
         match t.text(code) {
@@ -159,9 +123,10 @@ fn matching(code: &str, tokens: &[Token], open: usize) -> Option<usize> {
     None
 }
 
-struct Ctx<'a> {
-    code: &'a str,
-    tokens: &'a [Token],
+/// The code being searched, for the readers of one write's parts.
+pub(super) struct Ctx<'a> {
+    pub(super) code: &'a str,
+    pub(super) tokens: &'a [Token],
     constants: &'a HashMap<String, f64>,
 }
 
@@ -263,7 +228,7 @@ impl Ctx<'_> {
     }
 
     /// The arguments of the call whose `(` is token `open`.
-    fn arguments(&self, open: usize) -> Vec<Expr> {
+    pub(super) fn arguments(&self, open: usize) -> Vec<Expr> {
         let mut args = Vec::new();
         let mut next = self.significant_after(open);
         while let Some(first) = next {
@@ -291,7 +256,18 @@ impl Ctx<'_> {
             .collect()
     }
 
-    fn end_of(&self, expr: &Expr) -> usize {
+    /// The expression that starts at token `first`.
+    pub(super) fn expression(&self, first: usize) -> Expr {
+        value::expression(self.code, self.tokens, first)
+    }
+
+    /// The expression inside the `[` at token `open`.
+    pub(super) fn arguments_between(&self, open: usize) -> Option<Expr> {
+        let first = self.significant_after(open)?;
+        (!self.tokens[first].is_punct(self.code, "]")).then(|| self.expression(first))
+    }
+
+    pub(super) fn end_of(&self, expr: &Expr) -> usize {
         self.significant(expr).last().map_or_else(
             || self.tokens.get(expr.first).map_or(0, |t| t.start()),
             |&k| self.tokens[k].end(),
@@ -389,7 +365,7 @@ impl Ctx<'_> {
     }
 
     /// The name an argument gives: a literal, a pattern around literal text, or unknown.
-    fn name_of(&self, expr: &Expr) -> Name {
+    pub(super) fn name_of(&self, expr: &Expr) -> Name {
         let mut text = String::new();
         for part in &expr.parts {
             match part {

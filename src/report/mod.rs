@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::build::{Outcome, Summary};
 use crate::diagnostic::{Diagnostic, ExitCode, Severity};
 
+mod sarif;
+
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -37,6 +39,7 @@ pub struct Style {
 const BOLD: anstyle::Style = anstyle::Style::new().bold();
 const ERROR: anstyle::Style = fg(AnsiColor::Red).bold();
 const WARNING: anstyle::Style = fg(AnsiColor::Yellow).bold();
+const NOTE: anstyle::Style = fg(AnsiColor::Cyan).bold();
 
 /// A style of one foreground colour.
 const fn fg(colour: AnsiColor) -> anstyle::Style {
@@ -111,7 +114,7 @@ pub fn write(
         Format::Human => human(out, style, command, outcome, elapsed),
         Format::Json => json(out, command, outcome, elapsed),
         Format::Github => github(out, command, outcome, elapsed),
-        Format::Sarif => sarif(out, outcome),
+        Format::Sarif => sarif::write(out, outcome),
     }
 }
 
@@ -133,6 +136,7 @@ fn human(
         let (word, colour) = match d.severity {
             Severity::Error => (d.severity.word(), ERROR),
             Severity::Warning => (d.severity.word(), WARNING),
+            Severity::Note => (d.severity.word(), NOTE),
         };
         let place = d
             .location
@@ -212,7 +216,7 @@ fn human(
     for note in &outcome.notes {
         writeln!(out, "note: {}", terminal_text(note))?;
     }
-    let (errors, warnings) = count(&outcome.diagnostics);
+    let (errors, warnings, notes) = count(&outcome.diagnostics);
     let status = match outcome.exit {
         ExitCode::Clean if outcome.wrote => "ok, output written",
         ExitCode::Clean => "ok",
@@ -226,8 +230,13 @@ fn human(
         tables,
         cookies,
     } = outcome.summary;
+    let notes = match notes {
+        0 => String::new(),
+        1 => ", 1 note".to_owned(),
+        n => format!(", {n} notes"),
+    };
     let line = format!(
-        "{command}: {status}: {errors} error{}, {warnings} warning{} ({sites} sites, {pages} pages, {files} files, {tables} cookie tables, {cookies} cookies) in {:.2}s",
+        "{command}: {status}: {errors} error{}, {warnings} warning{}{notes} ({sites} sites, {pages} pages, {files} files, {tables} cookie tables, {cookies} cookies) in {:.2}s",
         plural(errors),
         plural(warnings),
         elapsed.as_secs_f64()
@@ -248,6 +257,8 @@ struct JsonReport<'a> {
     summary: &'a Summary,
     errors: usize,
     warnings: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    notices: usize,
     elapsed_ms: u128,
     diagnostics: &'a [Diagnostic],
     found: &'a [crate::build::SiteCookies],
@@ -262,7 +273,7 @@ fn json(
     outcome: &Outcome,
     elapsed: Duration,
 ) -> io::Result<()> {
-    let (errors, warnings) = count(&outcome.diagnostics);
+    let (errors, warnings, notices) = count(&outcome.diagnostics);
     let report = JsonReport {
         version: JSON_VERSION,
         command,
@@ -270,6 +281,7 @@ fn json(
         summary: &outcome.summary,
         errors,
         warnings,
+        notices,
         elapsed_ms: elapsed.as_millis(),
         diagnostics: &outcome.diagnostics,
         found: &outcome.found,
@@ -287,7 +299,11 @@ fn github(
     elapsed: Duration,
 ) -> io::Result<()> {
     for d in &outcome.diagnostics {
-        let level = d.severity.word();
+        // GitHub calls a note a notice.
+        let level = match d.severity {
+            Severity::Note => "notice",
+            other => other.word(),
+        };
         let mut properties = vec![format!(
             "title={}",
             escape_property(&format!("cookie-ledger {}", d.rule))
@@ -330,7 +346,7 @@ fn github(
             escape_data(&text)
         )?;
     }
-    let (errors, warnings) = count(&outcome.diagnostics);
+    let (errors, warnings, _) = count(&outcome.diagnostics);
     let Summary {
         sites,
         pages,
@@ -357,119 +373,23 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn sarif(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
-    use serde_json::{Value, json};
-    let rules: Vec<Value> = crate::diagnostic::Rule::ALL
-        .iter()
-        .map(|r| {
-            let mut rule = json!({
-                "id": r.id(),
-                "shortDescription": { "text": r.explanation() },
-                "fullDescription": { "text": r.what_it_checks() },
-                "help": { "text": r.doc(), "markdown": r.page() },
-                "defaultConfiguration": { "level": match r.level() {
-                    crate::diagnostic::Level::Error => "error",
-                    _ => "warning",
-                } },
-            });
-            // Code-scanning dashboards link a rule to its page; only a published repository has one.
-            let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
-            if !repository.is_empty() {
-                rule["helpUri"] = json!(format!("{repository}/blob/main/docs/rules/{}.md", r.id()));
-            }
-            rule
-        })
-        .collect();
-    let results: Vec<Value> = outcome
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            for extra in [&d.evidence, &d.help].into_iter().flatten() {
-                text.push('\n');
-                text.push_str(extra);
-            }
-            let mut result = json!({
-                "ruleId": d.rule.id(),
-                "ruleIndex": crate::diagnostic::Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),
-                "level": d.severity.word(),
-                "message": { "text": text },
-            });
-            if let Some(l) = &d.location {
-                result["locations"] = json!([{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&l.file) },
-                        "region": { "startLine": l.line, "startColumn": l.column },
-                    }
-                }]);
-            }
-            if !d.places.is_empty() {
-                let related: Vec<Value> = d
-                    .places
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        json!({
-                            "id": i,
-                            "message": { "text": p.role },
-                            "physicalLocation": {
-                                "artifactLocation": { "uri": uri(&p.location.file) },
-                                "region": { "startLine": p.location.line, "startColumn": p.location.column },
-                            }
-                        })
-                    })
-                    .collect();
-                result["relatedLocations"] = Value::Array(related);
-            }
-            let mut properties = serde_json::Map::new();
-            if let Some(diff) = &d.diff {
-                properties.insert("diff".into(), json!(diff));
-            }
-            if let Some(suggestion) = &d.suggestion {
-                properties.insert("suggestion".into(), json!(suggestion));
-            }
-            if !properties.is_empty() {
-                result["properties"] = Value::Object(properties);
-            }
-            result
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "cookie-ledger",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+/// Errors, warnings and notes.
+fn count(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
+    let of = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    (
+        of(Severity::Error),
+        of(Severity::Warning),
+        of(Severity::Note),
+    )
 }
 
-/// A relative path as a URI reference: `/`-separated, with the characters URIs reserve escaped.
-fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, diagnostics.len() - errors)
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn plural(n: usize) -> &'static str {

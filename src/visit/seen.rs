@@ -1,0 +1,226 @@
+//! What the events of one visit say: who wrote which cookie or storage item (the wrapper's
+//! reports and `Set-Cookie` headers), read while the visit waits for the page.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::browse::Setter;
+use crate::build::CookieFlags;
+use crate::cdp::{Cdp, CdpError, Event};
+use crate::storage::Storage;
+
+/// The binding the page's wrapper calls.
+pub(super) const BINDING: &str = "__cookieLedgerWrite";
+
+/// What the events of one page said about who wrote which cookie.
+#[derive(Default)]
+pub(super) struct Seen {
+    /// The page's session and those of the frames it opened.
+    sessions: Vec<String>,
+    /// The first write of each cookie name.
+    writes: HashMap<(Storage, String), Setter>,
+    /// Request URLs by request id, for `Set-Cookie` headers.
+    requests: HashMap<String, String>,
+}
+
+impl Seen {
+    /// Nothing seen yet on the page of `session`.
+    pub(super) fn new(session: &str) -> Seen {
+        Seen {
+            sessions: vec![session.to_owned()],
+            ..Seen::default()
+        }
+    }
+
+    /// Reads the session's events until `done` says so or `timeout` passes; `true` when done.
+    pub(super) fn until(
+        &mut self,
+        cdp: &Cdp,
+        session: &str,
+        timeout: Duration,
+        done: impl Fn(&Event) -> bool,
+    ) -> Result<bool, CdpError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(false);
+            }
+            let Some(event) = cdp.next_event(left)? else {
+                return Ok(false);
+            };
+            let ours = event
+                .session
+                .as_deref()
+                .is_some_and(|s| s == session || self.sessions.iter().any(|o| o == s));
+            if !ours {
+                continue;
+            }
+            if event.method == "Target.attachedToTarget" {
+                // A frame in another process waits until it is instrumented; a failure to
+                // instrument it must not leave it paused.
+                if let Some(child) = event.params["sessionId"].as_str() {
+                    self.sessions.push(child.to_owned());
+                    let _ = super::browse::instrument(cdp, child);
+                    let _ = cdp.call(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
+                }
+                continue;
+            }
+            if event.session.as_deref() != Some(session) && event.method == "Page.loadEventFired" {
+                // A frame's load is not the page's.
+                continue;
+            }
+            self.note(&event);
+            if done(&event) {
+                return Ok(true);
+            }
+        }
+    }
+
+    fn note(&mut self, event: &Event) {
+        match event.method.as_str() {
+            "Runtime.bindingCalled" if event.params["name"] == BINDING => {
+                let payload: Value = event.params["payload"]
+                    .as_str()
+                    .and_then(|p| serde_json::from_str(p).ok())
+                    .unwrap_or_default();
+                let text = payload["value"].as_str().unwrap_or_default();
+                let kind = serde_json::from_value(payload["kind"].clone()).unwrap_or_default();
+                let name = match kind {
+                    Storage::Cookie => cookie_name(text),
+                    _ => text,
+                };
+                let (url, place) = first_frame(payload["stack"].as_str().unwrap_or_default());
+                let text = match kind {
+                    Storage::Cookie => text.to_owned(),
+                    _ => format!("{}({})", call_of(kind), json!(name)),
+                };
+                self.writes
+                    .entry((kind, name.to_owned()))
+                    .or_insert(Setter { url, place, text });
+            }
+            "Network.requestWillBeSent" => {
+                if let (Some(id), Some(url)) = (
+                    event.params["requestId"].as_str(),
+                    event.params["request"]["url"].as_str(),
+                ) {
+                    self.requests.insert(id.to_owned(), url.to_owned());
+                }
+            }
+            "Network.responseReceivedExtraInfo" => {
+                let url = event.params["requestId"]
+                    .as_str()
+                    .and_then(|id| self.requests.get(id))
+                    .cloned()
+                    .unwrap_or_default();
+                let headers = event.params["headers"].as_object();
+                for (name, value) in headers.into_iter().flatten() {
+                    if !name.eq_ignore_ascii_case("set-cookie") {
+                        continue;
+                    }
+                    for line in value.as_str().unwrap_or_default().lines() {
+                        self.writes
+                            .entry((Storage::Cookie, cookie_name(line).to_owned()))
+                            .or_insert(Setter {
+                                url: url.clone(),
+                                place: None,
+                                text: format!("Set-Cookie: {line}"),
+                            });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn setter_of(&self, kind: Storage, name: &str) -> Option<Setter> {
+        self.writes.get(&(kind, name.to_owned())).cloned()
+    }
+}
+
+/// The call the wrapper caught a web storage write in.
+fn call_of(kind: Storage) -> &'static str {
+    match kind {
+        Storage::Cookie => "document.cookie",
+        Storage::LocalStorage => "localStorage.setItem",
+        Storage::SessionStorage => "sessionStorage.setItem",
+        Storage::IndexedDb => "indexedDB.open",
+        Storage::CacheStorage => "caches.open",
+    }
+}
+
+/// A cookie's flags as `Storage.getCookies` gives them.
+pub(super) fn flags_of(cookie: &Value) -> CookieFlags {
+    CookieFlags {
+        http_only: cookie["httpOnly"].as_bool().unwrap_or(false),
+        secure: cookie["secure"].as_bool().unwrap_or(false),
+        same_site: cookie["sameSite"].as_str().map(str::to_owned),
+        partition_key: match &cookie["partitionKey"] {
+            Value::String(key) => Some(key.clone()),
+            Value::Object(key) => key
+                .get("topLevelSite")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            _ => None,
+        },
+    }
+}
+
+/// The cookie a `document.cookie` text or `Set-Cookie` value writes.
+fn cookie_name(text: &str) -> &str {
+    let pair = text.split(';').next().unwrap_or_default();
+    pair.split('=').next().unwrap_or_default().trim()
+}
+
+/// The first frame of a stack with a URL: the script that wrote (the wrapper has none).
+fn first_frame(stack: &str) -> (String, Option<(usize, usize)>) {
+    for line in stack.lines().skip(1) {
+        let line = line.trim().trim_end_matches(')');
+        let Some(start) = line.find("http://").or_else(|| line.find("https://")) else {
+            continue;
+        };
+        let location = &line[start..];
+        let mut parts = location.rsplitn(3, ':');
+        let (Some(column), Some(row), Some(url)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if let (Ok(row), Ok(column)) = (row.parse(), column.parse()) {
+            return (url.to_owned(), Some((row, column)));
+        }
+    }
+    (String::new(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_writer_is_the_first_frame_with_an_address() {
+        let stack = "Error\n    at HTMLDocument.set [as cookie] (<anonymous>:9:53)\n    at remember (https://www.odwb.be/assets/consent.js:18:14)\n    at HTMLButtonElement.<anonymous> (https://www.odwb.be/assets/consent.js:35:9)";
+        assert_eq!(
+            first_frame(stack),
+            (
+                "https://www.odwb.be/assets/consent.js".to_owned(),
+                Some((18, 14))
+            )
+        );
+        assert_eq!(
+            first_frame("Error\n    at https://a.example/fr/page.html:12:5"),
+            ("https://a.example/fr/page.html".to_owned(), Some((12, 5)))
+        );
+        assert_eq!(
+            first_frame("Error\n    at <anonymous>:1:1"),
+            (String::new(), None)
+        );
+    }
+
+    #[test]
+    fn the_cookie_name_is_the_text_before_the_first_equals_sign() {
+        assert_eq!(cookie_name(" _ga=GA1.1.1; max-age=63072000; path=/"), "_ga");
+        assert_eq!(cookie_name("flag"), "flag");
+    }
+}
