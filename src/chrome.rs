@@ -99,6 +99,15 @@ pub fn launch(executable: &Path, handler: Handler) -> Result<Browser, String> {
     let (browser_reads, to_browser) =
         std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
     let mut command = Command::new(executable);
+    // Consent managers hide their banner from automated browsers (vanilla-cookieconsent's
+    // `hideFromBots` reads `navigator.webdriver`; others read "Headless" in the user agent),
+    // and a banner the audit cannot see is one it cannot press: it presents as a browser.
+    command.arg("--disable-blink-features=AutomationControlled");
+    if let Some(major) = major_version(executable) {
+        command.arg(format!(
+            "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 Safari/537.36"
+        ));
+    }
     command
         .args([
             "--headless",
@@ -152,4 +161,56 @@ pub fn launch(executable: &Path, handler: Handler) -> Result<Browser, String> {
             )
         })?;
     Ok(browser)
+}
+
+/// The browser's major version from `--version` ("Chromium 142.0.7444.59 built on Debian"),
+/// waited for at most 10 s: a browser that does not answer is launched without it.
+fn major_version(executable: &Path) -> Option<u32> {
+    let mut child = Command::new(executable)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut text).ok()?;
+    parse_major(&text)
+}
+
+/// The major version in a `--version` line: the first word that starts with digits and a dot.
+fn parse_major(text: &str) -> Option<u32> {
+    text.split_whitespace()
+        .find(|w| w.contains('.') && w.starts_with(|c: char| c.is_ascii_digit()))
+        .and_then(|w| w.split('.').next())
+        .and_then(|major| major.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_major_version_is_read_from_what_version_prints() {
+        assert_eq!(
+            parse_major("Chromium 142.0.7444.59 built on Debian GNU/Linux 13\n"),
+            Some(142)
+        );
+        assert_eq!(parse_major("Google Chrome 131.0.6778.85 \n"), Some(131));
+        assert_eq!(parse_major("no version here"), None);
+    }
 }

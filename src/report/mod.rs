@@ -81,6 +81,7 @@ fn place_groups(d: &Diagnostic) -> Vec<(&'static str, Vec<String>)> {
         let label = match place.role.as_str() {
             "sets" => "also set at",
             "loads it" => "also loaded at",
+            "stored" => "a real browser saw it written at",
             _ => "loaded by",
         };
         let text = terminal_text(&place.location.to_string());
@@ -90,9 +91,14 @@ fn place_groups(d: &Diagnostic) -> Vec<(&'static str, Vec<String>)> {
         }
     }
     let rank = |label: &str| {
-        ["also set at", "also loaded at", "loaded by"]
-            .iter()
-            .position(|l| *l == label)
+        [
+            "also set at",
+            "also loaded at",
+            "loaded by",
+            "a real browser saw it written at",
+        ]
+        .iter()
+        .position(|l| *l == label)
     };
     groups.sort_by_key(|(label, _)| rank(label));
     groups

@@ -93,11 +93,7 @@ pub(super) fn declaration_checks(
             None => stored.domain.trim_start_matches('.'),
         }
         .to_ascii_lowercase();
-        // Without the public suffix list: the site's host, a parent of it or a child of it is the site's own.
-        let first = host == domain
-            || host.ends_with(&format!(".{domain}"))
-            || domain.ends_with(&format!(".{host}"));
-        let party = if first { Party::First } else { Party::Third };
+        let party = party_of(&host, &domain);
         if party != cookie.party {
             findings.push(
                 Diagnostic::new(
@@ -123,9 +119,49 @@ pub(super) fn declaration_checks(
     findings
 }
 
+/// Whether an item stored for `domain` is first or third party on a site at `host`: first
+/// when both share a registrable domain (the public suffix list's eTLD+1: `stats.odwb.be`
+/// is `www.odwb.be`'s own, `a.github.io` is not `b.github.io`'s). A host the list cannot
+/// place (`localhost`, an address) is its own only with its parents and children.
+pub(super) fn party_of(host: &str, domain: &str) -> Party {
+    let host = host.trim_end_matches('.');
+    let domain = domain.trim_start_matches('.').trim_end_matches('.');
+    let first = match (psl::domain_str(host), psl::domain_str(domain)) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => {
+            host == domain
+                || host.ends_with(&format!(".{domain}"))
+                || domain.ends_with(&format!(".{host}"))
+        }
+    };
+    if first { Party::First } else { Party::Third }
+}
+
 /// Seconds since the epoch.
 fn now() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_party_is_decided_by_registrable_domain() {
+        for (host, domain, party) in [
+            ("www.odwb.be", "www.odwb.be", Party::First),
+            ("www.odwb.be", ".odwb.be", Party::First),
+            ("www.odwb.be", "stats.odwb.be", Party::First),
+            ("shop.example.co.uk", "pay.example.co.uk", Party::First),
+            ("shop.example.co.uk", "other.co.uk", Party::Third),
+            ("www.odwb.be", "www.googletagmanager.com", Party::Third),
+            ("a.github.io", "b.github.io", Party::Third),
+            ("localhost", "localhost", Party::First),
+            ("127.0.0.1", "example.com", Party::Third),
+        ] {
+            assert_eq!(party_of(host, domain), party, "{host} / {domain}");
+        }
+    }
 }

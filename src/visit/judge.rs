@@ -12,7 +12,8 @@ use crate::build::{Outcome, StoredItem, Summary};
 use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Policy, Rule};
 
-/// Turns the visits into the run's outcome.
+/// Turns the visits into the run's outcome, with the declarations (site, cookie) some pass
+/// stored.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn judge(
     catalogue: &Catalogue,
@@ -23,7 +24,7 @@ pub(super) fn judge(
     refused: &[String],
     policy: &Policy,
     summary: Summary,
-) -> Outcome {
+) -> (Outcome, HashSet<(SiteId, usize)>) {
     let root_display = root.display().to_string();
     let shown = |rel: &str| format!("{root_display}/{rel}");
     let page_location = |rel: &str| Location::new(shown(rel), (1, 1));
@@ -292,7 +293,7 @@ pub(super) fn judge(
     let mut outcome = Outcome::failed(findings, summary);
     outcome.notes = notes;
     outcome.stored = stored;
-    outcome
+    (outcome, seen)
 }
 
 /// "cookie `a` (a.example, 182 days)" or "localStorage `k` (https://a.example)".
@@ -366,7 +367,7 @@ set_by = "server"
             .iter()
             .flat_map(|&pass| pages.iter().map(move |p| (p, Visit::new(pass))))
             .collect();
-        let outcome = judge(
+        let (outcome, _) = judge(
             &catalogue,
             root,
             &routes,

@@ -10,6 +10,7 @@ mod browse;
 mod declared;
 mod group;
 mod judge;
+mod merge;
 pub mod route;
 mod seen;
 
@@ -274,7 +275,7 @@ pub fn run(options: &Options) -> Outcome {
     let mut summary = summary;
     summary.pages = total;
     summary.files = pages.len();
-    judge::judge(
+    let (browser, seen) = judge::judge(
         &catalogue,
         &options.site,
         &routes,
@@ -283,7 +284,14 @@ pub fn run(options: &Options) -> Outcome {
         &requests.refused,
         &options.policy,
         summary,
-    )
+    );
+    // What the site's own files say, from the same folder: static and browser evidence in one
+    // report, each finding once.
+    let checked = crate::build::run(&crate::build::Options {
+        policy: options.policy.clone(),
+        ..crate::build::Options::check(&options.catalogue, &options.site)
+    });
+    merge::merge(&catalogue, checked, browser, &seen)
 }
 
 /// The site's pages, each with its site and address; and the pages of no site, which cannot

@@ -69,10 +69,25 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
             .iter()
             .any(|d| d["rule"] == rule && d["message"].as_str().unwrap().contains(needle))
     };
+    // The static check and the browser saw the same write: one finding, with both places.
     assert!(message(
         "duration-mismatch",
-        "asked for as 1 day, and site `shop` declares it to last 30 days: the declaration is more than twice as long"
+        "cookie `seen` is declared to last 30 days on site `shop`, but a script (document.cookie) sets it for 1 day"
     ));
+    let seen = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "duration-mismatch")
+        .unwrap();
+    assert!(
+        seen["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["role"] == "stored" && p["line"] == 21),
+        "{seen}"
+    );
     for storage in [
         "localStorage key `basket-view`",
         "sessionStorage key `step`",
@@ -84,9 +99,10 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
         "undeclared-cookie",
         "cookie `wid` (widget.example, 1 day)"
     ));
-    // Everything stored, per pass: seven cookies and three storage items, three passes.
+    // Everything stored, per pass: on the shop page seven cookies and three storage items, on
+    // the policy page the host's cookie; three passes.
     let stored = report["stored"].as_array().unwrap();
-    assert_eq!(stored.len(), 30, "{stored:?}");
+    assert_eq!(stored.len(), 33, "{}", stored.len());
     let srv = stored.iter().find(|s| s["name"] == "srv_id").unwrap();
     assert_eq!(
         srv["written"],
@@ -151,7 +167,15 @@ pub fn offline_lets_no_request_leave_and_lists_each_one_it_refused() {
         ),
     );
     std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
-    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "no-policy-page",
+    ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains(&format!(
@@ -189,7 +213,15 @@ pub fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input
          <script>for (const [c, v] of [[\"ok\", \"yes\"], [\"no\", \"no\"]]) document.querySelector(\".\" + c).onclick = () => { document.cookie = \"theme=\" + v + \"; max-age=31536000\"; };</script></body></html>",
     );
     // Without [consent], neither button is found: the audit says it could not do its job.
-    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "no-policy-page",
+    ]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
         run.stdout.contains("error[audit-incomplete]"),
@@ -203,7 +235,15 @@ pub fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input
             "{catalogue}\n[consent]\naccept = [\"#consent .ok\"]\nrefuse = [\"#consent .no\"]\n"
         ),
     );
-    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "no-policy-page",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout.contains("note: after refusing site/a/index.html: cookie `theme` (a.example, 365 days) by site/a/index.html:1:"),
@@ -215,7 +255,15 @@ pub fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input
         "catalogue.toml",
         format!("{catalogue}\n[consent]\naccept = [\" \"]\n"),
     );
-    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "no-policy-page",
+    ]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
@@ -236,7 +284,15 @@ pub fn an_alert_on_the_page_does_not_hold_the_audit() {
          <script>alert(\"Welcome\"); document.cookie = \"theme=dark; max-age=31536000\";</script></body></html>",
     );
     let started = std::time::Instant::now();
-    let run = p.run(&["audit", "--site", "site", "--network", "offline"]);
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "no-policy-page",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout
@@ -277,6 +333,8 @@ pub fn web_storage_that_needs_consent_is_held_to_it_like_a_cookie() {
         "site",
         "--network",
         "offline",
+        "--allow",
+        "no-policy-page",
         "--format",
         "json",
     ]);
@@ -300,4 +358,104 @@ pub fn web_storage_that_needs_consent_is_held_to_it_like_a_cookie() {
         "{first}"
     );
     assert_eq!(first["evidence"], "localStorage.setItem(\"visits\")");
+}
+
+/// A page with vanilla-cookieconsent 3.1's real build and a statistics snippet it holds back.
+fn cookieconsent_site(gated: bool) -> Project {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    std::fs::copy(
+        crate::support::root()
+            .join("tests/fixtures/js/vanilla-cookieconsent-3.1.0/cookieconsent.umd.js"),
+        p.path("site/a/cookieconsent.umd.js"),
+    )
+    .unwrap();
+    let kind = if gated {
+        "type=\"text/plain\" data-category=\"statistics\""
+    } else {
+        ""
+    };
+    p.write(
+        "site/a/index.html",
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Home</title></head>\n<body>\n<h1>Home</h1>\n\
+             <script {kind}>document.cookie = \"_pk_id.1=abc; max-age=34128000; path=/\";</script>\n\
+             <script src=\"cookieconsent.umd.js\"></script>\n\
+             <script>\nCookieConsent.run({{\n  categories: {{ necessary: {{ enabled: true, readOnly: true }}, statistics: {{}} }},\n  language: {{ default: \"en\", translations: {{ en: {{\n    consentModal: {{ title: \"Cookies\", description: \"We count visits if you agree.\", acceptAllBtn: \"Accept all\", acceptNecessaryBtn: \"Reject all\" }},\n    preferencesModal: {{ title: \"Preferences\", sections: [] }}\n  }} }} }}\n}});\n</script>\n</body>\n</html>\n"
+        ),
+    );
+    let catalogue = p.read("catalogue.toml");
+    p.write(
+        "catalogue.toml",
+        format!(
+            "{catalogue}\n[[cookie]]\nnames = [\"cc_cookie\"]\nprovider = \"Example\"\nfunction = {{ en = \"Consent banner\" }}\npurpose = {{ en = \"Remembers the visitor's choice\" }}\nduration = \"6 months\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"script\"\n\
+             \n[[cookie]]\nnames = [\"_pk_id.*\"]\nprovider = \"Example\"\nfunction = {{ en = \"Audience\" }}\npurpose = {{ en = \"Counts visits\" }}\nduration = \"13 months\"\ncategory = \"statistics\"\nparty = \"first\"\nset_by = \"script\"\n"
+        ),
+    );
+    p
+}
+
+pub fn vanilla_cookieconsent_is_pressed_by_the_built_in_selectors() {
+    // Its real build, with nothing said of its buttons: the audit finds them itself.
+    let p = cookieconsent_site(true);
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "not-stored",
+        "--allow",
+        "no-policy-page",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let out = &run.stdout;
+    assert!(!out.contains("error["), "{out}");
+    // Refusing stores the choice only; accepting runs the statistics snippet it held back.
+    assert!(
+        out.contains("note: after refusing site/a/index.html: cookie `cc_cookie`"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("after refusing site/a/index.html: cookie `_pk_id.1`"),
+        "{out}"
+    );
+    // The consent manager runs the held-back snippet as a new script of its own making, so
+    // the first frame with an address is the manager's.
+    assert!(
+        out.contains("note: after accepting site/a/index.html: cookie `_pk_id.1` (a.example, 395 days) by site/a/cookieconsent.umd.js:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: before consent: nothing stored on 1 page visited"),
+        "{out}"
+    );
+
+    // The same snippet without its consent attribute runs before anyone chose.
+    let p = cookieconsent_site(false);
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "not-stored",
+        "--allow",
+        "no-policy-page",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(": error[stored-before-consent]: a real browser stores cookie `_pk_id.1`")
+            && run.stdout.starts_with("site/a/index.html:6:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("error[stored-after-refusal]"),
+        "{}",
+        run.stdout
+    );
 }

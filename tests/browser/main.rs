@@ -58,6 +58,10 @@ fn main() -> ExitCode {
             "audit::web_storage_that_needs_consent_is_held_to_it_like_a_cookie",
             audit::web_storage_that_needs_consent_is_held_to_it_like_a_cookie,
         )),
+        needs_browser(test(
+            "audit::vanilla_cookieconsent_is_pressed_by_the_built_in_selectors",
+            audit::vanilla_cookieconsent_is_pressed_by_the_built_in_selectors,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,
