@@ -313,7 +313,7 @@ impl Layout {
 }
 
 /// Whether `path` holds an inventory this tool wrote.
-fn is_inventory(path: &Path) -> bool {
+pub(crate) fn is_inventory(path: &Path) -> bool {
     fsio::read(path, 64 * 1024 * 1024)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())

@@ -8,6 +8,8 @@
 mod aggregate;
 mod file;
 mod layout;
+#[cfg(feature = "audit")]
+pub(crate) use layout::is_inventory;
 mod publish;
 
 use std::fs;
@@ -20,6 +22,7 @@ use crate::catalogue::Catalogue;
 use crate::diagnostic::{Class, Diagnostic, ExitCode, Policy};
 use crate::guard;
 use crate::inventory;
+pub use crate::inventory::{CookieFlags, StoredItem};
 use crate::page::Context;
 use crate::render::Tables;
 use crate::scan::{self, services::Services};
@@ -108,48 +111,6 @@ pub struct SiteCookies {
     pub cookies: Vec<crate::audit::CookieSeen>,
 }
 
-/// One item a real browser stored during `cookie-ledger audit`, as the JSON report carries it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StoredItem {
-    /// The pass: `before consent`, `after refusing` or `after accepting`.
-    pub pass: &'static str,
-    /// The page visited, as reports name files.
-    pub page: String,
-    /// Where it is stored: `cookie`, `local-storage`, `session-storage`, `indexeddb` or `cache-storage`.
-    pub kind: crate::storage::Storage,
-    /// The cookie's name or the storage key.
-    pub name: String,
-    /// The cookie's domain, or the storage's origin.
-    pub domain: String,
-    /// When the cookie expires, in seconds since the epoch; absent for a session cookie and storage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<f64>,
-    /// A cookie's flags; absent for storage.
-    #[serde(skip_serializing_if = "Option::is_none", flatten)]
-    pub flags: Option<CookieFlags>,
-    /// Where the write is: a file of the output (or a URL) with its line and column.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_at: Option<crate::diagnostic::Location>,
-    /// What was written: the `document.cookie` text or the `Set-Cookie` header.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub written: Option<String>,
-}
-
-/// A stored cookie's flags, as the browser holds them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CookieFlags {
-    /// Hidden from scripts.
-    pub http_only: bool,
-    /// Sent over HTTPS only.
-    pub secure: bool,
-    /// `Strict`, `Lax` or `None`; absent when the setter said nothing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub same_site: Option<String>,
-    /// The top-level site a partitioned (CHIPS) cookie is kept for.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub partition_key: Option<String>,
-}
-
 /// The result of a run.
 #[derive(Debug)]
 pub struct Outcome {
@@ -169,6 +130,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// For an audit, everything the browser stored, by pass and page.
     pub stored: Vec<StoredItem>,
+    /// What each site's files set, place by place, for an inventory.
+    pub inventory: Vec<crate::inventory::SiteInventory>,
 }
 
 impl Outcome {
@@ -186,6 +149,7 @@ impl Outcome {
             policy_pages: Vec::new(),
             notes: Vec::new(),
             stored: Vec::new(),
+            inventory: Vec::new(),
         }
     }
 }
@@ -325,6 +289,7 @@ impl Session {
         if let Some(output) = output {
             session.publish(output, &mut outcome, &inventory);
         }
+        outcome.inventory = inventory;
         Ok((session, outcome))
     }
 

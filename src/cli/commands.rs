@@ -149,11 +149,17 @@ pub(super) fn audit(
             refuse: args.refuse,
         },
         policy: Policy {
+            strict: args.strict,
             allow: args.allow,
-            ..Policy::default()
+            warn: args.warn,
+            deny: args.deny,
         },
         all_pages: args.pages == super::PagesArg::All,
+        inventory: args.inventory,
     };
+    if let Some(message) = super::contradiction(&options.policy) {
+        return refuse(err, &message);
+    }
     let started = std::time::Instant::now();
     let outcome = crate::visit::run(&options);
     let style = Style {

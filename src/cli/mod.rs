@@ -109,9 +109,22 @@ struct AuditArgs {
     /// When to colour the human report (NO_COLOR is honoured in auto).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Fail, not warn, on the static check's warnings that hide a possible gap (as `check --strict`).
+    #[arg(long)]
+    strict: bool,
     /// Do not report this rule in this run (a drift rule id; repeatable).
     #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
     allow: Vec<Rule>,
+    /// Report this rule as a warning in this run (a drift rule id; repeatable).
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
+    warn: Vec<Rule>,
+    /// Report this rule as an error in this run, which fails it (repeatable), such as --deny not-stored.
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    deny: Vec<Rule>,
+    /// Write the inventory: what each site's files set, what each pass stored, and in which
+    /// passes the browser saw each cookie the files set.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -396,7 +409,7 @@ fn deliver(
 }
 
 /// The first rule two of `--allow`, `--warn` and `--deny` both name, said as an error.
-fn contradiction(policy: &Policy) -> Option<String> {
+pub(super) fn contradiction(policy: &Policy) -> Option<String> {
     let flags = [
         ("--allow", &policy.allow),
         ("--warn", &policy.warn),

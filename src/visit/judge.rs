@@ -274,6 +274,7 @@ pub(super) fn judge(
         .flat_map(|(page, visit)| {
             visit.stored.iter().map(|s| StoredItem {
                 pass: s.pass.word(),
+                site: catalogue.sites[page.site].id.clone(),
                 page: shown(&page.rel),
                 kind: s.kind,
                 name: s.name.clone(),

@@ -50,6 +50,7 @@ pub(super) fn merge(
     outcome.notes = checked.notes;
     outcome.notes.extend(browser.notes);
     outcome.stored = browser.stored;
+    outcome.inventory = checked.inventory;
     outcome
 }
 

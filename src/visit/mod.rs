@@ -9,6 +9,7 @@
 mod browse;
 mod declared;
 mod group;
+mod inventory;
 mod judge;
 mod merge;
 pub mod route;
@@ -25,7 +26,7 @@ use walkdir::WalkDir;
 use crate::build::{Outcome, Summary};
 use crate::catalogue::{Catalogue, SiteId};
 use crate::cdp::{Event, Outbox};
-use crate::diagnostic::{Diagnostic, Policy, Rule};
+use crate::diagnostic::{Diagnostic, ExitCode, Policy, Rule};
 use crate::storage::Storage;
 pub use browse::Buttons;
 use route::{Answer, HeaderCookie, Network, Routes};
@@ -50,6 +51,8 @@ pub struct Options {
     pub policy: Policy,
     /// Visit every page, not one page of each group that loads the same things.
     pub all_pages: bool,
+    /// Where to write the inventory of what the files set and each pass stored.
+    pub inventory: Option<PathBuf>,
 }
 
 /// The three passes, each with fresh profiles.
@@ -146,6 +149,11 @@ pub fn run(options: &Options) -> Outcome {
             format!("no built site at {}", options.site.display()),
             "build the site first (cookie-ledger build), and name its output with --site",
         );
+    }
+    if let Some(path) = &options.inventory
+        && let Err(d) = inventory::check(&catalogue, path, &options.site)
+    {
+        return Outcome::failed(vec![d], summary);
     }
     let (all, outside) = pages(&catalogue, &options.site);
     let signatures: Vec<Option<group::Signature>> = all
@@ -291,7 +299,17 @@ pub fn run(options: &Options) -> Outcome {
         policy: options.policy.clone(),
         ..crate::build::Options::check(&options.catalogue, &options.site)
     });
-    merge::merge(&catalogue, checked, browser, &seen)
+    let mut outcome = merge::merge(&catalogue, checked, browser, &seen);
+    // What the audit saw is recorded whether it found drift or not; an audit that could not
+    // do its job records nothing.
+    if let Some(path) = &options.inventory
+        && outcome.exit != ExitCode::BadInput
+        && let Err(d) = inventory::write(&catalogue, &outcome, path)
+    {
+        outcome.diagnostics.push(d);
+        outcome.exit = ExitCode::of(&outcome.diagnostics);
+    }
+    outcome
 }
 
 /// The site's pages, each with its site and address; and the pages of no site, which cannot

@@ -459,3 +459,69 @@ pub fn vanilla_cookieconsent_is_pressed_by_the_built_in_selectors() {
         run.stdout
     );
 }
+
+pub fn the_inventory_records_what_the_files_set_and_which_pass_stored_it() {
+    let p = Project::fixture("audit");
+    let audit = |inventory: &str| {
+        p.run(&[
+            "audit",
+            "--site",
+            "site",
+            "--network",
+            "offline",
+            "--fixtures",
+            "fixtures",
+            "--inventory",
+            inventory,
+        ])
+    };
+    // Refused before any visit: a file that is no inventory, and the audited folder.
+    p.write("notes.json", "{\"mine\": true}\n");
+    let run = audit("notes.json");
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "error[unsafe-output]: notes.json exists and is not an inventory cookie-ledger wrote"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(p.read("notes.json"), "{\"mine\": true}\n");
+    let run = audit("site/inventory.json");
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(!p.path("site/inventory.json").exists());
+
+    let run = audit("inventory.json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let inventory: serde_json::Value = serde_json::from_str(&p.read("inventory.json")).unwrap();
+    let shop = &inventory["sites"][0];
+    // What the page's own code sets, with the passes in which the browser stored it.
+    let promo = shop["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["cookies"].as_array().unwrap())
+        .find(|c| c["name"] == "promo")
+        .unwrap();
+    assert_eq!(
+        promo["stored_in"],
+        serde_json::json!(["before consent", "after refusing", "after accepting"])
+    );
+    // What only the browser saw: the tag the tag manager loaded, declared, in every pass.
+    let ga: Vec<&serde_json::Value> = shop["stored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"] == "_ga")
+        .collect();
+    assert_eq!(ga.len(), 3, "{ga:?}");
+    assert_eq!(ga[0]["pass"], "before consent");
+    assert_eq!(ga[0]["declared"], true);
+    assert_eq!(
+        ga[0]["set_at"]["file"],
+        "https://www.googletagmanager.com/gtag/js?id=G-TEST"
+    );
+    // A second audit replaces its own inventory.
+    let run = audit("inventory.json");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}

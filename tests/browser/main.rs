@@ -62,6 +62,10 @@ fn main() -> ExitCode {
             "audit::vanilla_cookieconsent_is_pressed_by_the_built_in_selectors",
             audit::vanilla_cookieconsent_is_pressed_by_the_built_in_selectors,
         )),
+        needs_browser(test(
+            "audit::the_inventory_records_what_the_files_set_and_which_pass_stored_it",
+            audit::the_inventory_records_what_the_files_set_and_which_pass_stored_it,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,

@@ -64,6 +64,7 @@ fn measure(label: &str, catalogue: &Path, site: &Path) -> Result<(), String> {
         },
         policy: Policy::default(),
         all_pages: false,
+        inventory: None,
     });
     let whole = started.elapsed();
     if let Some(d) = audit.diagnostics.iter().find(|d| d.rule.id() == "io") {
