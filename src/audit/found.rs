@@ -70,6 +70,7 @@ pub fn undeclared(
         };
         findings.push(
             Diagnostic::new(rule, Some(f.location.clone()), message)
+                .about(kind, name.clone())
                 .with_evidence(f.sighting.evidence.clone())
                 .with_help(format!(
                     "add the entry below to {} and write its TODO parts (a build refuses them), or remove what sets the {}",
@@ -164,9 +165,10 @@ pub fn outside(
             continue;
         }
         let (what, _) = describe(services, &f.sighting.source);
+        let kind = f.sighting.storage();
         let cookie = match &f.sighting.name {
-            Some(name) => format!("cookie `{name}`"),
-            None => "a cookie whose name is built at run time".to_owned(),
+            Some(name) => format!("{} `{name}`", kind.word()),
+            None => format!("a {} whose name is built at run time", kind.word()),
         };
         let on = match f.sighting.source {
             Source::Header if f.rel.ends_with("_headers") => {
@@ -185,8 +187,9 @@ pub fn outside(
             )
             .with_evidence(f.sighting.evidence.clone())
             .with_help(format!(
-                "move the page into a site's folder ({}), or add a [[site]] for it, and declare the cookie",
-                dirs.join(", ")
+                "move the page into a site's folder ({}), or add a [[site]] for it, and declare the {}",
+                dirs.join(", "),
+                kind.word()
             ))
             .with_places(f.places.clone()),
         );

@@ -83,6 +83,7 @@ pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) ->
                         site_list(catalogue, &sites)
                     ),
                 )
+                .about(sighting.storage(), name.clone())
                 .with_evidence(sighting.evidence.clone())
                 .with_help(format!(
                     "{fix}{override_hint} at {}, or make the writer match the policy; waive it with `allow.duration-mismatch = \"reason\"` if the writer is configured elsewhere",

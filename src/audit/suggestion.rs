@@ -92,7 +92,7 @@ pub(super) fn suggestion(
             }
         }
     }
-    let mut text = format!("[[cookie]]\nnames = [{}]\n", toml_string(name));
+    let mut text = format!("[[cookie]]\nnames = [{}]\n", toml_string(&declarable(name)));
     if !kind.is_cookie() {
         text.push_str(&format!("kind = \"{}\"\n", kind.id()));
     }
@@ -131,4 +131,23 @@ pub(super) fn suggestion(
 /// A TOML basic string holding `text`, escaped as TOML wants.
 fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
+}
+
+/// `name` as the catalogue can declare it: characters a table's names cell cannot show
+/// (white space, `,`, `;`, `=`, quotes, control characters) become `*`, so the entry is a
+/// pattern that covers the key a script stores ("my key" is declared `my*key`).
+pub(crate) fn declarable(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let shown = !(c.is_whitespace()
+            || c.is_control()
+            || ",;=\"".contains(c)
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'));
+        match (shown, out.ends_with('*')) {
+            (true, _) => out.push(c),
+            (false, false) => out.push('*'),
+            (false, true) => {}
+        }
+    }
+    out
 }

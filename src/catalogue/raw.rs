@@ -185,7 +185,7 @@ pub struct RawCookie {
     /// Purpose, per language.
     #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
     pub purpose: RawText,
-    /// Lifetime such as "13 months" or "session".
+    /// Lifetime such as "13 months", "up to 12 months" or "session"; "persistent" for web storage kept until deleted.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub duration: Spanned<String>,
     /// Category id.

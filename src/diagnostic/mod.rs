@@ -146,6 +146,18 @@ pub struct Diagnostic {
     /// Every place the finding holds for, its own first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<Place>,
+    /// The cookie or storage item the finding is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
+}
+
+/// The cookie or storage item a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// Where it is stored.
+    pub kind: crate::storage::Storage,
+    /// Its name (or the pattern declared or found).
+    pub name: String,
 }
 
 impl Diagnostic {
@@ -162,7 +174,17 @@ impl Diagnostic {
             evidence: None,
             suggestion: None,
             places: Vec::new(),
+            subject: None,
         }
+    }
+
+    /// Says which cookie or storage item the finding is about.
+    pub fn about(mut self, kind: crate::storage::Storage, name: impl Into<String>) -> Self {
+        self.subject = Some(Subject {
+            kind,
+            name: name.into(),
+        });
+        self
     }
 
     /// Adds a hint saying what to do.

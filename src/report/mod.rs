@@ -352,7 +352,11 @@ fn github(
             escape_data(&text)
         )?;
     }
-    let (errors, warnings, _) = count(&outcome.diagnostics);
+    let (errors, warnings, notes) = count(&outcome.diagnostics);
+    let notes = match notes {
+        0 => String::new(),
+        n => format!(", {n} notices"),
+    };
     let Summary {
         sites,
         pages,
@@ -362,7 +366,7 @@ fn github(
     } = outcome.summary;
     writeln!(
         out,
-        "{command}: {errors} errors, {warnings} warnings ({sites} sites, {pages} pages, {tables} cookie tables, {cookies} cookies) in {:.2}s",
+        "{command}: {errors} errors, {warnings} warnings{notes} ({sites} sites, {pages} pages, {tables} cookie tables, {cookies} cookies) in {:.2}s",
         elapsed.as_secs_f64()
     )
 }

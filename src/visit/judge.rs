@@ -82,7 +82,7 @@ pub(super) fn judge(
                 } else {
                     Rule::UndeclaredStorage
                 };
-                if reported.insert((rule, page.site, stored.name.clone())) {
+                if reported.insert((rule, page.site, stored.kind, stored.name.clone())) {
                     let kind = if stored.kind.is_cookie() {
                         String::new()
                     } else {
@@ -98,6 +98,7 @@ pub(super) fn judge(
                             site.id
                         ),
                     )
+                    .about(stored.kind, stored.name.clone())
                     .with_help(format!(
                         "declare `{}`{kind} in the catalogue for site `{}`, or remove what sets it",
                         stored.name, site.id
@@ -115,7 +116,7 @@ pub(super) fn judge(
             for d in
                 super::declared::declaration_checks(catalogue, page, c, stored, &location, &what)
             {
-                if reported.insert((d.rule, page.site, stored.name.clone())) {
+                if reported.insert((d.rule, page.site, stored.kind, stored.name.clone())) {
                     findings.push(d);
                 }
             }
@@ -126,7 +127,7 @@ pub(super) fn judge(
             };
             if !category.consent
                 || cookie.allow.contains_key(&rule)
-                || !reported.insert((rule, page.site, stored.name.clone()))
+                || !reported.insert((rule, page.site, stored.kind, stored.name.clone()))
             {
                 continue;
             }
@@ -140,6 +141,7 @@ pub(super) fn judge(
                     category.id
                 ),
             )
+            .about(stored.kind, stored.name.clone())
             .with_help(format!(
                 "load what sets `{}` only once the visitor accepts {}",
                 stored.name, category.id

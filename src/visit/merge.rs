@@ -1,6 +1,6 @@
-//! The static check's findings and the browser's, as one outcome: what both saw at the same
-//! place is one finding, with the browser's evidence as a place of it; a declaration the
-//! scan could not see set but the browser saw stored is no longer reported unseen.
+//! The static check's findings and the browser's, as one outcome: what both saw of the same
+//! item is one finding, with the browser's evidence as a place of it; a declaration the scan
+//! could not see set but the browser saw stored is no longer reported unseen.
 
 use std::collections::HashSet;
 
@@ -25,13 +25,9 @@ pub(super) fn merge(
     // per pass) say different things.
     let checked_count = diagnostics.len();
     for found in browser.diagnostics {
-        let same = diagnostics[..checked_count].iter_mut().find(|d| {
-            d.rule == found.rule
-                && match (&d.location, &found.location) {
-                    (Some(a), Some(b)) => a.file == b.file && a.line == b.line,
-                    _ => false,
-                }
-        });
+        let same = diagnostics[..checked_count]
+            .iter_mut()
+            .find(|d| same_finding(d, &found));
         match same {
             Some(d) => {
                 if let Some(location) = found.location {
@@ -52,6 +48,26 @@ pub(super) fn merge(
     outcome.stored = browser.stored;
     outcome.inventory = checked.inventory;
     outcome
+}
+
+/// Whether a static finding and a browser one say the same of the same item: the same rule
+/// about the same cookie or storage item, where the browser caught the write on the static
+/// finding's line; or, when it caught no write (a property write, a cookie from a response),
+/// on a page the static finding names.
+fn same_finding(checked: &Diagnostic, browser: &Diagnostic) -> bool {
+    let (Some(a), Some(b)) = (&checked.location, &browser.location) else {
+        return false;
+    };
+    if checked.rule != browser.rule
+        || checked.subject.is_none()
+        || checked.subject != browser.subject
+    {
+        return false;
+    }
+    if browser.evidence.is_some() {
+        return a.file == b.file && a.line == b.line;
+    }
+    a.file == b.file || checked.places.iter().any(|p| p.location.file == b.file)
 }
 
 /// Whether `d` says a declaration is set by no page when the browser saw it stored on every

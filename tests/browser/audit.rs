@@ -525,3 +525,69 @@ pub fn the_inventory_records_what_the_files_set_and_which_pass_stored_it() {
     let run = audit("inventory.json");
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
+
+pub fn what_the_browser_stores_is_never_hidden_behind_a_static_finding() {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    // One minified line: two writes the scan reads, two through aliases it cannot follow.
+    p.write(
+        "site/a/app.min.js",
+        "!function(){localStorage.setItem(\"ui\",\"1\");var e=window.localStorage;e.setItem(\"tracker_id\",\"abc\");document.cookie=\"promo=1; path=/\";var d=document;d[\"cookie\"]=\"hidden_ck=1; path=/\"}();\n",
+    );
+    p.write(
+        "site/a/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><script src=\"app.min.js\"></script></head><body><div class=\"consent-banner\"><button>Yes</button><button>No</button></div>\n\
+         <script>var l=window.localStorage,s=window.sessionStorage;l.setItem(\"x\",\"1\");s.setItem(\"x\",\"1\");\n\
+         localStorage.prop=\"1\";</script></body></html>",
+    );
+    let run = p.run(&[
+        "audit",
+        "--site",
+        "site",
+        "--network",
+        "offline",
+        "--allow",
+        "no-policy-page",
+        "--allow",
+        "not-stored",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut subjects: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["subject"]["kind"].as_str().unwrap_or_default().to_owned(),
+                d["subject"]["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    subjects.sort();
+    // Each undeclared item once: what both saw merged, what only the browser saw kept, a
+    // sessionStorage key apart from the localStorage key of the same name.
+    let expected: Vec<(String, String)> = [
+        ("cookie", "hidden_ck"),
+        ("cookie", "promo"),
+        ("local-storage", "prop"),
+        ("local-storage", "tracker_id"),
+        ("local-storage", "ui"),
+        ("local-storage", "x"),
+        ("session-storage", "x"),
+    ]
+    .iter()
+    .map(|(k, n)| ((*k).to_owned(), (*n).to_owned()))
+    .collect();
+    assert_eq!(subjects, expected, "{}", run.stdout);
+    // The property write the wrapper cannot catch is the static finding, at its line.
+    let prop = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["subject"]["name"] == "prop")
+        .unwrap();
+    assert_eq!(prop["line"], 3, "{prop}");
+}

@@ -66,6 +66,10 @@ fn main() -> ExitCode {
             "audit::the_inventory_records_what_the_files_set_and_which_pass_stored_it",
             audit::the_inventory_records_what_the_files_set_and_which_pass_stored_it,
         )),
+        needs_browser(test(
+            "audit::what_the_browser_stores_is_never_hidden_behind_a_static_finding",
+            audit::what_the_browser_stores_is_never_hidden_behind_a_static_finding,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,

@@ -80,6 +80,13 @@ const CASES: &[Case] = &[
             "duration = \"12 months\"\ncategory = \"necessary\"\nkind = \"session-storage\"\nparty = \"first\"\nset_by = \"script\"",
         )
     }),
+    ("local storage said to end with the session", |p| {
+        p.edit(
+            "catalogue.toml",
+            "duration = \"12 months\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"server\"",
+            "duration = \"session\"\ncategory = \"necessary\"\nkind = \"local-storage\"\nparty = \"first\"\nset_by = \"script\"",
+        )
+    }),
     ("an unknown kind of storage", |p| {
         p.edit(
             "catalogue.toml",

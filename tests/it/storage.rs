@@ -154,3 +154,103 @@ fn export_carries_the_kind_and_clears_only_cookies() {
     assert!(module.contains("kind: \"Local storage\""), "{module}");
     assert!(module.contains("kind: \"Stockage local\""), "{module}");
 }
+
+#[test]
+fn a_cookie_and_a_storage_item_may_share_a_name() {
+    let p = project();
+    let catalogue = p.read("catalogue.toml");
+    p.write(
+        "catalogue.toml",
+        catalogue.replacen("names = [\"sid\"]", "names = [\"palette\"]", 1),
+    );
+    p.edit(
+        "site/a/index.html",
+        "<script>\n",
+        "<script>\n  document.cookie = \"palette=1\";\n",
+    );
+    let run = p.run(&["build", "--out", "dist"]);
+    // The type cell tells the two rows apart.
+    assert!(!run.stdout.contains("duplicate-row"), "{}", run.stdout);
+    assert!(!run.stdout.contains("missing-row"), "{}", run.stdout);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn a_key_a_table_cannot_show_is_declared_by_the_pattern_the_report_suggests() {
+    let p = project();
+    p.edit(
+        "site/a/index.html",
+        "<script>\n",
+        "<script>\n  localStorage.setItem(\"draft, v2\", \"{}\");\n",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "error[undeclared-storage]: a script (localStorage) sets localStorage key `draft, v2`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("names = [\"draft*v2\"]"),
+        "{}",
+        run.stdout
+    );
+    let catalogue = p.read("catalogue.toml");
+    p.write(
+        "catalogue.toml",
+        catalogue.replacen(
+            "names = [\"palette\"]",
+            "names = [\"palette\", \"draft*v2\"]",
+            1,
+        ),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+/// A site of cookies only, with a hand-written table of the given columns and rows.
+fn hand_table(header: &str, rows: &str, storage: bool) -> Project {
+    let p = Project::empty();
+    p.write("cookie-ledger.toml", LAYOUT);
+    let mut catalogue = CATALOGUE.to_owned();
+    if !storage {
+        let cut = catalogue.find("[[cookie]]\nnames = [\"palette\"]").unwrap();
+        catalogue.truncate(cut);
+    }
+    p.write("catalogue.toml", catalogue);
+    p.write(
+        "site/a/cookies.html",
+        format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Cookies</title></head>\n<body>\n<table>\n<tr>{header}</tr>\n{rows}\n</table>\n</body>\n</html>\n"),
+    );
+    p
+}
+
+#[test]
+fn a_type_column_means_nothing_to_a_site_that_declares_no_storage() {
+    let p = hand_table(
+        "<th>Provider</th><th>Service and location</th><th>Cookie name</th><th>Type</th><th>Purpose</th><th>Duration</th>",
+        "<tr><td>Example</td><td>Sign-in</td><td>sid</td><td>First-party</td><td>Keeps you signed in</td><td>Session</td></tr>",
+        false,
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn a_hand_written_table_that_lists_storage_needs_its_type_column() {
+    let header = "<th>Provider</th><th>Service and location</th><th>Cookie name</th><th>Purpose</th><th>Duration</th>";
+    let rows = "<tr><td>Example</td><td>Sign-in</td><td>sid</td><td>Keeps you signed in</td><td>Session</td></tr>\n\
+                <tr><td>Example</td><td>Colour scheme</td><td>palette</td><td>Remembers the colours you chose</td><td>Until deleted</td></tr>";
+    let p = hand_table(header, rows, true);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "error[missing-column]: table 1 lists web storage (`palette`) but has no type column"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -45,11 +45,19 @@ pub(super) fn cookie(
                     || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
             })
         {
-            checker.error(
-                name.span(),
-                format!("`{n}` is not a cookie name"),
-                "a name has no spaces, commas, semicolons, quotes, `=` or control characters; use `*` for a pattern",
-            );
+            if cookie.kind.is_cookie() {
+                checker.error(
+                    name.span(),
+                    format!("`{n}` is not a cookie name"),
+                    "a name has no spaces, commas, semicolons, quotes, `=` or control characters; use `*` for a pattern",
+                );
+            } else {
+                checker.error(
+                    name.span(),
+                    format!("`{n}` holds characters a table's names cell cannot show"),
+                    "write `*` in place of spaces, commas, semicolons, quotes, `=` and control characters: the pattern covers the key (`my key` is declared `my*key`)",
+                );
+            }
         } else if cookie.names.get_ref()[..k]
             .iter()
             .any(|other| other.get_ref() == n)
@@ -129,6 +137,7 @@ pub(super) fn cookie(
         known,
     );
     let duration = checker.duration(&cookie.duration);
+    set_by_of_storage(checker, cookie, &label);
     storage(checker, cookie, &label, duration, &cookie.duration);
 
     let mut overrides = BTreeMap::new();
@@ -293,15 +302,8 @@ pub(super) fn cookie(
     })
 }
 
-/// What the kind of storage allows: only a server's response sets a cookie by header, and
-/// only web storage that nothing expires lasts "until deleted".
-fn storage(
-    checker: &mut Checker,
-    cookie: &RawCookie,
-    label: &str,
-    duration: Duration,
-    at: &Spanned<String>,
-) {
+/// Only a server's response sets a cookie by header; web storage is written by scripts.
+fn set_by_of_storage(checker: &mut Checker, cookie: &RawCookie, label: &str) {
     let kind = cookie.kind;
     if !kind.is_cookie() && cookie.set_by == SetBy::Server {
         checker.error(
@@ -313,6 +315,18 @@ fn storage(
             "write `set_by = \"script\"` (the site's own code) or `set_by = \"tag\"` (a third party's)",
         );
     }
+}
+
+/// What the kind of storage allows of a duration: only web storage that nothing expires lasts
+/// "until deleted", sessionStorage lasts the session, and the rest outlives it.
+fn storage(
+    checker: &mut Checker,
+    cookie: &RawCookie,
+    label: &str,
+    duration: Duration,
+    at: &Spanned<String>,
+) {
+    let kind = cookie.kind;
     match (kind, duration) {
         (Storage::Cookie, Duration::Persistent) => checker.error(
             at.span(),
@@ -323,6 +337,17 @@ fn storage(
             at.span(),
             format!("sessionStorage key `{label}` lives only as long as its tab, so its duration is \"session\""),
             "write `duration = \"session\"`",
+        ),
+        (
+            Storage::LocalStorage | Storage::IndexedDb | Storage::CacheStorage,
+            Duration::Session,
+        ) => checker.error(
+            at.span(),
+            format!(
+                "{} `{label}` outlives the session: nothing deletes it when the browser closes",
+                kind.word()
+            ),
+            "write `duration = \"persistent\"`, or the length after which the site deletes it",
         ),
         _ => {}
     }

@@ -102,6 +102,7 @@ pub fn find(code: &str, tokens: &[Token], constants: &HashMap<String, f64>) -> V
         };
         writes.extend(found);
     }
+    super::storage::drop_feature_tests(&ctx, &mut writes);
     writes
 }
 
