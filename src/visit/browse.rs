@@ -175,8 +175,31 @@ fn in_context(
             name,
         });
     }
+    // The page's own storage, then each cross-site frame's, which the browser keeps apart.
+    for frame in seen.sessions() {
+        match web_storage(cdp, frame, pass, &seen) {
+            Ok(items) => visit.stored.extend(items),
+            Err(e) if frame == session => return Err(e),
+            // A frame that went away while the page settled has nothing left to read.
+            Err(_) => {}
+        }
+    }
+    // Two frames of one origin hold one storage.
+    visit
+        .stored
+        .sort_by(|a, b| (a.kind, &a.name, &a.domain).cmp(&(b.kind, &b.name, &b.domain)));
+    visit
+        .stored
+        .dedup_by(|a, b| a.kind == b.kind && a.name == b.name && a.domain == b.domain);
+    Ok(visit)
+}
+
+/// The web storage one frame's origin holds: localStorage and sessionStorage keys, IndexedDB
+/// databases and Cache Storage caches, each with the write that made it, when caught.
+fn web_storage(cdp: &Cdp, session: &str, pass: Pass, seen: &Seen) -> Result<Vec<Stored>, CdpError> {
+    let mut stored = Vec::new();
     let keys = cdp.call(
-        s,
+        Some(session),
         "Runtime.evaluate",
         json!({
             "expression": "JSON.stringify({ local: Object.keys(localStorage), session: Object.keys(sessionStorage), origin: location.origin })",
@@ -190,14 +213,14 @@ fn in_context(
         // Databases and caches by name; a browser without these domains answers nothing.
         let databases = cdp
             .call(
-                s,
+                Some(session),
                 "IndexedDB.requestDatabaseNames",
                 json!({ "securityOrigin": origin }),
             )
             .unwrap_or_default();
         let caches = cdp
             .call(
-                s,
+                Some(session),
                 "CacheStorage.requestCacheNames",
                 json!({ "securityOrigin": origin }),
             )
@@ -216,7 +239,7 @@ fn in_context(
             );
         for (kind, name) in named {
             let name = name.unwrap_or_default().to_owned();
-            visit.stored.push(Stored {
+            stored.push(Stored {
                 pass,
                 kind,
                 setter: seen.setter_of(kind, &name),
@@ -232,7 +255,7 @@ fn in_context(
         ] {
             for key in keys[field].as_array().into_iter().flatten() {
                 let name = key.as_str().unwrap_or_default().to_owned();
-                visit.stored.push(Stored {
+                stored.push(Stored {
                     pass,
                     kind,
                     setter: seen.setter_of(kind, &name),
@@ -244,10 +267,7 @@ fn in_context(
             }
         }
     }
-    visit
-        .stored
-        .sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
-    Ok(visit)
+    Ok(stored)
 }
 
 /// Makes a target report its cookie writes, its responses, and the frames it opens in other

@@ -135,6 +135,11 @@ impl Seen {
         }
     }
 
+    /// The page's session, then those of the frames it opened in other processes.
+    pub(super) fn sessions(&self) -> impl Iterator<Item = &str> {
+        self.sessions.iter().map(String::as_str)
+    }
+
     pub(super) fn setter_of(&self, kind: Storage, name: &str) -> Option<Setter> {
         self.writes.get(&(kind, name.to_owned())).cloned()
     }

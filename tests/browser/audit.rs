@@ -43,6 +43,8 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
     let expected = [
         // The chat widget's cross-site frame, instrumented like the page.
         ("undeclared-cookie", "https://widget.example/frame.html", 3),
+        // and its own localStorage, which the browser keeps apart from the shop's.
+        ("undeclared-storage", "https://widget.example/frame.html", 4),
         // What the tag manager loaded at run time.
         ("stored-before-consent", gtag, 4),
         ("stored-after-refusal", gtag, 4),
@@ -99,10 +101,10 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
         "undeclared-cookie",
         "cookie `wid` (widget.example, 1 day)"
     ));
-    // Everything stored, per pass: on the shop page seven cookies and three storage items, on
-    // the policy page the host's cookie; three passes.
+    // Everything stored, per pass: on the shop page seven cookies and four storage items (one
+    // the widget's), on the policy page the host's cookie; three passes.
     let stored = report["stored"].as_array().unwrap();
-    assert_eq!(stored.len(), 33, "{}", stored.len());
+    assert_eq!(stored.len(), 36, "{}", stored.len());
     let srv = stored.iter().find(|s| s["name"] == "srv_id").unwrap();
     assert_eq!(
         srv["written"],
@@ -111,6 +113,8 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
     // The flags the browser keeps with each cookie; storage has none.
     assert_eq!(srv["http_only"], true, "{srv}");
     assert_eq!(srv["secure"], true, "{srv}");
+    let chat = stored.iter().find(|s| s["name"] == "wid-chat").unwrap();
+    assert_eq!(chat["domain"], "https://widget.example", "{chat}");
     let basket = stored.iter().find(|s| s["name"] == "basket-view").unwrap();
     assert_eq!(basket["kind"], "local-storage");
     assert_eq!(basket["written"], "localStorage.setItem(\"basket-view\")");
@@ -124,7 +128,7 @@ pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
     assert_eq!(cart["set_at"]["file"], "site/shop/index.html");
     assert_eq!(cart["set_at"]["line"], 19);
     assert_eq!(cart["written"], "cart=3; max-age=604800; path=/");
-    let d = &report["diagnostics"][1];
+    let d = &report["diagnostics"][2];
     assert_eq!(d["evidence"], "_ga=GA1.1.123.456; max-age=63072000; path=/");
     assert!(
         d["message"]
