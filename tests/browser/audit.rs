@@ -7,6 +7,13 @@ use std::time::Duration;
 
 use crate::support::Project;
 
+/// Runs `audit` of the project's `site/` with the network refused, and `extra` arguments.
+fn offline(p: &Project, extra: &[&str]) -> crate::support::Run {
+    let mut args = vec!["audit", "--site", "site", "--network", "offline"];
+    args.extend_from_slice(extra);
+    p.run(&args)
+}
+
 /// The findings of a JSON report, as (rule, file, line) triples.
 fn findings(report: &serde_json::Value) -> Vec<(String, String, u64)> {
     report["diagnostics"]
@@ -25,17 +32,7 @@ fn findings(report: &serde_json::Value) -> Vec<(String, String, u64)> {
 
 pub fn what_a_tag_manager_loads_at_run_time_is_seen_with_its_setter_and_line() {
     let p = Project::fixture("audit");
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--fixtures",
-        "fixtures",
-        "--format",
-        "json",
-    ]);
+    let run = offline(&p, &["--fixtures", "fixtures", "--format", "json"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let gtag = "https://www.googletagmanager.com/gtag/js?id=G-TEST";
@@ -171,15 +168,7 @@ pub fn offline_lets_no_request_leave_and_lists_each_one_it_refused() {
         ),
     );
     std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "no-policy-page",
-    ]);
+    let run = offline(&p, &["--allow", "no-policy-page"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains(&format!(
@@ -217,15 +206,7 @@ pub fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input
          <script>for (const [c, v] of [[\"ok\", \"yes\"], [\"no\", \"no\"]]) document.querySelector(\".\" + c).onclick = () => { document.cookie = \"theme=\" + v + \"; max-age=31536000\"; };</script></body></html>",
     );
     // Without [consent], neither button is found: the audit says it could not do its job.
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "no-policy-page",
-    ]);
+    let run = offline(&p, &["--allow", "no-policy-page"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
         run.stdout.contains("error[audit-incomplete]"),
@@ -239,15 +220,7 @@ pub fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input
             "{catalogue}\n[consent]\naccept = [\"#consent .ok\"]\nrefuse = [\"#consent .no\"]\n"
         ),
     );
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "no-policy-page",
-    ]);
+    let run = offline(&p, &["--allow", "no-policy-page"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout.contains("note: after refusing site/a/index.html: cookie `theme` (a.example, 365 days) by site/a/index.html:1:"),
@@ -259,15 +232,7 @@ pub fn the_catalogue_names_the_banner_buttons_and_an_empty_selector_is_bad_input
         "catalogue.toml",
         format!("{catalogue}\n[consent]\naccept = [\" \"]\n"),
     );
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "no-policy-page",
-    ]);
+    let run = offline(&p, &["--allow", "no-policy-page"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
@@ -288,15 +253,7 @@ pub fn an_alert_on_the_page_does_not_hold_the_audit() {
          <script>alert(\"Welcome\"); document.cookie = \"theme=dark; max-age=31536000\";</script></body></html>",
     );
     let started = std::time::Instant::now();
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "no-policy-page",
-    ]);
+    let run = offline(&p, &["--allow", "no-policy-page"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout
@@ -331,17 +288,7 @@ pub fn web_storage_that_needs_consent_is_held_to_it_like_a_cookie() {
              allow.not-stored = \"checked by hand\"\n"
         ),
     );
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "no-policy-page",
-        "--format",
-        "json",
-    ]);
+    let run = offline(&p, &["--allow", "no-policy-page", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let page = "site/a/index.html";
@@ -402,17 +349,7 @@ fn cookieconsent_site(gated: bool) -> Project {
 pub fn vanilla_cookieconsent_is_pressed_by_the_built_in_selectors() {
     // Its real build, with nothing said of its buttons: the audit finds them itself.
     let p = cookieconsent_site(true);
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "not-stored",
-        "--allow",
-        "no-policy-page",
-    ]);
+    let run = offline(&p, &["--allow", "not-stored", "--allow", "no-policy-page"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let out = &run.stdout;
     assert!(!out.contains("error["), "{out}");
@@ -438,17 +375,7 @@ pub fn vanilla_cookieconsent_is_pressed_by_the_built_in_selectors() {
 
     // The same snippet without its consent attribute runs before anyone chose.
     let p = cookieconsent_site(false);
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "not-stored",
-        "--allow",
-        "no-policy-page",
-    ]);
+    let run = offline(&p, &["--allow", "not-stored", "--allow", "no-policy-page"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout
@@ -466,19 +393,8 @@ pub fn vanilla_cookieconsent_is_pressed_by_the_built_in_selectors() {
 
 pub fn the_inventory_records_what_the_files_set_and_which_pass_stored_it() {
     let p = Project::fixture("audit");
-    let audit = |inventory: &str| {
-        p.run(&[
-            "audit",
-            "--site",
-            "site",
-            "--network",
-            "offline",
-            "--fixtures",
-            "fixtures",
-            "--inventory",
-            inventory,
-        ])
-    };
+    let audit =
+        |inventory: &str| offline(&p, &["--fixtures", "fixtures", "--inventory", inventory]);
     // Refused before any visit: a file that is no inventory, and the audited folder.
     p.write("notes.json", "{\"mine\": true}\n");
     let run = audit("notes.json");
@@ -544,19 +460,17 @@ pub fn what_the_browser_stores_is_never_hidden_behind_a_static_finding() {
          <script>var l=window.localStorage,s=window.sessionStorage;l.setItem(\"x\",\"1\");s.setItem(\"x\",\"1\");\n\
          localStorage.prop=\"1\";</script></body></html>",
     );
-    let run = p.run(&[
-        "audit",
-        "--site",
-        "site",
-        "--network",
-        "offline",
-        "--allow",
-        "no-policy-page",
-        "--allow",
-        "not-stored",
-        "--format",
-        "json",
-    ]);
+    let run = offline(
+        &p,
+        &[
+            "--allow",
+            "no-policy-page",
+            "--allow",
+            "not-stored",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(run.code, 1, "{}", run.stdout);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let mut subjects: Vec<(String, String)> = report["diagnostics"]
