@@ -113,16 +113,19 @@ struct Page {
     stands_for: usize,
 }
 
-/// What the banner built into the demo and vanilla-cookieconsent use, when nothing else is said.
+/// The buttons of the demo's banner, vanilla-cookieconsent's and MkDocs Material's consent
+/// form, when nothing else is said.
 pub fn default_buttons() -> Buttons {
     Buttons {
         accept: vec![
             ".consent-banner button:nth-of-type(1)".to_owned(),
             "#cc-main [data-role=\"all\"]".to_owned(),
+            ".md-consent__controls button:not([type=\"reset\"])".to_owned(),
         ],
         refuse: vec![
             ".consent-banner button:nth-of-type(2)".to_owned(),
             "#cc-main [data-role=\"necessary\"]".to_owned(),
+            ".md-consent__controls button[type=\"reset\"]".to_owned(),
         ],
     }
 }

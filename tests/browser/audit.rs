@@ -509,3 +509,66 @@ pub fn what_the_browser_stores_is_never_hidden_behind_a_static_finding() {
         .unwrap();
     assert_eq!(prop["line"], 3, "{prop}");
 }
+
+pub fn mkdocs_material_keeps_its_consent_in_local_storage_and_waits_for_it() {
+    // The real MkDocs Material build with Google Analytics and its consent form; a stand-in
+    // for gtag.js answers Google's host.
+    let real = crate::support::root().join("tests/fixtures/real/mkdocs-material");
+    let p = Project::empty();
+    crate::support::copy_dir(&real.join("site"), &p.path("site"));
+    crate::support::copy_dir(
+        &crate::support::root().join("tests/fixtures/audit/fixtures"),
+        &p.path("fixtures"),
+    );
+    let declared = std::fs::read_to_string(real.join("declared.toml")).unwrap();
+    let catalogue = std::fs::read_to_string(real.join("catalogue.toml")).unwrap() + &declared;
+    p.write("catalogue.toml", &catalogue);
+    p.write("cookie-ledger.toml", crate::support::LAYOUT);
+    let run = offline(&p, &["--fixtures", "fixtures", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    // Its consent record, written through its `__md_set` helper, which the scan cannot follow.
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["undeclared-storage"], "{}", run.stdout);
+    assert_eq!(report["diagnostics"][0]["subject"]["name"], "/.__consent");
+    // Analytics only once the visitor accepted, on the page the form reloads.
+    let stored = report["stored"].as_array().unwrap();
+    let passes_of = |name: &str| -> Vec<&str> {
+        let mut passes: Vec<&str> = stored
+            .iter()
+            .filter(|s| s["name"] == name)
+            .map(|s| s["pass"].as_str().unwrap())
+            .collect();
+        passes.dedup();
+        passes
+    };
+    assert_eq!(passes_of("_ga"), ["after accepting"]);
+    assert_eq!(
+        passes_of("/.__consent"),
+        ["after refusing", "after accepting"]
+    );
+
+    p.write(
+        "catalogue.toml",
+        format!(
+            "{catalogue}\n[[cookie]]\nnames = [\"*.__consent\"]\nkind = \"local-storage\"\nprovider = \"Example Docs\"\nfunction.en = \"Cookie consent form\"\npurpose.en = \"Remembers the visitor's choice\"\nduration = \"persistent\"\ncategory = \"necessary\"\nparty = \"first\"\nset_by = \"script\"\n"
+        ),
+    );
+    let run = offline(&p, &["--fixtures", "fixtures"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // `check` alone cannot see the helper's write; the browser's evidence settles it.
+    assert!(!run.stdout.contains("unseen-cookie"), "{}", run.stdout);
+    let check = p.run(&["check"]);
+    assert!(
+        check
+            .stdout
+            .contains("warning[unseen-cookie]: localStorage key `*.__consent`"),
+        "{}",
+        check.stdout
+    );
+}

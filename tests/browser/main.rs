@@ -70,6 +70,10 @@ fn main() -> ExitCode {
             "audit::what_the_browser_stores_is_never_hidden_behind_a_static_finding",
             audit::what_the_browser_stores_is_never_hidden_behind_a_static_finding,
         )),
+        needs_browser(test(
+            "audit::mkdocs_material_keeps_its_consent_in_local_storage_and_waits_for_it",
+            audit::mkdocs_material_keeps_its_consent_in_local_storage_and_waits_for_it,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,
