@@ -100,6 +100,13 @@ pub struct Summary {
     pub tables: usize,
     /// Cookie entries in the catalogue.
     pub cookies: usize,
+    /// Pages an audit visited (in each of its passes); none for a build or a check.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub visited: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The cookies one site's pages set, for reports.

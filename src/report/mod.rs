@@ -235,14 +235,19 @@ fn human(
         files,
         tables,
         cookies,
+        visited,
     } = outcome.summary;
+    let visited = match visited {
+        0 => String::new(),
+        n => format!(", {n} visited in each pass"),
+    };
     let notes = match notes {
         0 => String::new(),
         1 => ", 1 note".to_owned(),
         n => format!(", {n} notes"),
     };
     let line = format!(
-        "{command}: {status}: {errors} error{}, {warnings} warning{}{notes} ({sites} sites, {pages} pages, {files} files, {tables} cookie tables, {cookies} cookies) in {:.2}s",
+        "{command}: {status}: {errors} error{}, {warnings} warning{}{notes} ({sites} sites, {pages} pages, {files} files, {tables} cookie tables, {cookies} cookies{visited}) in {:.2}s",
         plural(errors),
         plural(warnings),
         elapsed.as_secs_f64()

@@ -40,7 +40,9 @@ pub(super) fn merge(
             None => diagnostics.push(found),
         }
     }
-    let mut outcome = Outcome::failed(diagnostics, checked.summary);
+    let mut summary = checked.summary;
+    summary.visited = browser.summary.visited;
+    let mut outcome = Outcome::failed(diagnostics, summary);
     outcome.found = checked.found;
     outcome.policy_pages = checked.policy_pages;
     outcome.notes = checked.notes;

@@ -285,7 +285,7 @@ pub fn run(options: &Options) -> Outcome {
     }
     let mut summary = summary;
     summary.pages = total;
-    summary.files = pages.len();
+    summary.visited = pages.len();
     let (browser, seen) = judge::judge(
         &catalogue,
         &options.site,

@@ -71,7 +71,7 @@ fn measure(label: &str, catalogue: &Path, site: &Path) -> Result<(), String> {
         return Err(d.message.clone());
     }
     let pages = audit.summary.pages;
-    let visited = audit.summary.files;
+    let visited = audit.summary.visited;
     let visits = visited * visit::Pass::ALL.len();
     println!(
         "{label}: {pages} pages of sites, {} findings",
