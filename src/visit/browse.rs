@@ -116,7 +116,7 @@ fn in_context(
         .to_owned();
     let s = Some(session.as_str());
     instrument(cdp, &session)?;
-    let mut seen = Seen::new(&session);
+    let mut seen = Seen::new(cdp, &session);
     cdp.call(
         s,
         "Page.setLifecycleEventsEnabled",

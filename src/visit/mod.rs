@@ -13,6 +13,7 @@ mod inventory;
 mod judge;
 mod merge;
 pub mod route;
+mod schedule;
 mod seen;
 
 use std::collections::HashMap;
@@ -258,13 +259,16 @@ pub fn run(options: &Options) -> Outcome {
             "use a Chromium or Chrome recent enough for the Fetch domain",
         );
     }
-    let mut visits = Vec::new();
-    for pass in Pass::ALL {
-        for page in &pages {
-            let visit = browse::visit(&browser.cdp, &page.url, pass, &buttons);
-            visits.push((page, visit));
-        }
-    }
+    let jobs: Vec<(Pass, &Page)> = Pass::ALL
+        .iter()
+        .flat_map(|&pass| pages.iter().map(move |page| (pass, page)))
+        .collect();
+    let done = schedule::visit_all(&browser.cdp, &jobs, &buttons);
+    let mut visits: Vec<(&Page, browse::Visit)> = jobs
+        .iter()
+        .zip(done)
+        .map(|(&(_, page), visit)| (page, visit))
+        .collect();
     drop(browser);
     let requests = std::mem::take(&mut *requests.lock().unwrap_or_else(|e| e.into_inner()));
     // A response the audit fulfilled carries no network record of its headers: a cookie no

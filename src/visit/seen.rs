@@ -8,29 +8,29 @@ use serde_json::{Value, json};
 
 use super::browse::Setter;
 use crate::build::CookieFlags;
-use crate::cdp::{Cdp, CdpError, Event};
+use crate::cdp::{Cdp, CdpError, Event, Mailbox};
 use crate::storage::Storage;
 
 /// The binding the page's wrapper calls.
 pub(super) const BINDING: &str = "__cookieLedgerWrite";
 
 /// What the events of one page said about who wrote which cookie.
-#[derive(Default)]
-pub(super) struct Seen {
-    /// The page's session and those of the frames it opened.
-    sessions: Vec<String>,
+pub(super) struct Seen<'a> {
+    /// The events of the page's session and of those of the frames it opened.
+    mailbox: Mailbox<'a>,
     /// The first write of each cookie name.
     writes: HashMap<(Storage, String), Setter>,
     /// Request URLs by request id, for `Set-Cookie` headers.
     requests: HashMap<String, String>,
 }
 
-impl Seen {
+impl<'a> Seen<'a> {
     /// Nothing seen yet on the page of `session`.
-    pub(super) fn new(session: &str) -> Seen {
+    pub(super) fn new(cdp: &'a Cdp, session: &str) -> Seen<'a> {
         Seen {
-            sessions: vec![session.to_owned()],
-            ..Seen::default()
+            mailbox: cdp.mailbox(session),
+            writes: HashMap::new(),
+            requests: HashMap::new(),
         }
     }
 
@@ -48,21 +48,14 @@ impl Seen {
             if left.is_zero() {
                 return Ok(false);
             }
-            let Some(event) = cdp.next_event(left)? else {
+            let Some(event) = self.mailbox.next(left)? else {
                 return Ok(false);
             };
-            let ours = event
-                .session
-                .as_deref()
-                .is_some_and(|s| s == session || self.sessions.iter().any(|o| o == s));
-            if !ours {
-                continue;
-            }
             if event.method == "Target.attachedToTarget" {
                 // A frame in another process waits until it is instrumented; a failure to
                 // instrument it must not leave it paused.
                 if let Some(child) = event.params["sessionId"].as_str() {
-                    self.sessions.push(child.to_owned());
+                    self.mailbox.add(child);
                     let _ = super::browse::instrument(cdp, child);
                     let _ = cdp.call(Some(child), "Runtime.runIfWaitingForDebugger", json!({}));
                 }
@@ -137,7 +130,7 @@ impl Seen {
 
     /// The page's session, then those of the frames it opened in other processes.
     pub(super) fn sessions(&self) -> impl Iterator<Item = &str> {
-        self.sessions.iter().map(String::as_str)
+        self.mailbox.sessions().iter().map(String::as_str)
     }
 
     pub(super) fn setter_of(&self, kind: Storage, name: &str) -> Option<Setter> {

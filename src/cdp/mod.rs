@@ -5,6 +5,8 @@
 //! they cannot parse, and the audit uses a few dozen fields. No async runtime: one thread reads,
 //! callers block on their own answer, and events that must be answered at once (a paused
 //! request) go to a handler on the reading thread, so a navigation never waits on its caller.
+//! The events of the sessions a [`Mailbox`] holds go to it alone, so visits in several
+//! threads each read their own page's events; the rest queue for [`Cdp::next_event`].
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -77,6 +79,12 @@ impl Outbox {
 
 type Pending = Arc<Mutex<HashMap<u64, Sender<Result<Value, CdpError>>>>>;
 
+/// Where the events of each session held by a mailbox go.
+type Routes = Arc<Mutex<HashMap<String, Sender<Event>>>>;
+
+/// The method of the event a mailbox receives when the browser is gone.
+const CLOSED: &str = "cookie-ledger.closed";
+
 /// A connection to one browser.
 pub struct Cdp {
     sender: Outbox,
@@ -84,6 +92,7 @@ pub struct Cdp {
     /// Set by the reading thread when the pipe closes, before it fails the waiting callers.
     closed: Arc<AtomicBool>,
     events: Mutex<Receiver<Event>>,
+    routes: Routes,
 }
 
 /// What the reading thread does with an event before queueing it: `true` when it was handled
@@ -108,13 +117,28 @@ impl Cdp {
         let reader_pending = Arc::clone(&pending);
         let closed = Arc::new(AtomicBool::new(false));
         let reader_closed = Arc::clone(&closed);
+        let routes: Routes = Arc::default();
+        let reader_routes = Arc::clone(&routes);
         std::thread::spawn(move || {
-            read_loop(input, &reader_sender, &reader_pending, &events_in, &handler);
+            let queues = Queues {
+                events: &events_in,
+                routes: &reader_routes,
+            };
+            read_loop(input, &reader_sender, &reader_pending, &queues, &handler);
             // The browser is gone: every caller still waiting learns it at once.
             reader_closed.store(true, Ordering::SeqCst);
             if let Ok(mut waiting) = reader_pending.lock() {
                 for (_, answer) in waiting.drain() {
                     let _ = answer.send(Err(CdpError::Closed));
+                }
+            }
+            if let Ok(routes) = reader_routes.lock() {
+                for mailbox in routes.values() {
+                    let _ = mailbox.send(Event {
+                        method: CLOSED.to_owned(),
+                        params: Value::Null,
+                        session: None,
+                    });
                 }
             }
         });
@@ -123,7 +147,21 @@ impl Cdp {
             pending,
             closed,
             events: Mutex::new(events),
+            routes,
         }
+    }
+
+    /// A mailbox receiving the events of `session` (and of the sessions added to it).
+    pub fn mailbox(&self, session: &str) -> Mailbox<'_> {
+        let (sender, receiver) = mpsc::channel();
+        let mut mailbox = Mailbox {
+            cdp: self,
+            sender,
+            receiver,
+            sessions: Vec::new(),
+        };
+        mailbox.add(session);
+        mailbox
     }
 
     /// The writing half, for sending without waiting.
@@ -197,11 +235,64 @@ impl Cdp {
     }
 }
 
+/// The events of sessions a mailbox holds, and the queue of the others.
+struct Queues<'a> {
+    events: &'a mpsc::Sender<Event>,
+    routes: &'a Routes,
+}
+
+/// The events of some sessions: a page's and its frames'; sessions leave it when it drops.
+pub struct Mailbox<'a> {
+    cdp: &'a Cdp,
+    sender: Sender<Event>,
+    receiver: Receiver<Event>,
+    sessions: Vec<String>,
+}
+
+impl Mailbox<'_> {
+    /// Receives the events of `session` too, from now on.
+    pub fn add(&mut self, session: &str) {
+        if let Ok(mut routes) = self.cdp.routes.lock() {
+            routes.insert(session.to_owned(), self.sender.clone());
+        }
+        self.sessions.push(session.to_owned());
+    }
+
+    /// The sessions it holds, the first one's first.
+    pub fn sessions(&self) -> &[String] {
+        &self.sessions
+    }
+
+    /// The next event of its sessions, waiting at most `timeout`; `Err(Closed)` once the
+    /// browser is gone.
+    pub fn next(&self, timeout: Duration) -> Result<Option<Event>, CdpError> {
+        if self.cdp.closed.load(Ordering::SeqCst) {
+            return Err(CdpError::Closed);
+        }
+        match self.receiver.recv_timeout(timeout) {
+            Ok(event) if event.method == CLOSED => Err(CdpError::Closed),
+            Ok(event) => Ok(Some(event)),
+            Err(mpsc::RecvTimeoutError::Timeout) => Ok(None),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(CdpError::Closed),
+        }
+    }
+}
+
+impl Drop for Mailbox<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut routes) = self.cdp.routes.lock() {
+            for session in &self.sessions {
+                routes.remove(session);
+            }
+        }
+    }
+}
+
 fn read_loop(
     input: impl Read,
     sender: &Outbox,
     pending: &Pending,
-    events: &mpsc::Sender<Event>,
+    queues: &Queues,
     handler: &Handler,
 ) {
     let mut input = BufReader::new(input);
@@ -253,124 +344,23 @@ fn read_loop(
                 .map(Value::take)
                 .unwrap_or(Value::Null),
         };
-        if !handler(sender, &event) {
-            let _ = events.send(event);
+        if handler(sender, &event) {
+            continue;
+        }
+        let routed = event
+            .session
+            .as_deref()
+            .and_then(|s| queues.routes.lock().ok()?.get(s).cloned());
+        match routed {
+            Some(mailbox) => {
+                let _ = mailbox.send(event);
+            }
+            None => {
+                let _ = queues.events.send(event);
+            }
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use std::io::{BufRead, BufReader, Write};
-    use std::os::unix::net::UnixStream;
-
-    use super::*;
-
-    /// A connection to a fake browser: the test reads its commands and writes its answers.
-    fn pair(handler: Handler) -> (Cdp, BufReader<UnixStream>, UnixStream) {
-        let (ours, theirs) = UnixStream::pair().unwrap();
-        let cdp = Cdp::new(ours.try_clone().unwrap(), ours, handler);
-        let writer = theirs.try_clone().unwrap();
-        (cdp, BufReader::new(theirs), writer)
-    }
-
-    fn command(reader: &mut BufReader<UnixStream>) -> Value {
-        let mut bytes = Vec::new();
-        reader.read_until(0, &mut bytes).unwrap();
-        assert_eq!(bytes.pop(), Some(0), "every message ends with NUL");
-        serde_json::from_slice(&bytes).unwrap()
-    }
-
-    fn say(writer: &mut UnixStream, message: Value) {
-        let mut bytes = serde_json::to_vec(&message).unwrap();
-        bytes.push(0);
-        writer.write_all(&bytes).unwrap();
-    }
-
-    #[test]
-    fn answers_find_their_callers_and_events_queue_between_them() {
-        let (cdp, mut reader, mut writer) = pair(Box::new(|_, _| false));
-        let browser = std::thread::spawn(move || {
-            let first = command(&mut reader);
-            assert_eq!(first["method"], "Target.getTargets");
-            assert_eq!(first.get("sessionId"), None);
-            // An event, a message that is not JSON, then the answer.
-            say(
-                &mut writer,
-                json!({"method": "Target.targetCreated", "params": {"a": 1}}),
-            );
-            writer.write_all(b"not json\0").unwrap();
-            say(
-                &mut writer,
-                json!({"id": first["id"], "result": {"targetInfos": []}}),
-            );
-            let second = command(&mut reader);
-            assert_eq!(second["sessionId"], "S1");
-            say(
-                &mut writer,
-                json!({"id": second["id"], "error": {"code": -32000, "message": "No target"}}),
-            );
-        });
-        let result = cdp.call(None, "Target.getTargets", json!({})).unwrap();
-        assert_eq!(result, json!({"targetInfos": []}));
-        let event = cdp.next_event(Duration::from_secs(5)).unwrap().unwrap();
-        assert_eq!(event.method, "Target.targetCreated");
-        assert_eq!(event.params, json!({"a": 1}));
-        let refused = cdp.call(Some("S1"), "Page.enable", json!({}));
-        assert_eq!(refused, Err(CdpError::Protocol("No target".to_owned())));
-        browser.join().unwrap();
-    }
-
-    #[test]
-    fn the_handler_answers_paused_requests_on_the_reading_thread() {
-        let (cdp, mut reader, mut writer) = pair(Box::new(|sender, event| {
-            if event.method != "Fetch.requestPaused" {
-                return false;
-            }
-            let id = event.params["requestId"].clone();
-            sender.send(
-                event.session.as_deref(),
-                "Fetch.continueRequest",
-                json!({ "requestId": id }),
-            );
-            true
-        }));
-        say(
-            &mut writer,
-            json!({"method": "Fetch.requestPaused", "params": {"requestId": "R7"}}),
-        );
-        let answer = command(&mut reader);
-        assert_eq!(answer["method"], "Fetch.continueRequest");
-        assert_eq!(answer["params"]["requestId"], "R7");
-        // Handled events are not queued.
-        assert_eq!(cdp.next_event(Duration::from_millis(50)), Ok(None));
-    }
-
-    #[test]
-    fn a_closed_browser_fails_waiting_callers_at_once_instead_of_hanging() {
-        let (cdp, mut reader, writer) = pair(Box::new(|_, _| false));
-        let browser = std::thread::spawn(move || {
-            let _ = command(&mut reader);
-            drop(writer);
-            drop(reader);
-        });
-        let started = std::time::Instant::now();
-        assert_eq!(
-            cdp.call(None, "Browser.getVersion", json!({})),
-            Err(CdpError::Closed)
-        );
-        assert!(started.elapsed() < Duration::from_secs(5));
-        browser.join().unwrap();
-        assert_eq!(
-            cdp.next_event(Duration::from_millis(10)),
-            Err(CdpError::Closed)
-        );
-        // And a call made after that fails at once too.
-        let started = std::time::Instant::now();
-        assert_eq!(
-            cdp.call(None, "Browser.getVersion", json!({})),
-            Err(CdpError::Closed)
-        );
-        assert!(started.elapsed() < Duration::from_secs(5));
-    }
-}
+mod tests;
