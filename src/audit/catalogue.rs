@@ -12,7 +12,12 @@ pub fn catalogue_rules(catalogue: &Catalogue, services: &Services) -> Vec<Diagno
         let category = &catalogue.categories[cookie.category];
         let mut push = |rule: Rule, message: String, help: &str| {
             if !cookie.allow.contains_key(&rule) {
-                let d = Diagnostic::new(rule, Some(cookie.location.clone()), message);
+                let sites = cookie.sites.iter().map(|&s| catalogue.sites[s].id.clone());
+                let d = Diagnostic::new(rule, Some(cookie.location.clone()), message).about_on(
+                    cookie.kind,
+                    cookie.names[0].clone(),
+                    sites,
+                );
                 findings.push(d.with_help(format!(
                     "{help}; or waive it with `allow.{rule} = \"reason\"`"
                 )));

@@ -70,7 +70,11 @@ pub fn undeclared(
         };
         findings.push(
             Diagnostic::new(rule, Some(f.location.clone()), message)
-                .about(kind, name.clone())
+                .about_on(
+                    kind,
+                    name.clone(),
+                    undeclared.iter().map(|&s| catalogue.sites[s].id.clone()),
+                )
                 .with_evidence(f.sighting.evidence.clone())
                 .with_help(format!(
                     "add the entry below to {} and write its TODO parts (a build refuses them), or remove what sets the {}",
@@ -276,7 +280,13 @@ pub fn unseen(
             cookie.set_by.id(),
             site_list(catalogue, &missing)
         );
-        let d = Diagnostic::new(Rule::UnseenCookie, Some(cookie.location.clone()), message).with_help(
+        let d = Diagnostic::new(Rule::UnseenCookie, Some(cookie.location.clone()), message)
+            .about_on(
+                cookie.kind,
+                cookie.names[0].clone(),
+                missing.iter().map(|&s| catalogue.sites[s].id.clone()),
+            )
+            .with_help(
             "the scan sees the sites' own pages and scripts, not scripts served from other hosts, tag managers' tags or the server: if such a thing sets it, record why with `allow.unseen-cookie = \"reason\"`; if those sites really no longer set it, take them out of its `sites`",
         );
         findings.push(d);

@@ -83,7 +83,11 @@ pub fn durations(catalogue: &Catalogue, services: &Services, found: &[Found]) ->
                         site_list(catalogue, &sites)
                     ),
                 )
-                .about(sighting.storage(), name.clone())
+                .about_on(
+                    sighting.storage(),
+                    name.clone(),
+                    sites.iter().map(|&s| catalogue.sites[s].id.clone()),
+                )
                 .with_evidence(sighting.evidence.clone())
                 .with_help(format!(
                     "{fix}{override_hint} at {}, or make the writer match the policy; waive it with `allow.duration-mismatch = \"reason\"` if the writer is configured elsewhere",

@@ -158,6 +158,9 @@ pub struct Subject {
     pub kind: crate::storage::Storage,
     /// Its name (or the pattern declared or found).
     pub name: String,
+    /// The ids of the sites the finding holds for; empty when it is not about sites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<String>,
 }
 
 impl Diagnostic {
@@ -183,6 +186,22 @@ impl Diagnostic {
         self.subject = Some(Subject {
             kind,
             name: name.into(),
+            sites: Vec::new(),
+        });
+        self
+    }
+
+    /// Says which cookie or storage item the finding is about, on which sites (by id).
+    pub fn about_on(
+        mut self,
+        kind: crate::storage::Storage,
+        name: impl Into<String>,
+        sites: impl IntoIterator<Item = String>,
+    ) -> Self {
+        self.subject = Some(Subject {
+            kind,
+            name: name.into(),
+            sites: sites.into_iter().collect(),
         });
         self
     }

@@ -360,6 +360,7 @@ fn github(
     let (errors, warnings, notes) = count(&outcome.diagnostics);
     let notes = match notes {
         0 => String::new(),
+        1 => ", 1 notice".to_owned(),
         n => format!(", {n} notices"),
     };
     let Summary {

@@ -168,7 +168,11 @@ fn in_context(
         visit.stored.push(Stored {
             pass,
             kind: Storage::Cookie,
-            setter: seen.setter_of(Storage::Cookie, &name),
+            setter: seen.setter_of(
+                Storage::Cookie,
+                &name,
+                cookie["domain"].as_str().unwrap_or_default(),
+            ),
             domain: cookie["domain"].as_str().unwrap_or_default().to_owned(),
             expires: if session_cookie { None } else { expires },
             flags: Some(flags_of(cookie)),
@@ -242,7 +246,7 @@ fn web_storage(cdp: &Cdp, session: &str, pass: Pass, seen: &Seen) -> Result<Vec<
             stored.push(Stored {
                 pass,
                 kind,
-                setter: seen.setter_of(kind, &name),
+                setter: seen.setter_of(kind, &name, origin),
                 name,
                 domain: origin.to_owned(),
                 expires: None,
@@ -258,7 +262,7 @@ fn web_storage(cdp: &Cdp, session: &str, pass: Pass, seen: &Seen) -> Result<Vec<
                 stored.push(Stored {
                     pass,
                     kind,
-                    setter: seen.setter_of(kind, &name),
+                    setter: seen.setter_of(kind, &name, origin),
                     name,
                     domain: origin.to_owned(),
                     expires: None,
@@ -291,33 +295,44 @@ pub(super) fn instrument(cdp: &Cdp, session: &str) -> Result<(), CdpError> {
     Ok(())
 }
 
-/// Clicks the first element one of `selectors` finds, as a person would (a trusted click at
-/// its centre); `false` when none is on the page.
+/// How long a consent button may take to show up after the page settled.
+const BUTTON_WAIT: Duration = Duration::from_secs(2);
+
+/// Clicks, as a person would (a trusted click at its centre), the first element of
+/// `selectors` a person could press: shown, with a size, and not covered by another at that
+/// point. `false` when none shows up within [`BUTTON_WAIT`]: a hidden button pressed would
+/// vouch for a choice nobody could make.
 fn click(cdp: &Cdp, session: Option<&str>, selectors: &[String]) -> Result<bool, CdpError> {
-    for selector in selectors {
-        let expression = format!(
-            "(() => {{ const e = document.querySelector({}); if (!e) return null; e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect(); return JSON.stringify([r.left + r.width / 2, r.top + r.height / 2]); }})()",
-            serde_json::to_string(selector).unwrap_or_default()
-        );
-        let found = cdp.call(
-            session,
-            "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true }),
-        )?;
-        let Some(point) = found["result"]["value"]
-            .as_str()
-            .and_then(|t| serde_json::from_str::<(f64, f64)>(t).ok())
-        else {
-            continue;
-        };
-        for kind in ["mousePressed", "mouseReleased"] {
-            cdp.call(
+    let deadline = std::time::Instant::now() + BUTTON_WAIT;
+    loop {
+        for selector in selectors {
+            let expression = format!(
+                "(() => {{ for (const e of document.querySelectorAll({})) {{ const s = getComputedStyle(e); if (s.display === 'none' || s.visibility !== 'visible') continue; e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect(); if (r.width < 1 || r.height < 1) continue; const x = r.left + r.width / 2, y = r.top + r.height / 2; const hit = document.elementFromPoint(x, y); if (!hit || !(hit === e || e.contains(hit))) continue; return JSON.stringify([x, y]); }} return null; }})()",
+                serde_json::to_string(selector).unwrap_or_default()
+            );
+            let found = cdp.call(
                 session,
-                "Input.dispatchMouseEvent",
-                json!({ "type": kind, "x": point.0, "y": point.1, "button": "left", "clickCount": 1 }),
+                "Runtime.evaluate",
+                json!({ "expression": expression, "returnByValue": true }),
             )?;
+            let Some(point) = found["result"]["value"]
+                .as_str()
+                .and_then(|t| serde_json::from_str::<(f64, f64)>(t).ok())
+            else {
+                continue;
+            };
+            for kind in ["mousePressed", "mouseReleased"] {
+                cdp.call(
+                    session,
+                    "Input.dispatchMouseEvent",
+                    json!({ "type": kind, "x": point.0, "y": point.1, "button": "left", "clickCount": 1 }),
+                )?;
+            }
+            return Ok(true);
         }
-        return Ok(true);
+        if std::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        std::thread::sleep(Duration::from_millis(200));
     }
-    Ok(false)
 }

@@ -74,7 +74,7 @@ pub(super) fn declaration_checks(
                     duration.render(english).to_lowercase()
                 ),
             )
-            .about(stored.kind, stored.name.clone())
+            .about_on(stored.kind, stored.name.clone(), [site.id.clone()])
             .with_help(format!(
                 "declare the lifetime the writer asks for at {}, or make the writer match the policy",
                 cookie.location
@@ -109,7 +109,7 @@ pub(super) fn declaration_checks(
                         cookie.party.id()
                     ),
                 )
-                .about(stored.kind, stored.name.clone())
+                .about_on(stored.kind, stored.name.clone(), [site.id.clone()])
                 .with_help(format!(
                     "declare `party = \"{}\"` at {}",
                     party.id(),

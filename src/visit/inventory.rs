@@ -28,6 +28,9 @@ pub(super) fn check(catalogue: &Catalogue, path: &Path, site: &Path) -> Result<(
             "the inventory {shown} lies inside the audited folder, whose pages it would join"
         )));
     }
+    if target.is_dir() {
+        return Err(refuse(format!("the inventory {shown} is a folder")));
+    }
     if target.exists() && !crate::build::is_inventory(&target) {
         return Err(refuse(format!(
             "{shown} exists and is not an inventory cookie-ledger wrote; writing it would lose that file"
@@ -70,6 +73,13 @@ pub(super) fn write(
     // A temporary sibling renamed into place: the inventory is whole or not there.
     let mut file = tempfile::NamedTempFile::new_in(&folder).map_err(cannot)?;
     file.write_all(text.as_bytes()).map_err(cannot)?;
+    // Readable as any file the tool writes, not only by its owner as a temporary file is.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(cannot)?;
+    }
     file.persist(path).map_err(|e| cannot(e.error))?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! consent stored before the visitor chose or after they refused, storage the catalogue cannot
 //! declare yet, and what each pass stored, as notes a person reads.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use super::browse::{Setter, Visit};
@@ -59,6 +59,9 @@ pub(super) fn judge(
     // The declared cookies some pass stored, by site.
     let mut seen = HashSet::new();
     let mut notes = Vec::new();
+    // One write that stores another name on each visit (`"id" + Math.random()`) is one
+    // finding, which lists the other names, not one finding per visit.
+    let mut by_writer: HashMap<(Rule, SiteId, String), (usize, Vec<String>)> = HashMap::new();
     for (page, visit) in visits {
         let site = &catalogue.sites[page.site];
         if let Some(failure) = &visit.failure {
@@ -82,7 +85,21 @@ pub(super) fn judge(
                 } else {
                     Rule::UndeclaredStorage
                 };
+                let writer = stored
+                    .setter
+                    .as_ref()
+                    .filter(|s| s.place.is_some())
+                    .map(|_| (rule, page.site, location.to_string()));
+                if let Some((_, others)) = writer.as_ref().and_then(|w| by_writer.get_mut(w)) {
+                    if !others.contains(&stored.name) {
+                        others.push(stored.name.clone());
+                    }
+                    continue;
+                }
                 if reported.insert((rule, page.site, stored.kind, stored.name.clone())) {
+                    if let Some(writer) = writer {
+                        by_writer.insert(writer, (findings.len(), vec![stored.name.clone()]));
+                    }
                     let kind = if stored.kind.is_cookie() {
                         String::new()
                     } else {
@@ -98,7 +115,7 @@ pub(super) fn judge(
                             site.id
                         ),
                     )
-                    .about(stored.kind, stored.name.clone())
+                    .about_on(stored.kind, stored.name.clone(), [site.id.clone()])
                     .with_help(format!(
                         "declare `{}`{kind} in the catalogue for site `{}`, or remove what sets it",
                         stored.name, site.id
@@ -141,7 +158,7 @@ pub(super) fn judge(
                     category.id
                 ),
             )
-            .about(stored.kind, stored.name.clone())
+            .about_on(stored.kind, stored.name.clone(), [site.id.clone()])
             .with_help(format!(
                 "load what sets `{}` only once the visitor accepts {}",
                 stored.name, category.id
@@ -247,6 +264,15 @@ pub(super) fn judge(
             Diagnostic::new(Rule::NotStored, Some(cookie.location.clone()), message)
                 .with_help("if it is set where the audit does not go (after signing in, by a form, on a server path, or by a host the offline audit refused: give it with --fixtures), record that with `allow.not-stored = \"reason\"` in its entry; if nothing sets it any more, take those sites out of its `sites`"),
         );
+    }
+    for (index, names) in by_writer.into_values() {
+        if names.len() > 1 {
+            let d = &mut findings[index];
+            d.message.push_str(&format!(
+                "; the same write stored other names on other visits: `{}`",
+                names[1..].join("`, `")
+            ));
+        }
     }
     let represented: usize = visits
         .iter()

@@ -27,7 +27,7 @@ pub(super) fn merge(
     for found in browser.diagnostics {
         let same = diagnostics[..checked_count]
             .iter_mut()
-            .find(|d| same_finding(d, &found));
+            .find(|d| same_finding(catalogue, d, &found));
         match same {
             Some(d) => {
                 if let Some(location) = found.location {
@@ -52,19 +52,27 @@ pub(super) fn merge(
     outcome
 }
 
-/// Whether a static finding and a browser one say the same of the same item: the same rule
-/// about the same cookie or storage item, where the browser caught the write on the static
-/// finding's line; or, when it caught no write (a property write, a cookie from a response),
-/// on a page the static finding names.
-fn same_finding(checked: &Diagnostic, browser: &Diagnostic) -> bool {
+/// Whether a static finding and a browser one say the same of the same item on the same
+/// site: the same rule about the same cookie or storage item, for a site the static finding
+/// holds for, where the browser caught the write on the static finding's line; or, when it
+/// caught no write (a property write, a cookie from a response), on a page the static
+/// finding names; or when the static finding is about the declaration itself.
+fn same_finding(catalogue: &Catalogue, checked: &Diagnostic, browser: &Diagnostic) -> bool {
     let (Some(a), Some(b)) = (&checked.location, &browser.location) else {
         return false;
     };
-    if checked.rule != browser.rule
-        || checked.subject.is_none()
-        || checked.subject != browser.subject
-    {
+    let (Some(ours), Some(theirs)) = (&checked.subject, &browser.subject) else {
         return false;
+    };
+    let same_item = checked.rule == browser.rule
+        && ours.kind == theirs.kind
+        && ours.name == theirs.name
+        && theirs.sites.iter().all(|s| ours.sites.contains(s));
+    if !same_item {
+        return false;
+    }
+    if a.file == catalogue.path {
+        return true;
     }
     if browser.evidence.is_some() {
         return a.file == b.file && a.line == b.line;
@@ -72,8 +80,8 @@ fn same_finding(checked: &Diagnostic, browser: &Diagnostic) -> bool {
     a.file == b.file || checked.places.iter().any(|p| p.location.file == b.file)
 }
 
-/// Whether `d` says a declaration is set by no page when the browser saw it stored on every
-/// site that declares it.
+/// Whether `d` says a declaration is set by no page of some sites when the browser saw it
+/// stored on each of them.
 fn confirmed_by_the_browser(
     catalogue: &Catalogue,
     d: &Diagnostic,
@@ -82,13 +90,21 @@ fn confirmed_by_the_browser(
     if d.rule != Rule::UnseenCookie {
         return false;
     }
-    let Some(location) = &d.location else {
+    let (Some(location), Some(subject)) = (&d.location, &d.subject) else {
         return false;
     };
-    catalogue
+    let Some(c) = catalogue
         .cookies
         .iter()
-        .enumerate()
-        .find(|(_, c)| c.location == *location)
-        .is_some_and(|(c, cookie)| cookie.sites.iter().all(|&s| seen.contains(&(s, c))))
+        .position(|c| c.location == *location)
+    else {
+        return false;
+    };
+    // The sites it is said to be unseen on, each confirmed by the browser.
+    subject.sites.iter().all(|id| {
+        catalogue
+            .site_ids()
+            .find(|(_, site)| site.id == *id)
+            .is_some_and(|(s, _)| seen.contains(&(s, c)))
+    })
 }

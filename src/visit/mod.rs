@@ -133,6 +133,18 @@ pub fn default_buttons() -> Buttons {
 
 /// Runs the audit.
 pub fn run(options: &Options) -> Outcome {
+    // `site/` and `site` name one folder: reports name its files one way, so the browser's
+    // findings meet the static check's.
+    let trimmed = options.site.to_string_lossy();
+    let trimmed = trimmed.trim_end_matches('/');
+    let options = &Options {
+        site: if trimmed.is_empty() {
+            options.site.clone()
+        } else {
+            PathBuf::from(trimmed)
+        },
+        ..options.clone()
+    };
     let catalogue = match Catalogue::load(&options.catalogue) {
         Ok(c) => c,
         Err(errors) => return Outcome::failed(errors, Summary::default()),

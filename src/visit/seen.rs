@@ -18,8 +18,9 @@ pub(super) const BINDING: &str = "__cookieLedgerWrite";
 pub(super) struct Seen<'a> {
     /// The events of the page's session and of those of the frames it opened.
     mailbox: Mailbox<'a>,
-    /// The first write of each cookie name.
-    writes: HashMap<(Storage, String), Setter>,
+    /// The writes of each item, in order, with the origin of the frame or response that made
+    /// them; deletions left out.
+    writes: HashMap<(Storage, String), Vec<(String, Setter)>>,
     /// Request URLs by request id, for `Set-Cookie` headers.
     requests: HashMap<String, String>,
 }
@@ -86,13 +87,19 @@ impl<'a> Seen<'a> {
                     _ => text,
                 };
                 let (url, place) = first_frame(payload["stack"].as_str().unwrap_or_default());
+                // A deletion stores nothing: the write that set the cookie is its setter.
+                if kind == Storage::Cookie && crate::scan::lifetime::of_set_cookie(text).is_none() {
+                    return;
+                }
                 let text = match kind {
                     Storage::Cookie => text.to_owned(),
                     _ => format!("{}({})", call_of(kind), json!(name)),
                 };
+                let origin = payload["origin"].as_str().unwrap_or_default().to_owned();
                 self.writes
                     .entry((kind, name.to_owned()))
-                    .or_insert(Setter { url, place, text });
+                    .or_default()
+                    .push((origin, Setter { url, place, text }));
             }
             "Network.requestWillBeSent" => {
                 if let (Some(id), Some(url)) = (
@@ -114,13 +121,20 @@ impl<'a> Seen<'a> {
                         continue;
                     }
                     for line in value.as_str().unwrap_or_default().lines() {
+                        if crate::scan::lifetime::of_set_cookie(line).is_none() {
+                            continue;
+                        }
                         self.writes
                             .entry((Storage::Cookie, cookie_name(line).to_owned()))
-                            .or_insert(Setter {
-                                url: url.clone(),
-                                place: None,
-                                text: format!("Set-Cookie: {line}"),
-                            });
+                            .or_default()
+                            .push((
+                                super::route::origin(&url),
+                                Setter {
+                                    url: url.clone(),
+                                    place: None,
+                                    text: format!("Set-Cookie: {line}"),
+                                },
+                            ));
                     }
                 }
             }
@@ -133,9 +147,32 @@ impl<'a> Seen<'a> {
         self.mailbox.sessions().iter().map(String::as_str)
     }
 
-    pub(super) fn setter_of(&self, kind: Storage, name: &str) -> Option<Setter> {
-        self.writes.get(&(kind, name.to_owned())).cloned()
+    /// Who wrote the item `name` of `kind` kept for `domain` (a cookie's domain, a storage's
+    /// origin): the first write from an origin that can set it there, none from elsewhere.
+    pub(super) fn setter_of(&self, kind: Storage, name: &str, domain: &str) -> Option<Setter> {
+        let writes = self.writes.get(&(kind, name.to_owned()))?;
+        writes
+            .iter()
+            .find(|(origin, _)| can_set(kind, origin, domain))
+            .map(|(_, setter)| setter.clone())
     }
+}
+
+/// Whether a frame or response of `origin` can have stored an item of `kind` for `domain`:
+/// web storage belongs to its origin; a cookie to its host or a parent domain of it.
+fn can_set(kind: Storage, origin: &str, domain: &str) -> bool {
+    if !kind.is_cookie() {
+        return origin == domain;
+    }
+    let host = origin
+        .split_once("://")
+        .map_or(origin, |(_, rest)| rest)
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let domain = domain.trim_start_matches('.').to_ascii_lowercase();
+    host == domain || host.ends_with(&format!(".{domain}"))
 }
 
 /// The call the wrapper caught a web storage write in.

@@ -5,7 +5,12 @@
   const report = globalThis.__cookieLedgerWrite;
   const tell = (kind, value) => {
     try {
-      report(JSON.stringify({ kind, value: String(value), stack: String(new Error().stack) }));
+      report(JSON.stringify({
+        kind,
+        value: String(value),
+        origin: String(location.origin),
+        stack: String(new Error().stack),
+      }));
     } catch (e) {}
   };
   const d = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");

@@ -572,3 +572,125 @@ pub fn mkdocs_material_keeps_its_consent_in_local_storage_and_waits_for_it() {
         check.stdout
     );
 }
+
+pub fn a_hidden_or_covered_button_is_never_taken_for_the_visitors_choice() {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    let page = |banners: &str| {
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><body>{banners}\
+             <script>for (const b of document.querySelectorAll(\".consent-banner button\")) b.onclick = () => {{ document.cookie = \"choice=\" + b.textContent + \"; max-age=3600\"; }};</script></body></html>"
+        )
+    };
+    // A hidden banner only: no choice a visitor could make, so the audit says it could not.
+    p.write(
+        "site/a/index.html",
+        page("<div class=\"consent-banner\" style=\"display:none\"><button>hidden-yes</button><button>hidden-no</button></div>"),
+    );
+    let run = offline(&p, &["--allow", "no-policy-page", "--allow", "not-stored"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("error[audit-incomplete]: no consent button to press"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("note: after refusing: nothing stored on 1 page visited"),
+        "{}",
+        run.stdout
+    );
+    // Hidden, then shown: the shown one is pressed.
+    p.write(
+        "site/a/index.html",
+        page("<div class=\"consent-banner\" style=\"display:none\"><button>hidden-yes</button><button>hidden-no</button></div>\
+              <div class=\"consent-banner\"><button>yes</button><button>no</button></div>"),
+    );
+    let run = offline(
+        &p,
+        &[
+            "--allow",
+            "no-policy-page",
+            "--allow",
+            "not-stored",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let written: Vec<&str> = report["stored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"] == "choice")
+        .map(|s| s["written"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        written,
+        ["choice=no; max-age=3600", "choice=yes; max-age=3600"],
+        "{}",
+        run.stdout
+    );
+}
+
+pub fn each_item_is_credited_to_the_write_that_stored_it() {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    p.write(
+        "site/a/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><div class=\"consent-banner\"><button>Yes</button><button>No</button></div>\n\
+         <script>document.cookie = \"promo=; max-age=0; path=/\";\n\
+         document.cookie = \"promo=1; path=/\";\n\
+         document.cookie = \"dyn\" + Math.random().toString(36).slice(2) + \"=1; path=/\";</script></body></html>",
+    );
+    // `site/` names the folder `site` names: the same findings, the same places.
+    let runs = [("site", 0), ("site/", 1)].map(|(site, _)| {
+        p.run(&[
+            "audit",
+            "--site",
+            site,
+            "--network",
+            "offline",
+            "--allow",
+            "no-policy-page",
+            "--allow",
+            "not-stored",
+            "--format",
+            "json",
+        ])
+    });
+    let mut reports = runs.iter().map(|run| {
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+    });
+    let (plain, slashed) = (reports.next().unwrap(), reports.next().unwrap());
+    assert_eq!(findings(&plain), findings(&slashed));
+    let undeclared: Vec<&serde_json::Value> = plain["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "undeclared-cookie")
+        .collect();
+    // `promo` once, at the write that set it, not at the deletion before it.
+    let promo: Vec<u64> = undeclared
+        .iter()
+        .filter(|d| d["subject"]["name"] == "promo")
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(promo, [3], "{undeclared:?}");
+    // A name made anew on each visit is one finding of its write, naming the others.
+    let random: Vec<&&serde_json::Value> = undeclared
+        .iter()
+        .filter(|d| d["subject"]["name"].as_str().unwrap().starts_with("dyn"))
+        .collect();
+    assert_eq!(random.len(), 1, "{undeclared:?}");
+    assert!(
+        random[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the same write stored other names on other visits"),
+        "{}",
+        random[0]
+    );
+}

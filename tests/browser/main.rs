@@ -74,6 +74,14 @@ fn main() -> ExitCode {
             "audit::mkdocs_material_keeps_its_consent_in_local_storage_and_waits_for_it",
             audit::mkdocs_material_keeps_its_consent_in_local_storage_and_waits_for_it,
         )),
+        needs_browser(test(
+            "audit::a_hidden_or_covered_button_is_never_taken_for_the_visitors_choice",
+            audit::a_hidden_or_covered_button_is_never_taken_for_the_visitors_choice,
+        )),
+        needs_browser(test(
+            "audit::each_item_is_credited_to_the_write_that_stored_it",
+            audit::each_item_is_credited_to_the_write_that_stored_it,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,
