@@ -32,7 +32,15 @@ pub(super) fn visit_all(
                     let Some(&(pass, page)) = jobs.get(i) else {
                         break;
                     };
-                    let visit = browse::visit(cdp, &page.url, pass, buttons);
+                    // A bug met on one page fails that visit, said as such, not the run.
+                    let visit = crate::guard::catch(&page.url, None, || {
+                        browse::visit(cdp, &page.url, pass, buttons)
+                    })
+                    .unwrap_or_else(|d| {
+                        let mut failed = browse::Visit::new(pass);
+                        failed.failure = Some(d.message);
+                        failed
+                    });
                     if let Ok(mut results) = results.lock() {
                         results[i] = Some(visit);
                     }
