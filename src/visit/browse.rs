@@ -181,11 +181,18 @@ fn in_context(
     }
     // The page's own storage, then each cross-site frame's, which the browser keeps apart.
     for frame in seen.sessions() {
-        match web_storage(cdp, frame, pass, &seen) {
+        match web_storage(cdp, frame, None, pass, &seen) {
             Ok(items) => visit.stored.extend(items),
             Err(e) if frame == session => return Err(e),
             // A frame that went away while the page settled has nothing left to read.
             Err(_) => {}
+        }
+    }
+    // Frames of another origin the page's own process runs (a subdomain of the site), read
+    // in a world of their own: a frame gone or in another process has nothing to add here.
+    for context in other_origin_frames(cdp, &session) {
+        if let Ok(items) = web_storage(cdp, &session, Some(context), pass, &seen) {
+            visit.stored.extend(items);
         }
     }
     // Two frames of one origin hold one storage.
@@ -200,16 +207,22 @@ fn in_context(
 
 /// The web storage one frame's origin holds: localStorage and sessionStorage keys, IndexedDB
 /// databases and Cache Storage caches, each with the write that made it, when caught.
-fn web_storage(cdp: &Cdp, session: &str, pass: Pass, seen: &Seen) -> Result<Vec<Stored>, CdpError> {
+fn web_storage(
+    cdp: &Cdp,
+    session: &str,
+    context: Option<u64>,
+    pass: Pass,
+    seen: &Seen,
+) -> Result<Vec<Stored>, CdpError> {
     let mut stored = Vec::new();
-    let keys = cdp.call(
-        Some(session),
-        "Runtime.evaluate",
-        json!({
-            "expression": "JSON.stringify({ local: Object.keys(localStorage), session: Object.keys(sessionStorage), origin: location.origin })",
-            "returnByValue": true,
-        }),
-    )?;
+    let mut evaluate = json!({
+        "expression": "JSON.stringify({ local: Object.keys(localStorage), session: Object.keys(sessionStorage), origin: location.origin })",
+        "returnByValue": true,
+    });
+    if let Some(context) = context {
+        evaluate["contextId"] = context.into();
+    }
+    let keys = cdp.call(Some(session), "Runtime.evaluate", evaluate)?;
     if let Some(text) = keys["result"]["value"].as_str()
         && let Ok(keys) = serde_json::from_str::<Value>(text)
     {
@@ -272,6 +285,42 @@ fn web_storage(cdp: &Cdp, session: &str, pass: Pass, seen: &Seen) -> Result<Vec<
         }
     }
     Ok(stored)
+}
+
+/// Execution contexts, one per frame of the page's process whose origin is not the page's.
+fn other_origin_frames(cdp: &Cdp, session: &str) -> Vec<u64> {
+    let Ok(tree) = cdp.call(Some(session), "Page.getFrameTree", json!({})) else {
+        return Vec::new();
+    };
+    let top = tree["frameTree"]["frame"]["securityOrigin"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut frames = Vec::new();
+    let mut pending: Vec<&Value> = tree["frameTree"]["childFrames"]
+        .as_array()
+        .map(|c| c.iter().collect())
+        .unwrap_or_default();
+    while let Some(node) = pending.pop() {
+        let frame = &node["frame"];
+        let origin = frame["securityOrigin"].as_str().unwrap_or_default();
+        if origin != top && origin.starts_with("http") {
+            frames.push(frame["id"].as_str().unwrap_or_default().to_owned());
+        }
+        pending.extend(node["childFrames"].as_array().into_iter().flatten());
+    }
+    frames
+        .iter()
+        .filter_map(|id| {
+            cdp.call(
+                Some(session),
+                "Page.createIsolatedWorld",
+                json!({ "frameId": id, "worldName": "cookie-ledger" }),
+            )
+            .ok()?["executionContextId"]
+                .as_u64()
+        })
+        .collect()
 }
 
 /// Makes a target report its cookie writes, its responses, and the frames it opens in other

@@ -694,3 +694,34 @@ pub fn each_item_is_credited_to_the_write_that_stored_it() {
         random[0]
     );
 }
+
+pub fn a_frame_of_a_subdomain_in_the_pages_process_has_its_storage_read() {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    p.write(
+        "site/a/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><div class=\"consent-banner\"><button>Yes</button><button>No</button></div>\
+         <iframe src=\"https://w.a.example/frame.html\" title=\"Widget\"></iframe></body></html>",
+    );
+    p.write(
+        "fixtures/w.a.example/frame.html",
+        "<!DOCTYPE html><html><body><script>localStorage.setItem(\"subkey\", \"1\");</script></body></html>",
+    );
+    let run = offline(
+        &p,
+        &[
+            "--fixtures",
+            "fixtures",
+            "--allow",
+            "no-policy-page",
+            "--allow",
+            "not-stored",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("error[undeclared-storage]: a real browser stores localStorage key `subkey` (https://w.a.example)"),
+        "{}",
+        run.stdout
+    );
+}

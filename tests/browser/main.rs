@@ -82,6 +82,10 @@ fn main() -> ExitCode {
             "audit::each_item_is_credited_to_the_write_that_stored_it",
             audit::each_item_is_credited_to_the_write_that_stored_it,
         )),
+        needs_browser(test(
+            "audit::a_frame_of_a_subdomain_in_the_pages_process_has_its_storage_read",
+            audit::a_frame_of_a_subdomain_in_the_pages_process_has_its_storage_read,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,
