@@ -309,6 +309,47 @@ pub fn web_storage_that_needs_consent_is_held_to_it_like_a_cookie() {
         "{first}"
     );
     assert_eq!(first["evidence"], "localStorage.setItem(\"visits\")");
+
+    // The same findings as CI annotations and as SARIF, the note included.
+    let github = offline(&p, &["--allow", "no-policy-page", "--format", "github"]);
+    assert_eq!(github.code, 1, "{}", github.stdout);
+    assert!(
+        github
+            .stdout
+            .contains("::error file=site/a/index.html,line=3,col="),
+        "{}",
+        github.stdout
+    );
+    assert!(
+        github
+            .stdout
+            .contains("title=cookie-ledger stored-before-consent::"),
+        "{}",
+        github.stdout
+    );
+    assert!(
+        github
+            .stdout
+            .contains("::notice file=catalogue.toml,line=18,"),
+        "{}",
+        github.stdout
+    );
+    let sarif = offline(&p, &["--allow", "no-policy-page", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let levels: Vec<(&str, &str)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("not-stored", "note"),
+            ("stored-before-consent", "error"),
+            ("stored-after-refusal", "error"),
+        ]
+    );
 }
 
 /// A page with vanilla-cookieconsent 3.1's real build and a statistics snippet it holds back.
