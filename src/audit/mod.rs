@@ -91,7 +91,7 @@ fn elsewhere(count: usize) -> String {
 }
 
 /// "site `a`" or "sites `a`, `b`".
-fn site_list(catalogue: &Catalogue, sites: &[SiteId]) -> String {
+pub fn site_list(catalogue: &Catalogue, sites: &[SiteId]) -> String {
     let ids: Vec<String> = sites
         .iter()
         .map(|&s| format!("`{}`", catalogue.sites[s].id))

@@ -332,7 +332,7 @@ pub(super) fn slash(path: &Path) -> String {
 
 /// An absolute path with every link resolved, for a path that may not exist yet: its nearest
 /// existing ancestor is resolved and the rest kept.
-pub(super) fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }

@@ -9,7 +9,7 @@ mod aggregate;
 mod file;
 mod layout;
 #[cfg(feature = "audit")]
-pub(crate) use layout::is_inventory;
+pub(crate) use layout::{absolute, is_inventory};
 mod publish;
 
 use std::fs;

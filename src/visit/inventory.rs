@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::build::Outcome;
+use crate::build::{Outcome, absolute};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::scan::services::Services;
@@ -82,15 +82,4 @@ pub(super) fn write(
     }
     file.persist(path).map_err(|e| cannot(e.error))?;
     Ok(())
-}
-
-fn absolute(path: &Path) -> std::path::PathBuf {
-    path.canonicalize().unwrap_or_else(|_| {
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .and_then(|p| p.canonicalize().ok())
-            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-        parent.join(path.file_name().unwrap_or_default())
-    })
 }

@@ -247,16 +247,11 @@ pub(super) fn judge(
         } else {
             Pass::BeforeConsent
         };
-        let sites: Vec<String> = missing
-            .iter()
-            .map(|&s| format!("`{}`", catalogue.sites[s].id))
-            .collect();
         let message = format!(
-            "{} `{}` is declared for {} {}, but no pass stored it on the {pages} page{} visited (expected {})",
+            "{} `{}` is declared for {}, but no pass stored it on the {pages} page{} visited (expected {})",
             cookie.kind.word(),
             cookie.names.join(", "),
-            if sites.len() == 1 { "site" } else { "sites" },
-            sites.join(", "),
+            crate::audit::site_list(catalogue, &missing),
             if pages == 1 { "" } else { "s" },
             expected.word()
         );

@@ -119,6 +119,10 @@ fn key_of(ctx: &Ctx, expr: &super::value::Expr) -> Name {
 /// key: `setItem("__test__", 1); removeItem("__test__")` checks that storage works and keeps
 /// nothing. (`indexedDB.deleteDatabase` and `caches.delete` likewise.)
 pub(super) fn drop_feature_tests(ctx: &Ctx, writes: &mut Vec<Write>) {
+    // Most scripts store nothing in web storage: they pay no second pass over their tokens.
+    if writes.iter().all(|w| w.api.storage().is_cookie()) {
+        return;
+    }
     let (code, tokens) = (ctx.code, ctx.tokens);
     let is = |k: usize, punct: &str| tokens.get(k).is_some_and(|t| t.is_punct(code, punct));
     let ident = |k: usize, name: &str| tokens.get(k).is_some_and(|t| t.is_ident(code, name));
