@@ -77,8 +77,8 @@ pub fn find(explicit: Option<&Path>) -> Result<PathBuf, String> {
 }
 
 /// Starts `executable` headless with a fresh profile; `handler` sees every event first (see
-/// [`Cdp::new`]).
-pub fn launch(executable: &Path, handler: Handler) -> Result<Browser, String> {
+/// [`Cdp::new`]); `extra` flags are added to the usual ones.
+pub fn launch(executable: &Path, extra: &[String], handler: Handler) -> Result<Browser, String> {
     let profile = tempfile::Builder::new()
         .prefix("cookie-ledger-chrome-")
         .tempdir()
@@ -124,6 +124,7 @@ pub fn launch(executable: &Path, handler: Handler) -> Result<Browser, String> {
             "--remote-debugging-pipe",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
         .arg("about:blank")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

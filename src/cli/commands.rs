@@ -3,9 +3,11 @@
 
 use std::io::Write;
 
-use super::{AuditArgs, ExportArgs, ServeArgs, print, refuse};
 #[cfg(feature = "audit")]
-use super::{Color, NetworkArg, deliver};
+use super::args::{Color, NetworkArg};
+#[cfg(feature = "audit")]
+use super::deliver;
+use super::{AuditArgs, ExportArgs, ServeArgs, print, refuse};
 use crate::build;
 use crate::config::{Config, Key};
 #[cfg(feature = "audit")]
@@ -100,13 +102,21 @@ pub(super) fn export(
     }
 }
 
+/// A browser the audit shares with other runs, if the caller keeps one.
+#[cfg(feature = "audit")]
+pub(super) type Shared<'a> = Option<&'a crate::visit::Auditor>;
+/// Nothing: there is no audit to share a browser with.
+#[cfg(not(feature = "audit"))]
+pub(super) type Shared<'a> = Option<&'a std::convert::Infallible>;
+
 #[cfg(not(feature = "audit"))]
 pub(super) fn audit(
     _: AuditArgs,
     _: &Config,
     _: &mut dyn Write,
     err: &mut dyn Write,
-    _: bool,
+    _: &super::Place<'_>,
+    _: Shared<'_>,
 ) -> i32 {
     refuse(
         err,
@@ -120,7 +130,8 @@ pub(super) fn audit(
     config: &Config,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    terminal: bool,
+    place: &super::Place<'_>,
+    browser: Shared<'_>,
 ) -> i32 {
     let catalogue = match config.path(Key::Catalogue, args.catalogue) {
         Ok(path) => path,
@@ -154,19 +165,22 @@ pub(super) fn audit(
             warn: args.warn,
             deny: args.deny,
         },
-        all_pages: args.pages == super::PagesArg::All,
+        all_pages: args.pages == super::args::PagesArg::All,
         inventory: args.inventory,
     };
     if let Some(message) = super::contradiction(&options.policy) {
         return refuse(err, &message);
     }
     let started = std::time::Instant::now();
-    let outcome = crate::visit::run(&options);
+    let outcome = match browser {
+        Some(auditor) => auditor.audit(&options),
+        None => crate::visit::run(&options),
+    };
     let style = Style {
         color: match args.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => terminal,
+            Color::Auto => place.terminal,
         },
         ..Style::default()
     };
@@ -178,6 +192,7 @@ pub(super) fn audit(
         "audit",
         &outcome,
         started.elapsed(),
+        place.ci,
     )
 }
 

@@ -2,237 +2,23 @@
 
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser;
 
 use crate::build::{self, Mode, Options};
 use crate::config::{Config, Key};
-use crate::diagnostic::{ExitCode, Policy, Rule};
+use crate::diagnostic::{ExitCode, Policy};
 use crate::report::{self, Format, Style};
 
+mod args;
 mod commands;
 
+pub use args::Cli;
+use args::{AuditArgs, Color, Command, ExportArgs, ServeArgs};
+
 use commands::{audit, explain, export, rules, serve};
-
-/// Keep a site's cookie policy tables true to one catalogue.
-#[derive(Parser, Debug)]
-#[command(name = "cookie-ledger", version, after_help = EXIT_CODES)]
-pub struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-const EXIT_CODES: &str =
-    "Exit codes: 0 clean, 1 drift found, 2 bad input, usage or an internal error.";
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Render the tables into the pages' markers, verify the result, and replace the output folder if it is clean.
-    Build(BuildArgs),
-    /// Run every check of build and write nothing; with --out, also compare with that output folder.
-    Check(CheckArgs),
-    /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
-    Export(ExportArgs),
-    /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
-    Audit(AuditArgs),
-    /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
-    Serve(ServeArgs),
-    /// List the rules with their ids, class, default severity, waivers and what each checks.
-    Rules,
-    /// Print a completion script for a shell, such as `cookie-ledger completions bash > /etc/bash_completion.d/cookie-ledger`.
-    Completions {
-        /// The shell: bash, elvish, fish, powershell or zsh.
-        shell: clap_complete::Shell,
-    },
-    /// Explain one rule: what it checks, why it matters, an example and the fix.
-    Rule {
-        /// The rule's id, such as unseen-cookie.
-        #[arg(value_parser = parse_rule)]
-        id: Rule,
-    },
-}
-
-#[derive(Args, Debug)]
-struct ServeArgs {
-    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
-    #[arg(long, value_name = "FILE")]
-    catalogue: Option<PathBuf>,
-    /// The folder of pages to preview [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
-    #[arg(long, value_name = "DIR")]
-    site: Option<PathBuf>,
-    /// The port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 4747)]
-    port: u16,
-    /// The address to listen on; anything but loopback exposes the preview to the network and accepts any Host header.
-    #[arg(long, default_value = "127.0.0.1")]
-    host: std::net::IpAddr,
-    /// Where to build the preview (default: a folder in the system's temporary folder).
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-struct AuditArgs {
-    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
-    #[arg(long, value_name = "FILE")]
-    catalogue: Option<PathBuf>,
-    /// The built site to visit [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml].
-    #[arg(long, value_name = "DIR")]
-    site: Option<PathBuf>,
-    /// The Chromium or Chrome executable [default: COOKIE_LEDGER_CHROME, else chromium, chromium-browser, google-chrome or chrome on PATH].
-    #[arg(long, value_name = "PATH")]
-    chrome: Option<PathBuf>,
-    /// Whether requests to other hosts go out (live) or are refused and listed (offline).
-    #[arg(long, value_enum, default_value_t = NetworkArg::Live)]
-    network: NetworkArg,
-    /// Answer requests to other hosts from files: DIR/<host>/<path>, whatever the query string.
-    #[arg(long, value_name = "DIR")]
-    fixtures: Option<PathBuf>,
-    /// A CSS selector of the banner's accept-all button (repeatable; the first found is pressed)
-    /// [default: `accept` in the catalogue's [consent], else the demo's banner, then
-    /// vanilla-cookieconsent's].
-    #[arg(long, value_name = "SELECTOR")]
-    accept: Vec<String>,
-    /// A CSS selector of the banner's refuse button (repeatable) [default: `refuse` in the
-    /// catalogue's [consent], else as for --accept].
-    #[arg(long, value_name = "SELECTOR")]
-    refuse: Vec<String>,
-    /// Which pages to visit: one of each group that loads the same scripts, frames and
-    /// images, and every policy page (groups), or every page (all).
-    #[arg(long, value_enum, default_value_t = PagesArg::Groups)]
-    pages: PagesArg,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// When to colour the human report (NO_COLOR is honoured in auto).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
-    /// Fail, not warn, on the static check's warnings that hide a possible gap (as `check --strict`).
-    #[arg(long)]
-    strict: bool,
-    /// Do not report this rule in this run (a drift rule id; repeatable).
-    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
-    allow: Vec<Rule>,
-    /// Report this rule as a warning in this run (a drift rule id; repeatable).
-    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
-    warn: Vec<Rule>,
-    /// Report this rule as an error in this run, which fails it (repeatable), such as --deny not-stored.
-    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
-    deny: Vec<Rule>,
-    /// Write the inventory: what each site's files set, what each pass stored, and in which
-    /// passes the browser saw each cookie the files set.
-    #[arg(long, value_name = "FILE")]
-    inventory: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum PagesArg {
-    Groups,
-    All,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum NetworkArg {
-    Live,
-    Offline,
-}
-
-#[derive(Args, Debug)]
-struct ExportArgs {
-    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
-    #[arg(long, value_name = "FILE")]
-    catalogue: Option<PathBuf>,
-    /// The folder to write into, created if missing; files of the same name are replaced, others kept
-    /// [default: COOKIE_LEDGER_DECLARATIONS, else `declarations` in cookie-ledger.toml].
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-}
-
-/// What build and check both read, and how they report.
-#[derive(Args, Debug)]
-struct Inputs {
-    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
-    #[arg(long, value_name = "FILE")]
-    catalogue: Option<PathBuf>,
-    /// The folder of pages to read, such as a Hugo, Jekyll, Zola, Sphinx or MkDocs output folder
-    /// [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
-    #[arg(long, value_name = "DIR")]
-    site: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// When to colour the human report (NO_COLOR is honoured in auto).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
-    /// List every place a finding holds for (the human report shows the first few and a count).
-    #[arg(short, long)]
-    verbose: bool,
-    /// Print the findings alone: no list of cookies found, no notes, no summary line.
-    #[arg(short, long, conflicts_with = "verbose")]
-    quiet: bool,
-    /// Fail, not warn, when a cookie declared as set by a script or tag is set by no page;
-    /// report service cookies set only in some cases too.
-    #[arg(long)]
-    strict: bool,
-    /// A copy of the Open Cookie Database (its CSV export), to describe cookies the catalogue does not declare.
-    #[arg(long, value_name = "FILE")]
-    cookie_db: Option<PathBuf>,
-    /// Do not report this rule in this run (a drift rule id; repeatable), such as --allow unseen-cookie.
-    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
-    allow: Vec<Rule>,
-    /// Report this rule as a warning in this run, which does not fail it (a drift rule id; repeatable).
-    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
-    warn: Vec<Rule>,
-    /// Report this rule as an error in this run, which fails it (repeatable), such as --deny dynamic-cookie-name.
-    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
-    deny: Vec<Rule>,
-}
-
-#[derive(Args, Debug)]
-struct BuildArgs {
-    #[command(flatten)]
-    inputs: Inputs,
-    /// The output folder, replaced whole by a clean build; never the site, nor a folder holding the catalogue
-    /// [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml].
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Where a clean build writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
-    #[arg(long, value_name = "FILE")]
-    inventory: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-struct CheckArgs {
-    #[command(flatten)]
-    inputs: Inputs,
-    /// An output folder to compare with what a build would write; not compared unless given here,
-    /// by COOKIE_LEDGER_OUT or by `out` in cookie-ledger.toml.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-}
-
-fn parse_rule(id: &str) -> Result<Rule, String> {
-    Rule::from_id(id)
-        .ok_or_else(|| format!("`{id}` is not a rule; `cookie-ledger rules` lists them"))
-}
-
-fn parse_lowered_rule(id: &str) -> Result<Rule, String> {
-    match parse_rule(id)? {
-        rule if rule.waivable_per_run() => Ok(rule),
-        _ => Err(format!(
-            "`{id}` reports bad input, which is always an error"
-        )),
-    }
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
 
 /// Whether the human report on standard output should be coloured when `--color` is auto:
 /// on a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb says otherwise, or when
@@ -253,6 +39,28 @@ where
     run_with(args, out, err, terminal, None)
 }
 
+/// [`run`], with an audit run in `auditor`'s browser instead of one launched for the command,
+/// and reported as outside CI (no hint for a CI log): how a test binary shares one browser
+/// between its tests.
+#[cfg(feature = "audit")]
+pub fn run_in_browser<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    auditor: &crate::visit::Auditor,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let place = Place {
+        terminal: false,
+        ci: false,
+        build_command: None,
+    };
+    dispatch(args, out, err, &place, Some(auditor))
+}
+
 /// [`run`], with the command help texts give for rebuilding (`cargo xtask build` for the demo).
 pub fn run_with<I, T>(
     args: I,
@@ -260,6 +68,35 @@ pub fn run_with<I, T>(
     err: &mut dyn Write,
     terminal: bool,
     build_command: Option<&str>,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let place = Place {
+        terminal,
+        ci: std::env::var_os("CI").is_some(),
+        build_command,
+    };
+    dispatch(args, out, err, &place, None)
+}
+
+/// Where a command line runs: what its reports may assume of their reader.
+struct Place<'a> {
+    /// Colours suit `out` when `--color` is auto.
+    terminal: bool,
+    /// The run is a CI step: drift gets a hint on running it locally.
+    ci: bool,
+    /// The command help texts give for rebuilding.
+    build_command: Option<&'a str>,
+}
+
+fn dispatch<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    place: &Place<'_>,
+    browser: commands::Shared<'_>,
 ) -> i32
 where
     I: IntoIterator<Item = T>,
@@ -298,7 +135,7 @@ where
         }
         Command::Export(args) => return export(&args, &config, out, err),
         Command::Serve(args) => return serve(args, &config, out, err),
-        Command::Audit(args) => return audit(args, &config, out, err, terminal),
+        Command::Audit(args) => return audit(args, &config, out, err, place, browser),
         Command::Rules => return rules(out),
         Command::Rule { id } => return explain(id, out),
         Command::Completions { shell } => {
@@ -330,7 +167,7 @@ where
     } else {
         "check"
     };
-    let build_command = build_command.map_or_else(
+    let build_command = place.build_command.map_or_else(
         || {
             let mut words = vec!["cookie-ledger".to_owned(), "build".to_owned()];
             for (flag, path) in [
@@ -362,7 +199,7 @@ where
     let color = match inputs.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => terminal,
+        Color::Auto => place.terminal,
     };
     let style = Style {
         color,
@@ -377,11 +214,14 @@ where
         command,
         &outcome,
         started.elapsed(),
+        place.ci,
     )
 }
 
 /// Writes the report of a run and gives its exit code; a reader that stopped reading
-/// (`check | head`) is not an error, the exit code still says what was found.
+/// (`check | head`) is not an error, the exit code still says what was found. In `ci`, drift
+/// also gets a hint on seeing the same report locally.
+#[allow(clippy::too_many_arguments)]
 fn deliver(
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -390,6 +230,7 @@ fn deliver(
     command: &str,
     outcome: &build::Outcome,
     elapsed: std::time::Duration,
+    ci: bool,
 ) -> i32 {
     let written =
         report::write(out, format, style, command, outcome, elapsed).and_then(|()| out.flush());
@@ -399,7 +240,7 @@ fn deliver(
         let _ = writeln!(err, "error: cannot write the report: {e}");
         return ExitCode::BadInput as i32;
     }
-    if outcome.exit == ExitCode::Drift && std::env::var_os("CI").is_some() {
+    if outcome.exit == ExitCode::Drift && ci {
         let _ = writeln!(
             err,
             "hint: run `cookie-ledger {command}` locally to see the same report, fix the pages or the catalogue, and commit"

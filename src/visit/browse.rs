@@ -56,9 +56,11 @@ pub struct Visit {
     pub clicked: Option<bool>,
 }
 
-/// Visits `url` in a fresh context and reports what the browser stores, in `pass`.
-pub fn visit(cdp: &Cdp, url: &str, pass: Pass, buttons: &Buttons) -> Visit {
-    let context = match cdp.call(None, "Target.createBrowserContext", json!({})) {
+/// Visits `url` in a fresh context and reports what the browser stores, in `pass`; the
+/// context connects through `proxy` (a `proxyServer` value).
+pub fn visit(cdp: &Cdp, url: &str, pass: Pass, buttons: &Buttons, proxy: &str) -> Visit {
+    let options = json!({ "proxyServer": proxy, "proxyBypassList": "<-loopback>" });
+    let context = match cdp.call(None, "Target.createBrowserContext", options) {
         Ok(v) => v["browserContextId"]
             .as_str()
             .unwrap_or_default()

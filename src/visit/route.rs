@@ -139,6 +139,24 @@ impl Routes {
 }
 
 impl Routes {
+    /// Whether requests to `origin` (`https://host[:port]`) are answered here: a site's
+    /// origin, or a host of the fixtures.
+    pub fn serves(&self, origin: &str) -> bool {
+        self.sites.iter().any(|(o, _)| o == origin)
+            || self.fixtures.as_ref().is_some_and(|fixtures| {
+                let host = origin.split("://").nth(1).unwrap_or_default();
+                !host.is_empty()
+                    && !host.starts_with('.')
+                    && !host.contains(['/', '\\'])
+                    && fixtures.join(host).is_dir()
+            })
+    }
+
+    /// Whether requests may leave the machine.
+    pub fn network(&self) -> Network {
+        self.network
+    }
+
     /// The `Set-Cookie` headers the output's `_headers` files give the response for `path` on
     /// `origin`, served from `file`.
     fn set_cookies(&self, origin: &str, path: &str, file: &Path) -> Vec<HeaderCookie> {
@@ -233,10 +251,11 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn routes(network: Network) -> (tempfile::TempDir, Routes) {
+    /// Routes of one site, `https://a.example`, with fixtures for the tag manager's host.
+    pub(in crate::visit) fn routes(network: Network) -> (tempfile::TempDir, Routes) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for (path, text) in [
@@ -310,5 +329,16 @@ mod tests {
         );
         let (_dir, live) = super::tests::routes(Network::Live);
         assert_eq!(live.answer("https://tracker.example/t.js"), Answer::Network);
+    }
+
+    #[test]
+    fn a_run_serves_its_sites_and_its_fixture_hosts_and_no_other() {
+        let (_dir, routes) = routes(Network::Offline);
+        assert!(routes.serves("https://a.example"));
+        assert!(routes.serves("https://www.googletagmanager.com"));
+        assert!(!routes.serves("https://a.example:8443"));
+        assert!(!routes.serves("https://tracker.example"));
+        assert!(!routes.serves("https://.."));
+        assert!(!routes.serves("https://"));
     }
 }

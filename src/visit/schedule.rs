@@ -15,11 +15,13 @@ fn parallel_visits() -> usize {
         .clamp(2, 6)
 }
 
-/// Runs every visit of `jobs`, a few at a time, and gives their results in the jobs' order.
+/// Runs every visit of `jobs`, a few at a time, and gives their results in the jobs' order;
+/// each visit's context connects through `proxy`.
 pub(super) fn visit_all(
     cdp: &crate::cdp::Cdp,
     jobs: &[(Pass, &Page)],
     buttons: &Buttons,
+    proxy: &str,
 ) -> Vec<browse::Visit> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<browse::Visit>>> =
@@ -34,7 +36,7 @@ pub(super) fn visit_all(
                     };
                     // A bug met on one page fails that visit, said as such, not the run.
                     let visit = crate::guard::catch(&page.url, None, || {
-                        browse::visit(cdp, &page.url, pass, buttons)
+                        browse::visit(cdp, &page.url, pass, buttons, proxy)
                     })
                     .unwrap_or_else(|d| {
                         let mut failed = browse::Visit::new(pass);

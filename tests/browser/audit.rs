@@ -766,3 +766,74 @@ pub fn a_frame_of_a_subdomain_in_the_pages_process_has_its_storage_read() {
         run.stdout
     );
 }
+
+pub fn a_cookie_a_header_sets_keeps_its_partition_as_a_real_server_gives_it() {
+    let p = Project::fixture("rules/base");
+    std::fs::remove_file(p.path("site/a/cookies.html")).unwrap();
+    p.edit(
+        "catalogue.toml",
+        "dir = \"a\"\nlanguages = [\"en\"]\n",
+        "dir = \"a\"\nlanguages = [\"en\"]\n\n[[site]]\nid = \"b\"\nurl = \"https://b.example\"\ndir = \"b\"\nlanguages = [\"en\"]\n",
+    );
+    p.write(
+        "site/a/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><body>\
+         <iframe src=\"https://b.example/embed.html\" title=\"Map\"></iframe></body></html>",
+    );
+    p.write(
+        "site/b/embed.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><p>A map.</p></body></html>",
+    );
+    // The embed's host sets a partitioned (CHIPS) cookie; the other site's host an
+    // unpartitioned one. A response the audit fulfilled through the DevTools protocol would
+    // lose `Partitioned`: these come from its loopback server, over TLS.
+    p.write(
+        "site/b/_headers",
+        "/embed.html\n  Set-Cookie: chips=1; Path=/; Secure; SameSite=None; Partitioned; Max-Age=86400\n",
+    );
+    p.write(
+        "site/_headers",
+        "/a/*\n  Set-Cookie: sid=7; Path=/; Secure; HttpOnly\n",
+    );
+    let run = offline(
+        &p,
+        &[
+            "--allow",
+            "no-policy-page",
+            "--allow",
+            "not-stored",
+            "--allow",
+            "undeclared-cookie",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let stored = report["stored"].as_array().unwrap();
+    let chips: Vec<&serde_json::Value> = stored.iter().filter(|s| s["name"] == "chips").collect();
+    // In the frame on a.example, and on its own page: each kept for its top-level site.
+    let mut keys: Vec<&str> = chips
+        .iter()
+        .map(|c| c["partition_key"].as_str().unwrap_or("none"))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(
+        keys,
+        ["https://a.example", "https://b.example"],
+        "{chips:#?}"
+    );
+    for chip in &chips {
+        assert_eq!(chip["domain"], "b.example", "{chip}");
+        assert_eq!(chip["secure"], true, "{chip}");
+        assert_eq!(
+            chip["written"],
+            "Set-Cookie: chips=1; Path=/; Secure; SameSite=None; Partitioned; Max-Age=86400",
+            "{chip}"
+        );
+        assert_eq!(chip["set_at"]["file"], "site/b/_headers", "{chip}");
+    }
+    let sid = stored.iter().find(|s| s["name"] == "sid").unwrap();
+    assert!(sid.get("partition_key").is_none(), "{sid}");
+    assert_eq!(sid["http_only"], true, "{sid}");
+}

@@ -2,9 +2,12 @@
 //! audit rule's fixture. Without a browser they are reported as ignored, with the reason, and
 //! never as passed; in CI (`CI` set, where `.ci/run` installs Chromium) they fail instead.
 
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::{Mutex, PoisonError};
 
 use cookie_ledger::diagnostic::Rule;
+use cookie_ledger::visit::Auditor;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 mod audit;
@@ -16,9 +19,22 @@ mod rules;
 #[path = "../it/support.rs"]
 mod support;
 
+/// The one browser of this test binary; each audit in it runs in fresh browser contexts. Held
+/// for the length of a run, which also keeps the working folder the run's own.
+static BROWSER: Mutex<Option<Auditor>> = Mutex::new(None);
+
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let missing = cookie_ledger::chrome::find(None).err();
+    let mut missing = cookie_ledger::chrome::find(None).err();
+    if missing.is_none() {
+        match Auditor::launch(None) {
+            Ok(auditor) => {
+                *BROWSER.lock().unwrap_or_else(PoisonError::into_inner) = Some(auditor);
+                let _ = support::IN_PROCESS.set(audit_in_process);
+            }
+            Err(d) => missing = Some(d.message),
+        }
+    }
     let in_ci = std::env::var_os("CI").is_some();
     if let Some(reason) = &missing {
         if in_ci {
@@ -86,6 +102,10 @@ fn main() -> ExitCode {
             "audit::a_frame_of_a_subdomain_in_the_pages_process_has_its_storage_read",
             audit::a_frame_of_a_subdomain_in_the_pages_process_has_its_storage_read,
         )),
+        needs_browser(test(
+            "audit::a_cookie_a_header_sets_keeps_its_partition_as_a_real_server_gives_it",
+            audit::a_cookie_a_header_sets_keeps_its_partition_as_a_real_server_gives_it,
+        )),
         test(
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,
@@ -101,7 +121,55 @@ fn main() -> ExitCode {
             move || run(move || rules::raises_it_alone(rule)),
         )));
     }
-    libtest_mimic::run(&args, trials).exit_code()
+    let code = libtest_mimic::run(&args, trials).exit_code();
+    // Closes the browser and removes its profile.
+    BROWSER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    code
+}
+
+/// Runs an `audit` command line in `dir` with the shared browser, as the binary would (leaves
+/// anything else, and a run that names its own `--chrome`, to the binary).
+fn audit_in_process(dir: &Path, args: &[&str]) -> Option<support::Run> {
+    if args.first() != Some(&"audit") || args.contains(&"--chrome") {
+        return None;
+    }
+    let browser = BROWSER.lock().unwrap_or_else(PoisonError::into_inner);
+    let auditor = browser.as_ref()?;
+    let _back = WorkingFolder::enter(dir);
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let code = cookie_ledger::cli::run_in_browser(
+        std::iter::once("cookie-ledger").chain(args.iter().copied()),
+        &mut out,
+        &mut err,
+        auditor,
+    );
+    Some(support::Run {
+        code,
+        stdout: String::from_utf8(out).expect("utf-8 stdout"),
+        stderr: String::from_utf8(err).expect("utf-8 stderr"),
+    })
+}
+
+/// The process's working folder moved to a run's folder, and back when dropped (a failing run
+/// included).
+struct WorkingFolder(std::path::PathBuf);
+
+impl WorkingFolder {
+    fn enter(dir: &Path) -> WorkingFolder {
+        let back = std::env::current_dir().expect("a working folder");
+        std::env::set_current_dir(dir).expect("the project folder");
+        WorkingFolder(back)
+    }
+}
+
+impl Drop for WorkingFolder {
+    fn drop(&mut self) {
+        let _ = std::env::set_current_dir(&self.0);
+    }
 }
 
 /// Runs a test written with assertions; a panic is its failure, with the message.

@@ -20,6 +20,14 @@ pub fn portals() -> PathBuf {
 /// The `cookie-ledger.toml` of every test project: its pages are in `site/`.
 pub const LAYOUT: &str = "# Where this test project keeps its pages.\nsite = \"site\"\n";
 
+/// Runs `cookie-ledger ARGS` in a folder within this process instead of in a child, when a
+/// test binary sets it and it takes the command (the browser tests, which share one browser);
+/// `None` leaves the command to the binary.
+pub static IN_PROCESS: std::sync::OnceLock<InProcess> = std::sync::OnceLock::new();
+
+/// Runs a command line in a folder within the test process, or leaves it (`None`).
+pub type InProcess = fn(&Path, &[&str]) -> Option<Run>;
+
 /// A throw-away project folder that the binary runs in.
 pub struct Project {
     dir: TempDir,
@@ -112,6 +120,13 @@ impl Project {
     /// Runs `cookie-ledger ARGS` in the project's folder `dir`, with the environment variables
     /// `vars` and without colours.
     pub fn run_in(&self, dir: &str, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        if vars.is_empty()
+            && let Some(run) = IN_PROCESS
+                .get()
+                .and_then(|run| run(&self.dir.path().join(dir), args))
+        {
+            return run;
+        }
         let output: Output = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
             .args(args)
             .current_dir(self.dir.path().join(dir))

@@ -1,0 +1,226 @@
+//! The command line's grammar: every command, flag and value, with their help texts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Rule;
+use crate::report::Format;
+
+/// Keep a site's cookie policy tables true to one catalogue.
+#[derive(Parser, Debug)]
+#[command(name = "cookie-ledger", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+pub(super) const EXIT_CODES: &str =
+    "Exit codes: 0 clean, 1 drift found, 2 bad input, usage or an internal error.";
+
+#[derive(Subcommand, Debug)]
+pub(super) enum Command {
+    /// Render the tables into the pages' markers, verify the result, and replace the output folder if it is clean.
+    Build(BuildArgs),
+    /// Run every check of build and write nothing; with --out, also compare with that output folder.
+    Check(CheckArgs),
+    /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
+    Export(ExportArgs),
+    /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
+    Audit(AuditArgs),
+    /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
+    Serve(ServeArgs),
+    /// List the rules with their ids, class, default severity, waivers and what each checks.
+    Rules,
+    /// Print a completion script for a shell, such as `cookie-ledger completions bash > /etc/bash_completion.d/cookie-ledger`.
+    Completions {
+        /// The shell: bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
+    /// Explain one rule: what it checks, why it matters, an example and the fix.
+    Rule {
+        /// The rule's id, such as unseen-cookie.
+        #[arg(value_parser = parse_rule)]
+        id: Rule,
+    },
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ServeArgs {
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
+    #[arg(long, value_name = "FILE")]
+    pub(super) catalogue: Option<PathBuf>,
+    /// The folder of pages to preview [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
+    #[arg(long, value_name = "DIR")]
+    pub(super) site: Option<PathBuf>,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 4747)]
+    pub(super) port: u16,
+    /// The address to listen on; anything but loopback exposes the preview to the network and accepts any Host header.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(super) host: std::net::IpAddr,
+    /// Where to build the preview (default: a folder in the system's temporary folder).
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct AuditArgs {
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
+    #[arg(long, value_name = "FILE")]
+    pub(super) catalogue: Option<PathBuf>,
+    /// The built site to visit [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml].
+    #[arg(long, value_name = "DIR")]
+    pub(super) site: Option<PathBuf>,
+    /// The Chromium or Chrome executable [default: COOKIE_LEDGER_CHROME, else chromium, chromium-browser, google-chrome or chrome on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub(super) chrome: Option<PathBuf>,
+    /// Whether requests to other hosts go out (live) or are refused and listed (offline).
+    #[arg(long, value_enum, default_value_t = NetworkArg::Live)]
+    pub(super) network: NetworkArg,
+    /// Answer requests to other hosts from files: DIR/<host>/<path>, whatever the query string.
+    #[arg(long, value_name = "DIR")]
+    pub(super) fixtures: Option<PathBuf>,
+    /// A CSS selector of the banner's accept-all button (repeatable; the first found is pressed)
+    /// [default: `accept` in the catalogue's [consent], else the demo's banner, then
+    /// vanilla-cookieconsent's].
+    #[arg(long, value_name = "SELECTOR")]
+    pub(super) accept: Vec<String>,
+    /// A CSS selector of the banner's refuse button (repeatable) [default: `refuse` in the
+    /// catalogue's [consent], else as for --accept].
+    #[arg(long, value_name = "SELECTOR")]
+    pub(super) refuse: Vec<String>,
+    /// Which pages to visit: one of each group that loads the same scripts, frames and
+    /// images, and every policy page (groups), or every page (all).
+    #[arg(long, value_enum, default_value_t = PagesArg::Groups)]
+    pub(super) pages: PagesArg,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(super) format: Format,
+    /// When to colour the human report (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub(super) color: Color,
+    /// Fail, not warn, on the static check's warnings that hide a possible gap (as `check --strict`).
+    #[arg(long)]
+    pub(super) strict: bool,
+    /// Do not report this rule in this run (a drift rule id; repeatable).
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
+    pub(super) allow: Vec<Rule>,
+    /// Report this rule as a warning in this run (a drift rule id; repeatable).
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
+    pub(super) warn: Vec<Rule>,
+    /// Report this rule as an error in this run, which fails it (repeatable), such as --deny not-stored.
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    pub(super) deny: Vec<Rule>,
+    /// Write the inventory: what each site's files set, what each pass stored, and in which
+    /// passes the browser saw each cookie the files set.
+    #[arg(long, value_name = "FILE")]
+    pub(super) inventory: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(super) enum PagesArg {
+    Groups,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(super) enum NetworkArg {
+    Live,
+    Offline,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ExportArgs {
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
+    #[arg(long, value_name = "FILE")]
+    pub(super) catalogue: Option<PathBuf>,
+    /// The folder to write into, created if missing; files of the same name are replaced, others kept
+    /// [default: COOKIE_LEDGER_DECLARATIONS, else `declarations` in cookie-ledger.toml].
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: Option<PathBuf>,
+}
+
+/// What build and check both read, and how they report.
+#[derive(Args, Debug)]
+pub(super) struct Inputs {
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
+    #[arg(long, value_name = "FILE")]
+    pub(super) catalogue: Option<PathBuf>,
+    /// The folder of pages to read, such as a Hugo, Jekyll, Zola, Sphinx or MkDocs output folder
+    /// [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
+    #[arg(long, value_name = "DIR")]
+    pub(super) site: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(super) format: Format,
+    /// When to colour the human report (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub(super) color: Color,
+    /// List every place a finding holds for (the human report shows the first few and a count).
+    #[arg(short, long)]
+    pub(super) verbose: bool,
+    /// Print the findings alone: no list of cookies found, no notes, no summary line.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub(super) quiet: bool,
+    /// Fail, not warn, when a cookie declared as set by a script or tag is set by no page;
+    /// report service cookies set only in some cases too.
+    #[arg(long)]
+    pub(super) strict: bool,
+    /// A copy of the Open Cookie Database (its CSV export), to describe cookies the catalogue does not declare.
+    #[arg(long, value_name = "FILE")]
+    pub(super) cookie_db: Option<PathBuf>,
+    /// Do not report this rule in this run (a drift rule id; repeatable), such as --allow unseen-cookie.
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
+    pub(super) allow: Vec<Rule>,
+    /// Report this rule as a warning in this run, which does not fail it (a drift rule id; repeatable).
+    #[arg(long, value_name = "RULE", value_parser = parse_lowered_rule)]
+    pub(super) warn: Vec<Rule>,
+    /// Report this rule as an error in this run, which fails it (repeatable), such as --deny dynamic-cookie-name.
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    pub(super) deny: Vec<Rule>,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct BuildArgs {
+    #[command(flatten)]
+    pub(super) inputs: Inputs,
+    /// The output folder, replaced whole by a clean build; never the site, nor a folder holding the catalogue
+    /// [default: COOKIE_LEDGER_OUT, else `out` in cookie-ledger.toml].
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: Option<PathBuf>,
+    /// Where a clean build writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
+    #[arg(long, value_name = "FILE")]
+    pub(super) inventory: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct CheckArgs {
+    #[command(flatten)]
+    pub(super) inputs: Inputs,
+    /// An output folder to compare with what a build would write; not compared unless given here,
+    /// by COOKIE_LEDGER_OUT or by `out` in cookie-ledger.toml.
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: Option<PathBuf>,
+}
+
+pub(super) fn parse_rule(id: &str) -> Result<Rule, String> {
+    Rule::from_id(id)
+        .ok_or_else(|| format!("`{id}` is not a rule; `cookie-ledger rules` lists them"))
+}
+
+pub(super) fn parse_lowered_rule(id: &str) -> Result<Rule, String> {
+    match parse_rule(id)? {
+        rule if rule.waivable_per_run() => Ok(rule),
+        _ => Err(format!(
+            "`{id}` reports bad input, which is always an error"
+        )),
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(super) enum Color {
+    Auto,
+    Always,
+    Never,
+}
