@@ -145,13 +145,8 @@ impl Duration {
                 unit,
                 up_to,
             } => {
-                let (one, many) = words.units[unit as usize];
-                let noun = if amount == 1 { one } else { many };
-                if up_to {
-                    format!("{} {amount} {noun}", words.up_to)
-                } else {
-                    format!("{amount} {noun}")
-                }
+                let length = words.amount(amount, unit as usize);
+                if up_to { words.up_to(&length) } else { length }
             }
         }
     }

@@ -220,9 +220,7 @@ pub fn page(
             );
             continue;
         };
-        let header_lang = first
-            .iter()
-            .find_map(|c| labels::recognise_header(&c.text).map(|(_, l)| l));
+        let header_lang = labels::header_language(first.iter().map(|c| c.text.as_str()));
         let lang = catalogue
             .language_of(site, page_lang)
             .filter(|_| page_lang.is_some())

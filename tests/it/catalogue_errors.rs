@@ -119,7 +119,7 @@ const CASES: &[Case] = &[
         p.edit(
             "catalogue.toml",
             "languages = [\"en\", \"fr\"]\n\n[[site]]\nid = \"smartbump\"",
-            "languages = [\"en\", \"fr\", \"nl\"]\n\n[[site]]\nid = \"smartbump\"",
+            "languages = [\"en\", \"fr\", \"ja\"]\n\n[[site]]\nid = \"smartbump\"",
         )
     }),
     ("template syntax error", |p| {

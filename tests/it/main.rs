@@ -12,6 +12,7 @@ mod fixtures;
 mod formats;
 mod fuzzed;
 mod injection;
+mod languages;
 mod libraries;
 mod markers;
 mod output;

@@ -78,7 +78,10 @@ pub(super) fn sites(
         for lang in site.languages.get_ref() {
             let code = lang.get_ref();
             if labels::words(code).is_none() {
-                let supported: Vec<&str> = labels::LANGUAGES.iter().map(|w| w.lang).collect();
+                let supported: Vec<&str> = labels::languages()
+                    .iter()
+                    .map(|w| w.lang.as_str())
+                    .collect();
                 checker.error(
                     lang.span(),
                     format!("language `{code}` has no built-in table wording"),
