@@ -73,6 +73,9 @@ pub struct Catalogue {
     pub consent: ConsentButtons,
     /// Every file the catalogue was read from: itself and its templates.
     pub inputs: Vec<std::path::PathBuf>,
+    /// The words its `[language.<tag>]` tables give, by tag: a language the tool has no
+    /// words for, or built-in words replaced.
+    pub languages: BTreeMap<String, labels::Words>,
 }
 
 /// `[consent]`: CSS selectors of the consent banner's buttons; empty when the catalogue says
@@ -321,11 +324,32 @@ impl Catalogue {
             .map(String::as_str)
     }
 
+    /// The words tables use in `lang`: the catalogue's own for that tag, else for its
+    /// language ("fr" for "fr-BE"), else the built-in ones.
+    pub fn words(&self, lang: &str) -> Option<&labels::Words> {
+        let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+        let own = |tag: &str| {
+            self.languages
+                .iter()
+                .find(|(t, _)| t.eq_ignore_ascii_case(tag))
+                .map(|(_, w)| w)
+        };
+        own(lang)
+            .or_else(|| own(primary))
+            .or_else(|| labels::words(lang))
+    }
+
+    /// Every language whose header wordings a table may use: the catalogue's own, then the
+    /// built-in ones.
+    pub fn known_words(&self) -> Vec<&labels::Words> {
+        self.languages.values().chain(labels::languages()).collect()
+    }
+
     /// The rows `site` must show in `lang`: of one category, or of all when `category` is `None`.
     ///
     /// `lang` must be one of the site's languages (validation guarantees every text exists then).
     pub fn rows(&self, site: SiteId, category: Option<usize>, lang: &str) -> Vec<Row> {
-        let words = labels::words(lang).expect("site languages are validated");
+        let words = self.words(lang).expect("site languages are validated");
         self.cookies
             .iter()
             .enumerate()

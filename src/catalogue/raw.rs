@@ -38,6 +38,14 @@ pub struct RawCatalogue {
     /// `[consent]`: how the audit presses the banner's buttons.
     #[serde(default)]
     pub consent: RawConsent,
+    /// `[language.<tag>]` tables: the words of a language the tool has none for, or words
+    /// that replace built-in ones.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "BTreeMap<String, crate::labels::Wording>")
+    )]
+    pub language: BTreeMap<Spanned<String>, Spanned<crate::labels::Wording>>,
 }
 
 /// `[consent]`: CSS selectors of the consent banner's buttons, for `cookie-ledger audit`.

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::catalogue::{Catalogue, Duration, SiteId, Unit};
-use crate::labels::{self, Column};
+use crate::labels::Column;
 
 /// The files to write, as (`/`-separated path under the export folder, contents).
 pub fn files(catalogue: &Catalogue) -> Vec<(String, String)> {
@@ -120,7 +120,7 @@ pub fn cookieconsent(catalogue: &Catalogue, site: SiteId) -> String {
         .languages
         .iter()
         .map(|lang| {
-            let words = labels::words(lang).expect("validated");
+            let words = catalogue.words(lang).expect("validated");
             let sections: Vec<_> = catalogue
                 .categories
                 .iter()

@@ -10,31 +10,106 @@ use super::plural::{self, Category};
 use super::{Column, Words};
 use crate::storage::Storage;
 
-/// The file as written.
-#[derive(Deserialize)]
+/// A language's words as written: a whole built-in file, or a catalogue's
+/// `[language.<tag>]` table, which may give only the words it changes.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct Raw {
-    name: String,
+pub struct Wording {
+    /// The language's name in itself.
+    pub name: Option<String>,
+    /// `"rtl"` for a language written right to left.
+    pub dir: Option<String>,
+    /// "Session": a cookie deleted when the browser closes.
+    pub session: Option<String>,
+    /// "Until deleted": web storage nothing expires.
+    pub persistent: Option<String>,
+    /// A maximum length, with `{duration}` where the length goes: "Up to {duration}".
+    pub up_to: Option<String>,
+    /// The language's words for a cookie, as headers hold them.
+    pub cookie: Option<Vec<String>>,
+    /// Header wordings per column (`provider`, `function`, `names`, `purpose`, `duration`,
+    /// `kind`), the rendered one first.
     #[serde(default)]
-    dir: Option<String>,
-    session: String,
-    persistent: String,
-    up_to: String,
-    cookie: Vec<String>,
-    headers: BTreeMap<String, Vec<String>>,
-    kinds: BTreeMap<String, String>,
-    units: BTreeMap<String, BTreeMap<Category, String>>,
+    pub headers: BTreeMap<String, Vec<String>>,
+    /// The name of each kind of storage (`cookie`, `local-storage`, ...).
+    #[serde(default)]
+    pub kinds: BTreeMap<String, String>,
+    /// Each unit's forms by plural category: `month = { one = "{n} month", other = ... }`.
+    #[serde(default)]
+    pub units: BTreeMap<String, BTreeMap<Category, String>>,
+}
+
+impl Wording {
+    /// These words, with what they leave out taken from `base`.
+    fn over(self, base: &Words) -> Wording {
+        let mut headers: BTreeMap<String, Vec<String>> = Column::ALL
+            .iter()
+            .map(|&c| (c.key().to_owned(), base.headers[c as usize].clone()))
+            .collect();
+        headers.extend(self.headers);
+        let mut kinds: BTreeMap<String, String> = Storage::ALL
+            .iter()
+            .map(|&k| (k.id().to_owned(), base.kinds[k as usize].clone()))
+            .collect();
+        kinds.extend(self.kinds);
+        let mut units: BTreeMap<String, BTreeMap<Category, String>> = UNITS
+            .iter()
+            .zip(&base.units)
+            .map(|(unit, forms)| ((*unit).to_owned(), forms.iter().cloned().collect()))
+            .collect();
+        units.extend(self.units);
+        Wording {
+            name: self.name.or_else(|| Some(base.name.clone())),
+            dir: self.dir.or_else(|| base.dir.clone()),
+            session: self.session.or_else(|| Some(base.session.clone())),
+            persistent: self.persistent.or_else(|| Some(base.persistent.clone())),
+            up_to: self.up_to.or_else(|| Some(base.up_to.clone())),
+            cookie: self.cookie.or_else(|| Some(base.cookie.clone())),
+            headers,
+            kinds,
+            units,
+        }
+    }
+}
+
+/// The words of `lang` from `wording`, completed from `base` (the built-in words of its
+/// language) when there is one, or what is wrong with them.
+pub fn words(lang: &str, wording: Wording, base: Option<&Words>) -> Result<Words, String> {
+    let raw = match base {
+        Some(base) => wording.over(base),
+        None => wording,
+    };
+    build(lang, raw)
 }
 
 /// The units, in the order durations number them.
 pub(super) const UNITS: [&str; 6] = ["minute", "hour", "day", "week", "month", "year"];
 
-/// The words of `lang` from `text`, or what is wrong with them.
+/// The words of `lang` from a built-in file's `text`, or what is wrong with them.
 pub(super) fn parse(lang: &str, text: &str) -> Result<Words, String> {
-    let raw: Raw = toml::from_str(text).map_err(|e| format!("{lang}: {e}"))?;
-    let fail = |what: String| Err(format!("{lang}: {what}"));
-    let mut texts: Vec<&str> = vec![&raw.name, &raw.session, &raw.persistent, &raw.up_to];
-    if !raw.up_to.contains("{duration}") {
+    let raw: Wording = toml::from_str(text).map_err(|e| format!("{lang}: {e}"))?;
+    build(lang, raw).map_err(|e| format!("{lang}: {e}"))
+}
+
+/// Checks a whole wording: every key given, no empty text, each unit with exactly the plural
+/// forms the language's whole numbers take.
+fn build(lang: &str, raw: Wording) -> Result<Words, String> {
+    let fail = |what: String| Err(what);
+    let required = |value: Option<String>, key: &str| {
+        value.ok_or_else(|| {
+            format!("`{key}` is missing: a language without built-in words gives them all")
+        })
+    };
+    let name = required(raw.name, "name")?;
+    let session = required(raw.session, "session")?;
+    let persistent = required(raw.persistent, "persistent")?;
+    let up_to = required(raw.up_to, "up_to")?;
+    let cookie = raw.cookie.ok_or_else(|| {
+        "`cookie` is missing: a language without built-in words gives them all".to_owned()
+    })?;
+    let mut texts: Vec<&str> = vec![&name, &session, &persistent, &up_to];
+    if !up_to.contains("{duration}") {
         return fail("`up_to` must hold `{duration}`, where the duration goes".to_owned());
     }
     if let Some(dir) = &raw.dir
@@ -73,7 +148,7 @@ pub(super) fn parse(lang: &str, text: &str) -> Result<Words, String> {
             None => return fail(format!("`kinds.{}` is missing", kind.id())),
         }
     }
-    let wanted = plural::categories(lang);
+    let wanted = plural::categories(&primary(lang).to_ascii_lowercase());
     for key in raw.units.keys() {
         if !UNITS.contains(&key.as_str()) {
             return fail(format!("no unit is called `{key}`"));
@@ -93,7 +168,7 @@ pub(super) fn parse(lang: &str, text: &str) -> Result<Words, String> {
         texts.extend(forms.values().map(String::as_str));
         units[i] = forms.iter().map(|(c, f)| (*c, f.clone())).collect();
     }
-    if raw.cookie.is_empty() {
+    if cookie.is_empty() {
         return fail("`cookie` needs the language's word for a cookie".to_owned());
     }
     if headers[Column::Function as usize].len() < 2 {
@@ -102,20 +177,25 @@ pub(super) fn parse(lang: &str, text: &str) -> Result<Words, String> {
                 .to_owned(),
         );
     }
-    texts.extend(raw.cookie.iter().map(String::as_str));
+    texts.extend(cookie.iter().map(String::as_str));
     if let Some(empty) = texts.iter().find(|t| t.trim().is_empty()) {
         return fail(format!("an empty wording ({empty:?})"));
     }
     Ok(Words {
         lang: lang.to_owned(),
-        name: raw.name,
+        name,
         dir: raw.dir,
         headers,
-        session: raw.session,
-        persistent: raw.persistent,
+        session,
+        persistent,
         kinds,
-        up_to: raw.up_to,
-        cookie: raw.cookie.iter().map(|w| w.to_lowercase()).collect(),
+        up_to,
+        cookie: cookie.iter().map(|w| w.to_lowercase()).collect(),
         units,
     })
+}
+
+/// A language tag's primary subtag, lower case: "fr" of "fr-BE".
+pub(super) fn primary(lang: &str) -> &str {
+    lang.split(['-', '_']).next().unwrap_or(lang)
 }

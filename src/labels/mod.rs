@@ -13,6 +13,8 @@ use crate::storage::Storage;
 mod data;
 pub mod plural;
 
+pub use data::{Wording, words as words_from};
+
 /// The built-in languages' files, by language code: the 24 official languages of the EU and
 /// the EEA's Norwegian (Bokmål) and Icelandic.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -141,7 +143,7 @@ impl Words {
     /// `amount` of a unit (0 minute, 1 hour, 2 day, 3 week, 4 month, 5 year) in this
     /// language's plural form for that number: "22 months", "22 miesiące".
     pub fn amount(&self, amount: u32, unit: usize) -> String {
-        let category = plural::category(&self.lang, amount);
+        let category = plural::category(&data::primary(&self.lang).to_ascii_lowercase(), amount);
         let forms = &self.units[unit];
         let form = forms
             .iter()
@@ -178,10 +180,16 @@ pub fn words(lang: &str) -> Option<&'static Words> {
         .find(|w| w.lang.eq_ignore_ascii_case(primary))
 }
 
-/// Which column a header cell names, and in which language, if any.
+/// Which column a header cell names, and in which built-in language, if any.
 pub fn recognise_header(text: &str) -> Option<(Column, &'static str)> {
+    recognise_header_among(&built_in(), text)
+}
+
+/// Which column a header cell names, and in which of `langs`, if any (the first that knows
+/// the wording).
+pub fn recognise_header_among<'a>(langs: &[&'a Words], text: &str) -> Option<(Column, &'a str)> {
     let wanted = normalise_header(text);
-    languages().iter().find_map(|w| {
+    langs.iter().find_map(|w| {
         Column::ALL.iter().find_map(|&c| {
             w.header_variants(c)
                 .iter()
@@ -191,12 +199,17 @@ pub fn recognise_header(text: &str) -> Option<(Column, &'static str)> {
     })
 }
 
-/// Whether a header names a column only cookie tables have, in any language: one that says
-/// "cookie", or a function column that names a place too ("Function and location", the seeds'
-/// wording; the last wording of `function` is the bare word).
+/// Whether a header names a column only cookie tables have, in a built-in language.
 pub fn only_cookie_tables(text: &str) -> bool {
+    only_cookie_tables_among(&built_in(), text)
+}
+
+/// Whether a header names a column only cookie tables have, in one of `langs`: one that says
+/// "cookie", or a function column that names a place too ("Function and location", the
+/// seeds' wording; the last wording of `function` is the bare word).
+pub fn only_cookie_tables_among(langs: &[&Words], text: &str) -> bool {
     let text = normalise_header(text);
-    languages().iter().any(|w| {
+    langs.iter().any(|w| {
         w.cookie.iter().any(|c| text.contains(c.as_str()))
             || w.headers[Column::Function as usize]
                 .split_last()
@@ -204,11 +217,19 @@ pub fn only_cookie_tables(text: &str) -> bool {
     })
 }
 
-/// The language whose wordings most cells of a header row use (the earlier in the built-in
-/// list on a tie: English, French, then by code), if any cell is recognised.
+/// The built-in language whose wordings most cells of a header row use.
 pub fn header_language<'a>(cells: impl Iterator<Item = &'a str> + Clone) -> Option<&'static str> {
-    let mut best: Option<(&'static str, usize)> = None;
-    for words in languages() {
+    header_language_among(&built_in(), cells)
+}
+
+/// The language of `langs` whose wordings most cells of a header row use (the earlier in
+/// `langs` on a tie), if any cell is recognised.
+pub fn header_language_among<'a, 'w>(
+    langs: &[&'w Words],
+    cells: impl Iterator<Item = &'a str> + Clone,
+) -> Option<&'w str> {
+    let mut best: Option<(&'w str, usize)> = None;
+    for words in langs {
         let matched = cells
             .clone()
             .filter(|cell| {
@@ -226,6 +247,11 @@ pub fn header_language<'a>(cells: impl Iterator<Item = &'a str> + Clone) -> Opti
         }
     }
     best.map(|(lang, _)| lang)
+}
+
+/// Every built-in language, for the look-ups above.
+fn built_in() -> Vec<&'static Words> {
+    languages().iter().collect()
 }
 
 // Headers are matched loosely (case, curly apostrophes, a trailing colon) because the

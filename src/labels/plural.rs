@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 /// A CLDR plural category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     /// Latvian's 0, 10, 11–19, 20, ...

@@ -9,7 +9,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 
 use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Rule};
-use crate::labels::{self, Column};
+use crate::labels::Column;
 
 /// The built-in table template: an accessible table with the seeds' columns plus duration.
 pub const DEFAULT_TEMPLATE: &str = include_str!("templates/cookie-table.html");
@@ -93,10 +93,10 @@ impl Tables {
             let show_kind = catalogue.declares_storage(s);
             for (c, category) in catalogue.categories.iter().enumerate() {
                 for lang in &site.languages {
-                    let words = labels::words(lang).expect("validated language");
-                    let headers: HashMap<&str, &str> = Column::ALL
+                    let words = catalogue.words(lang).expect("validated language");
+                    let headers: HashMap<&str, String> = Column::ALL
                         .iter()
-                        .map(|&col| (col.key(), words.header(col)))
+                        .map(|&col| (col.key(), words.header(col).to_owned()))
                         .collect();
                     let rows: Vec<_> = catalogue
                         .rows(s, Some(c), lang)
@@ -128,6 +128,7 @@ impl Tables {
                         headers => headers,
                         rows => rows,
                         show_kind => show_kind,
+                        dir => words.dir.as_deref(),
                     };
                     match template.render(ctx) {
                         Ok(out) if out.contains(crate::html::MARKER_ATTRIBUTE) => {
@@ -219,5 +220,5 @@ fn template_error(path: &str, e: &minijinja::Error) -> Diagnostic {
     }
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
     Diagnostic::new(Rule::Template, location, format!("{}{detail}", e.kind()))
-        .with_help("the template receives lang, site, category, headers, rows and show_kind; see README.md (\"Templates\")")
+        .with_help("the template receives lang, dir, site, category, headers, rows and show_kind; see README.md (\"Templates\")")
 }

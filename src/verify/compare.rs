@@ -136,7 +136,7 @@ impl Comparison<'_> {
             );
             verdict.findings.push(d.with_help(format!(
                 "add a column headed \"{}\" that says each row's type, as the catalogue does",
-                map.label(Column::Kind, self.lang)
+                map.label(Column::Kind, self.catalogue.words(self.lang))
             )));
         }
         if self.generated {
@@ -186,10 +186,13 @@ impl Comparison<'_> {
         if missing.is_empty() {
             return;
         }
-        let names: Vec<String> = missing.iter().map(|c| map.label(*c, self.lang)).collect();
+        let names: Vec<String> = missing
+            .iter()
+            .map(|c| map.label(*c, self.catalogue.words(self.lang)))
+            .collect();
         let ours: String = wanted
             .iter()
-            .map(|c| format!("{}\n", map.label(*c, self.lang)))
+            .map(|c| format!("{}\n", map.label(*c, self.catalogue.words(self.lang))))
             .collect();
         let theirs: String = map.labels.iter().map(|l| format!("{l}\n")).collect();
         let diff = TextDiff::from_lines(&ours, &theirs)

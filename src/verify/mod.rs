@@ -63,10 +63,13 @@ impl ColumnMap {
     /// The column map a header row gives, if it is a cookie table's: a names column, another column
     /// the tool knows, each column once, and one header only a cookie table has ("Cookie name",
     /// "Function and location"). "Name | Description" is any table of things.
-    fn of(header: &[Cell]) -> Option<ColumnMap> {
+    fn of(langs: &[&labels::Words], header: &[Cell]) -> Option<ColumnMap> {
         let recognised: Vec<Option<(Column, &str)>> = header
             .iter()
-            .map(|c| labels::recognise_header(&c.text).map(|(col, _)| (col, c.text.as_str())))
+            .map(|c| {
+                labels::recognise_header_among(langs, &c.text)
+                    .map(|(col, _)| (col, c.text.as_str()))
+            })
             .collect();
         let columns: Vec<Option<Column>> = recognised.iter().map(|r| r.map(|(c, _)| c)).collect();
         let known: Vec<Column> = columns.iter().flatten().copied().collect();
@@ -77,7 +80,7 @@ impl ColumnMap {
         let specific = recognised
             .iter()
             .flatten()
-            .any(|(_, text)| labels::only_cookie_tables(text));
+            .any(|(_, text)| labels::only_cookie_tables_among(langs, text));
         (known.contains(&Column::Names) && known.len() >= 2 && once && specific).then(|| {
             ColumnMap {
                 columns,
@@ -88,9 +91,12 @@ impl ColumnMap {
 
     /// The header among a table's first rows, and the rows after it. Only group headings (rows of
     /// one cell) may come before it: a row after data rows is data, whatever it says.
-    fn find(rows: &[SeenRow]) -> Option<(ColumnMap, &[SeenRow])> {
+    fn find<'r>(
+        langs: &[&labels::Words],
+        rows: &'r [SeenRow],
+    ) -> Option<(ColumnMap, &'r [SeenRow])> {
         for (i, (_, cells)) in rows.iter().take(3).enumerate() {
-            if let Some(map) = ColumnMap::of(cells) {
+            if let Some(map) = ColumnMap::of(langs, cells) {
                 return Some((map, &rows[i + 1..]));
             }
             let heading = cells.iter().filter(|c| !c.text.is_empty()).count() <= 1;
@@ -101,16 +107,12 @@ impl ColumnMap {
         None
     }
 
-    fn label(&self, column: Column, lang: &str) -> String {
+    fn label(&self, column: Column, words: Option<&labels::Words>) -> String {
         self.columns
             .iter()
             .position(|c| *c == Some(column))
             .map(|i| self.labels[i].clone())
-            .unwrap_or_else(|| {
-                labels::words(lang)
-                    .map_or(column.key(), |w| w.header(column))
-                    .to_owned()
-            })
+            .unwrap_or_else(|| words.map_or(column.key(), |w| w.header(column)).to_owned())
     }
 }
 
@@ -126,6 +128,7 @@ pub fn page(
     hand_tables: bool,
 ) -> Verdict {
     let mut verdict = Verdict::default();
+    let langs = catalogue.known_words();
     // Each marker's tables, found once: a look-up per marker would be quadratic on a page of many.
     let mut in_marker: Vec<Vec<usize>> = vec![Vec::new(); markers.len()];
     for (n, table) in tables.iter().enumerate() {
@@ -149,7 +152,7 @@ pub fn page(
         let mut found = 0;
         for &n in &in_marker[k] {
             let table = &tables[n];
-            let Some((map, data)) = ColumnMap::find(&table.rows) else {
+            let Some((map, data)) = ColumnMap::find(&langs, &table.rows) else {
                 continue;
             };
             found += 1;
@@ -193,7 +196,7 @@ pub fn page(
         let Some((_, first)) = table.rows.first() else {
             continue;
         };
-        let (map, data) = match ColumnMap::find(&table.rows) {
+        let (map, data) = match ColumnMap::find(&langs, &table.rows) {
             Some(found) => found,
             // A table split in two by an editor: the part right after a cookie table, under a blank header.
             None => match &previous {
@@ -220,7 +223,8 @@ pub fn page(
             );
             continue;
         };
-        let header_lang = labels::header_language(first.iter().map(|c| c.text.as_str()));
+        let header_lang =
+            labels::header_language_among(&langs, first.iter().map(|c| c.text.as_str()));
         let lang = catalogue
             .language_of(site, page_lang)
             .filter(|_| page_lang.is_some())

@@ -88,3 +88,123 @@ fn a_hand_written_table_in_german_is_recognised_and_its_drift_reported() {
     );
     assert!(!run.stdout.contains("missing-column"), "{}", run.stdout);
 }
+
+#[test]
+fn a_catalogue_adds_a_language_written_right_to_left_and_replaces_built_in_words() {
+    let p = dutch_and_german();
+    let catalogue = p.read("catalogue.toml").replace(
+        "languages = [\"nl\", \"de\"]",
+        "languages = [\"nl\", \"de\", \"ar\"]",
+    );
+    let catalogue = catalogue
+        .replace(
+            "nl = \"Noodzakelijk\",",
+            "nl = \"Noodzakelijk\", ar = \"ضرورية\",",
+        )
+        .replace(
+            "nl = \"Statistieken\",",
+            "nl = \"Statistieken\", ar = \"إحصاءات\",",
+        )
+        .replace(
+            "nl = \"Nodig om de site te laten werken.\",",
+            "nl = \"Nodig om de site te laten werken.\", ar = \"لازمة لعمل الموقع.\",",
+        )
+        .replace(
+            "nl = \"Bezoeken tellen.\",",
+            "nl = \"Bezoeken tellen.\", ar = \"عدّ الزيارات.\",",
+        )
+        .replace(
+            "nl = \"Aanmelden\",",
+            "nl = \"Aanmelden\", ar = \"تسجيل الدخول\",",
+        )
+        .replace(
+            "nl = \"Houdt u aangemeld\",",
+            "nl = \"Houdt u aangemeld\", ar = \"يبقيك مسجلاً\",",
+        )
+        .replace("nl = \"Weergave\",", "nl = \"Weergave\", ar = \"العرض\",")
+        .replace(
+            "nl = \"Onthoudt het gekozen kleurthema\",",
+            "nl = \"Onthoudt het gekozen kleurthema\", ar = \"يتذكر سمة الألوان التي اخترتها\",",
+        );
+    let arabic = r#"
+[language.ar]
+name = "العربية"
+dir = "rtl"
+session = "الجلسة"
+persistent = "حتى الحذف"
+up_to = "حتى {duration}"
+cookie = ["ملف تعريف الارتباط", "ملفات تعريف الارتباط"]
+headers.provider = ["اسم مزود الخدمة"]
+headers.function = ["الوظيفة والموقع", "الوظيفة"]
+headers.names = ["اسم ملف تعريف الارتباط"]
+headers.purpose = ["الأغراض"]
+headers.duration = ["المدة"]
+headers.kind = ["النوع"]
+kinds = { cookie = "ملف تعريف ارتباط", local-storage = "التخزين المحلي", session-storage = "تخزين الجلسة", indexeddb = "IndexedDB", cache-storage = "ذاكرة التخزين المؤقت" }
+units.minute = { one = "{n} دقيقة", other = "{n} دقائق" }
+units.hour = { one = "{n} ساعة", other = "{n} ساعات" }
+units.day = { one = "{n} يوم", other = "{n} أيام" }
+units.week = { one = "{n} أسبوع", other = "{n} أسابيع" }
+units.month = { one = "{n} شهر", other = "{n} شهرًا" }
+units.year = { one = "{n} سنة", other = "{n} سنوات" }
+
+[language.de]
+session = "Browsersitzung"
+"#;
+    p.write("catalogue.toml", format!("{catalogue}{arabic}"));
+    p.write(
+        "site/a/ar/cookies.html",
+        "<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">\n<head><meta charset=\"utf-8\"><title>Cookies</title></head>\n<body>\n<div data-cookie-table=\"necessary\"></div>\n</body>\n</html>\n",
+    );
+    let run = p.run(&["build", "--out", "dist"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let page = p.read("dist/a/ar/cookies.html");
+    assert!(page.contains("lang=\"ar\" dir=\"rtl\""), "{page}");
+    assert!(page.contains("اسم مزود الخدمة"), "{page}");
+    assert!(page.contains("الجلسة"), "{page}");
+    assert!(page.contains("حتى 22 شهرًا"), "{page}");
+    let german = p.read("dist/a/de/cookies.html");
+    assert!(german.contains("Browsersitzung"), "{german}");
+    assert!(
+        german.contains("Name des Dienstanbieters"),
+        "the rest stays built in"
+    );
+    assert!(!german.contains("dir="), "{german}");
+    let check = p.run(&["check", "--site", "dist"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+}
+
+#[test]
+fn a_new_language_that_leaves_words_out_is_bad_input_at_its_table() {
+    let p = dutch_and_german();
+    let catalogue = p.read("catalogue.toml");
+    p.write(
+        "catalogue.toml",
+        format!("{catalogue}\n[language.ar]\nname = \"العربية\"\nsession = \"الجلسة\"\n"),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("error[catalogue-invalid]: `[language.ar]`: `persistent` is missing: a language without built-in words gives them all"),
+        "{}",
+        run.stdout
+    );
+    let line = catalogue.lines().count() + 2;
+    assert!(
+        run.stdout.contains(&format!("catalogue.toml:{line}:")),
+        "{}",
+        run.stdout
+    );
+    // A built-in language's table gives only what it changes, and a wrong form is said.
+    p.write(
+        "catalogue.toml",
+        format!("{catalogue}\n[language.pl]\nunits.month = {{ one = \"{{n}} miesiąc\", other = \"{{n}} miesięcy\" }}\n"),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("`units.month` gives the forms [One, Other]; whole numbers in this language take [One, Few, Many]"),
+        "{}",
+        run.stdout
+    );
+}

@@ -148,6 +148,50 @@ fn placeholder(text: &str) -> Option<&'static str> {
     })
 }
 
+/// The words of each `[language.<tag>]` table: built-in words with what it replaces, or,
+/// for a language the tool has none for, all of them.
+fn languages(
+    checker: &mut Checker,
+    raw: &RawCatalogue,
+) -> std::collections::BTreeMap<String, crate::labels::Words> {
+    let mut languages = std::collections::BTreeMap::new();
+    for (tag, wording) in &raw.language {
+        let code = tag.get_ref();
+        let plausible = !code.is_empty()
+            && code.len() <= 35
+            && code
+                .split('-')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+        if !plausible {
+            checker.error(
+                tag.span(),
+                format!("`{code}` is not a language tag"),
+                "name the language by its tag, such as \"ar\", \"nl-BE\" or \"de-AT\"",
+            );
+            continue;
+        }
+        let base = crate::labels::words(code);
+        match crate::labels::words_from(code, wording.get_ref().clone(), base) {
+            Ok(words) => {
+                languages.insert(code.clone(), words);
+            }
+            Err(message) => {
+                let help = if base.is_some() {
+                    "give only the words to replace, each as the built-in files in src/labels/ do"
+                } else {
+                    "a language the tool has no words for gives every key, as src/labels/en.toml does"
+                };
+                checker.error(
+                    wording.span(),
+                    format!("`[language.{code}]`: {message}"),
+                    help,
+                );
+            }
+        }
+    }
+    languages
+}
+
 /// Parses and validates; see [`Catalogue::parse`].
 pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Diagnostic>> {
     let mut checker = Checker {
@@ -168,7 +212,8 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
     };
 
     let mut inputs = Vec::new();
-    let sites = sites::sites(&mut checker, &raw, base, &mut inputs);
+    let languages = languages(&mut checker, &raw);
+    let sites = sites::sites(&mut checker, &raw, base, &mut inputs, &languages);
     let known: BTreeSet<&str> = sites
         .iter()
         .flat_map(|s| s.languages.iter().map(String::as_str))
@@ -252,6 +297,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
 
     if checker.errors.is_empty() {
         Ok(Catalogue {
+            languages,
             path: display.to_owned(),
             sites,
             categories,

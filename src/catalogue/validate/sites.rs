@@ -13,6 +13,7 @@ pub(super) fn sites(
     raw: &RawCatalogue,
     base: &Path,
     inputs: &mut Vec<std::path::PathBuf>,
+    declared: &std::collections::BTreeMap<String, labels::Words>,
 ) -> Vec<Site> {
     if raw.site.is_empty() {
         checker.error(
@@ -77,7 +78,11 @@ pub(super) fn sites(
         let mut languages = Vec::new();
         for lang in site.languages.get_ref() {
             let code = lang.get_ref();
-            if labels::words(code).is_none() {
+            let primary = code.split(['-', '_']).next().unwrap_or(code);
+            let own = declared
+                .keys()
+                .any(|t| t.eq_ignore_ascii_case(code) || t.eq_ignore_ascii_case(primary));
+            if labels::words(code).is_none() && !own {
                 let supported: Vec<&str> = labels::languages()
                     .iter()
                     .map(|w| w.lang.as_str())
@@ -85,7 +90,10 @@ pub(super) fn sites(
                 checker.error(
                     lang.span(),
                     format!("language `{code}` has no built-in table wording"),
-                    &format!("use one of: {}", supported.join(", ")),
+                    &format!(
+                        "give its words in a `[language.{code}]` table (README.md, \"The catalogue\"), or use one of: {}",
+                        supported.join(", ")
+                    ),
                 );
             } else if languages.contains(code) {
                 checker.error(
