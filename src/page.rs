@@ -55,6 +55,9 @@ pub struct PageFacts {
     pub cookie_tables: usize,
     /// Catalogue cookies that the page's tables list.
     pub covered: Vec<usize>,
+    /// The (language, category index) of each table it shows.
+    #[serde(default)]
+    pub shown: Vec<(String, usize)>,
     /// Cookies the page sets, where and how.
     pub sightings: Vec<Placed>,
     /// Scripts of the site the page loads.
@@ -340,6 +343,7 @@ pub fn process(
             site,
             cookie_tables: verdict.cookie_tables,
             covered: verdict.covered.into_iter().collect(),
+            shown: verdict.shown.into_iter().collect(),
             sightings,
             scripts,
             controls,

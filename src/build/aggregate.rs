@@ -160,6 +160,7 @@ pub(super) fn aggregate<'r>(
     let bucket_of = |site: Option<SiteId>| site.map_or(outside, |s| s.0);
     let mut buckets: Vec<Bucket> = (0..=sites).map(|_| Bucket::default()).collect();
     let mut covered = vec![BTreeSet::new(); sites];
+    let mut shown: Vec<BTreeSet<(String, usize)>> = vec![BTreeSet::new(); sites];
     let mut policy_pages = vec![0usize; sites];
     let mut inventory = vec![SiteInventory::default(); sites];
     let mut policy_list = Vec::new();
@@ -187,6 +188,7 @@ pub(super) fn aggregate<'r>(
         let bucket = bucket_of(page.site);
         if let Some(site) = page.site {
             covered[site.0].extend(page.covered.iter().copied());
+            shown[site.0].extend(page.shown.iter().cloned());
             policy_pages[site.0] += usize::from(page.cookie_tables > 0);
             if page.cookie_tables > 0 {
                 policy_list.push(r.path.clone());
@@ -314,6 +316,12 @@ pub(super) fn aggregate<'r>(
         diagnostics.extend(coverage(
             catalogue,
             &covered,
+            &policy_pages,
+            &layout.site_display,
+        ));
+        diagnostics.extend(super::parity::parity(
+            catalogue,
+            &shown,
             &policy_pages,
             &layout.site_display,
         ));

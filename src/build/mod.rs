@@ -8,6 +8,7 @@
 mod aggregate;
 mod file;
 mod layout;
+mod parity;
 #[cfg(feature = "audit")]
 pub(crate) use layout::{absolute, is_inventory};
 mod publish;

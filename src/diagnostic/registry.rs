@@ -144,6 +144,7 @@ rules! {
     UndeclaredStorage = "undeclared-storage", Drift, Error, [], "a page stores a localStorage or sessionStorage key, an IndexedDB database or a Cache Storage cache that the catalogue does not declare for its site";
     AuditIncomplete = "audit-incomplete", BadInput, Error, [], "the audit could not visit a page or press a consent button, so it cannot vouch for what that page stores";
     NotStored = "not-stored", Drift, Note, [Cookie], "a declared cookie or storage item that no pass of the real-browser audit stored";
+    LanguageParity = "language-parity", Drift, Error, [], "a language a site declares lacks a cookie table the site shows in another of its languages";
 }
 
 impl Rule {

@@ -118,6 +118,11 @@ impl Comparison<'_> {
                 verdict.findings.push(d);
             }
         }
+        // The categories this table shows in its language, for language parity.
+        for &cookie in &matched {
+            let category = self.catalogue.cookies[cookie].category;
+            verdict.shown.insert((self.lang.to_owned(), category));
+        }
         let listed_storage: Vec<&str> = expected
             .iter()
             .filter(|e| matched.contains(&e.cookie))

@@ -50,6 +50,9 @@ pub struct Verdict {
     pub covered: BTreeSet<usize>,
     /// Visible cookie tables on the page.
     pub cookie_tables: usize,
+    /// The (language, category index) of each table the page shows: a marker's, or the
+    /// categories of the cookies a hand-written table lists.
+    pub shown: BTreeSet<(String, usize)>,
 }
 
 /// How a cookie table's columns line up with the catalogue's.
@@ -162,6 +165,7 @@ pub fn page(
                 category,
                 lang,
             } = key;
+            verdict.shown.insert((lang.clone(), *category));
             let expected = catalogue.rows(*site, Some(*category), lang);
             let comparison = Comparison {
                 catalogue,

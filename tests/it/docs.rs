@@ -102,6 +102,7 @@ const FROZEN_IDS: &[&str] = &[
     "undeclared-storage",
     "audit-incomplete",
     "not-stored",
+    "language-parity",
 ];
 
 #[test]

@@ -208,3 +208,20 @@ fn a_new_language_that_leaves_words_out_is_bad_input_at_its_table() {
         run.stdout
     );
 }
+
+#[test]
+fn a_declared_language_with_no_table_at_all_breaks_parity_and_says_which_tables() {
+    let p = dutch_and_german();
+    std::fs::remove_file(p.path("site/a/de/cookies.html")).unwrap();
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("error[language-parity]: site `a` declares the language `de`, but no page in `de` shows a cookie table (`necessary` is shown in its other languages)"),
+        "{}",
+        run.stdout
+    );
+    // Each language showing the same tables is parity, whatever the tables list.
+    let p = dutch_and_german();
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}

@@ -70,6 +70,18 @@ fn project(pages: &[(&str, String)]) -> Project {
     for (path, text) in pages {
         p.write(path, text);
     }
+    // Site a speaks English and French: a test about something else gets its French policy
+    // page too, so language parity holds (tests of parity and of French pages give their own).
+    let site_a = pages.iter().any(|(path, text)| {
+        path.starts_with("site/a/")
+            && (text.contains("data-cookie-table") || text.contains("<table"))
+    });
+    let french = pages
+        .iter()
+        .any(|(_, text)| text.contains("<html lang=\"fr"));
+    if site_a && !french {
+        p.write("site/a/fr/cookies.html", page("fr", BOTH));
+    }
     p
 }
 
@@ -110,7 +122,10 @@ fn a_clean_site_renders_escaped_text_overrides_and_patterns() {
 fn a_marker_may_ask_for_another_language() {
     let body = "<div data-cookie-table=\"necessary\" lang=\"fr\"></div>\n<div data-cookie-table=\"statistics\"></div>";
     let p = project(&[("site/a/cookies.html", page("en", body))]);
-    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
+    // The English page shows its necessary table in French: no page shows it in English,
+    // which language parity says; this test is about the marker's language alone.
+    let run = p.run(&["build", "--out", "dist", "--allow", "language-parity"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
     let a = p.read("dist/a/cookies.html");
     assert!(a.contains("<caption>Nécessaires <span") && a.contains("<caption>Statistics <span"));
 }
@@ -158,8 +173,12 @@ fn an_unknown_language_is_bad_input() {
 
 #[test]
 fn regional_page_languages_find_their_language() {
-    let p = project(&[("site/a/cookies.html", page("fr-BE", BOTH))]);
-    assert_eq!(p.run(&["build", "--out", "dist"]).code, 0);
+    let p = project(&[
+        ("site/a/cookies.html", page("fr-BE", BOTH)),
+        ("site/a/en/cookies.html", page("en", BOTH)),
+    ]);
+    let run = p.run(&["build", "--out", "dist"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         p.read("dist/a/cookies.html")
             .contains("<caption>Nécessaires <span")
@@ -282,10 +301,11 @@ fn a_site_without_a_policy_page_and_an_unlisted_cookie_are_drift() {
         "catalogue.toml:3:6: error[no-policy-page]: site `a` has no page with a cookie table under site/a/"
     );
 
-    let p = project(&[(
-        "site/a/cookies.html",
-        page("en", "<div data-cookie-table=\"necessary\"></div>"),
-    )]);
+    let necessary = "<div data-cookie-table=\"necessary\"></div>";
+    let p = project(&[
+        ("site/a/cookies.html", page("en", necessary)),
+        ("site/a/fr/cookies.html", page("fr", necessary)),
+    ]);
     let run = p.run(&["check"]);
     assert_eq!(run.code, 1);
     assert!(

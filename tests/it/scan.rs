@@ -113,6 +113,11 @@ fn project(app_js: &str, page_body: &str) -> Project {
     let p = Project::empty();
     p.write("catalogue.toml", CATALOGUE);
     p.write("site/a/cookies.html", POLICY);
+    // The site speaks French too: its policy page in French keeps language parity.
+    p.write(
+        "site/a/fr/cookies.html",
+        POLICY.replace("lang=\"en\"", "lang=\"fr\""),
+    );
     p.write("site/a/js/app.js", app_js);
     p.write(
         "site/a/index.html",
