@@ -19,15 +19,23 @@
     announce(choice);
   }
 
+  // The banner's question and buttons in each language of the portals.
+  var WORDS = {
+    en: ["This portal can measure its audience if you agree.", "Accept", "Refuse"],
+    fr: ["Ce portail peut mesurer son audience si vous l'acceptez.", "Accepter", "Refuser"],
+    nl: ["Dit portaal kan zijn bezoekersaantallen meten als u daarmee instemt.", "Aanvaarden", "Weigeren"],
+    de: ["Dieses Portal kann seine Besucherzahlen messen, wenn Sie zustimmen.", "Akzeptieren", "Ablehnen"]
+  };
+
   function ask() {
-    var fr = document.documentElement.lang.indexOf("fr") === 0;
+    var words = WORDS[document.documentElement.lang.slice(0, 2)] || WORDS.en;
     var banner = document.createElement("div");
     banner.className = "consent-banner";
     banner.setAttribute("role", "dialog");
-    banner.innerHTML = "<p>" + (fr
-      ? "Ce portail peut mesurer son audience si vous l'acceptez."
-      : "This portal can measure its audience if you agree.") + "</p>";
-    [[fr ? "Accepter" : "Accept", true], [fr ? "Refuser" : "Refuse", false]].forEach(function (button) {
+    var question = document.createElement("p");
+    question.textContent = words[0];
+    banner.appendChild(question);
+    [[words[1], true], [words[2], false]].forEach(function (button) {
       var b = document.createElement("button");
       b.textContent = button[0];
       b.addEventListener("click", function () {

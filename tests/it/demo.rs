@@ -65,6 +65,40 @@ fn the_committed_demo_builds_with_no_flags_and_rebuilding_its_output_changes_not
 }
 
 #[test]
+fn every_language_of_every_demo_site_gets_its_tables_in_its_own_words() {
+    // Whatever languages the demo declares, each site's built pages show, in each of them,
+    // a table whose headers are that language's.
+    let p = Project::demo();
+    let run = p.run(&["build"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let catalogue = cookie_ledger::catalogue::Catalogue::load(&root().join("catalogue.toml"))
+        .expect("the demo catalogue loads");
+    let pages: Vec<(String, String)> = p
+        .tree("dist")
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect();
+    for site in &catalogue.sites {
+        for lang in &site.languages {
+            let words = catalogue.words(lang).unwrap();
+            let header =
+                html_escape::encode_text(words.header(cookie_ledger::labels::Column::Names));
+            let table = format!("lang=\"{lang}\"");
+            assert!(
+                pages
+                    .iter()
+                    .any(|(path, text)| path.starts_with(&format!("{}/", site.dir))
+                        && text.contains(&table)
+                        && text.contains(header.as_ref())),
+                "no page of site {} shows a table in {lang}",
+                site.id
+            );
+        }
+    }
+}
+
+#[test]
 fn the_portals_check_clean_with_nine_tables() {
     let scratch = tempfile::tempdir().unwrap();
     let outcome = check(
