@@ -14,6 +14,7 @@ pub mod chrome;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod export;
 pub mod fsio;
 pub mod fuzz;

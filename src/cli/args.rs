@@ -26,6 +26,8 @@ pub(super) enum Command {
     Check(CheckArgs),
     /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
     Export(ExportArgs),
+    /// Compare two catalogues as visitors read them: per site and language, the table rows added, removed, and changed field by field.
+    Diff(DiffArgs),
     /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
     Audit(AuditArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
@@ -139,6 +141,30 @@ pub(super) struct ExportArgs {
     /// [default: COOKIE_LEDGER_DECLARATIONS, else `declarations` in cookie-ledger.toml].
     #[arg(long, value_name = "DIR")]
     pub(super) out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct DiffArgs {
+    /// The old catalogue file; with --since, the new one instead (both default to the project's catalogue, as for build).
+    #[arg(value_name = "OLD")]
+    pub(super) old: Option<PathBuf>,
+    /// The new catalogue file [default: the project's catalogue].
+    #[arg(value_name = "NEW")]
+    pub(super) new: Option<PathBuf>,
+    /// Read the old catalogue from a git revision (`git show REV:FILE`, such as v1.2 or HEAD~3) of the new one's file.
+    #[arg(long, value_name = "REV")]
+    pub(super) since: Option<String>,
+    /// human (for a terminal), json, or markdown (for release notes).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub(super) format: DiffFormat,
+}
+
+/// How `diff` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(super) enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 /// What build and check both read, and how they report.

@@ -14,6 +14,7 @@ use crate::report::{self, Format, Style};
 
 mod args;
 mod commands;
+mod diff;
 
 pub use args::Cli;
 use args::{AuditArgs, Color, Command, ExportArgs, ServeArgs};
@@ -134,6 +135,7 @@ where
             (Mode::Check, args.inputs, out_dir, None)
         }
         Command::Export(args) => return export(&args, &config, out, err),
+        Command::Diff(args) => return diff::run(&args, &config, out, err),
         Command::Serve(args) => return serve(args, &config, out, err),
         Command::Audit(args) => return audit(args, &config, out, err, place, browser),
         Command::Rules => return rules(out),

@@ -4,6 +4,7 @@ mod catalogue_errors;
 mod chunking;
 mod consent;
 mod demo;
+mod diff;
 mod docs;
 mod encodings;
 mod export;

@@ -1,0 +1,140 @@
+//! `cookie-ledger diff`: two catalogues, from files or a git revision, compared as visitors
+//! read them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::args::{DiffArgs, DiffFormat};
+use super::{print, refuse};
+use crate::build::{Outcome, Summary};
+use crate::catalogue::Catalogue;
+use crate::config::{Config, Key};
+use crate::report::{self, Format, Style};
+
+/// Runs the command; exit 0 with the changes (none is a result too), 2 on bad input.
+pub(super) fn run(
+    args: &DiffArgs,
+    config: &Config,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let project = || config.path(Key::Catalogue, None);
+    let (old, new) = match (&args.since, &args.old, &args.new) {
+        (Some(_), Some(_), Some(_)) => {
+            return refuse(
+                err,
+                "with --since, give at most one catalogue file: the new one (the old one is read from git)",
+            );
+        }
+        (Some(rev), file, None) => {
+            let new = match file.clone().map_or_else(project, Ok) {
+                Ok(path) => path,
+                Err(message) => return refuse(err, &message),
+            };
+            let old = match from_git(rev, &new) {
+                Ok(old) => old,
+                Err(message) => return refuse(err, &message),
+            };
+            (Source::Text(old), new)
+        }
+        (None, Some(old), new) => {
+            let new = match new.clone().map_or_else(project, Ok) {
+                Ok(path) => path,
+                Err(message) => return refuse(err, &message),
+            };
+            (Source::File(old.clone()), new)
+        }
+        (None, None, _) | (Some(_), None, Some(_)) => {
+            return refuse(
+                err,
+                "give the old catalogue: a file (cookie-ledger diff OLD [NEW]) or a git revision (cookie-ledger diff --since v1.2)",
+            );
+        }
+    };
+    let old = match old.load() {
+        Ok(c) => c,
+        Err(outcome) => return failed(out, &outcome),
+    };
+    let new = match Catalogue::load(&new) {
+        Ok(c) => c,
+        Err(diagnostics) => return failed(out, &Outcome::failed(diagnostics, Summary::default())),
+    };
+    let changes = crate::diff::compare(&old, &new);
+    let text = match args.format {
+        DiffFormat::Human => crate::diff::human(&changes),
+        DiffFormat::Markdown => crate::diff::markdown(&changes),
+        DiffFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&serde_json::json!({ "changes": changes }))
+                .expect("changes serialise");
+            json.push('\n');
+            json
+        }
+    };
+    print(out, text.as_bytes())
+}
+
+/// Where the old catalogue comes from.
+enum Source {
+    File(PathBuf),
+    /// Its text from git, with the name reports give it and its folder.
+    Text((String, String, PathBuf)),
+}
+
+impl Source {
+    fn load(self) -> Result<Catalogue, Outcome> {
+        match self {
+            Source::File(path) => Catalogue::load(&path),
+            Source::Text((text, shown, base)) => Catalogue::parse(&text, &shown, &base),
+        }
+        .map_err(|diagnostics| Outcome::failed(diagnostics, Summary::default()))
+    }
+}
+
+/// The text of `file` at git revision `rev`, the name reports give it, and its folder
+/// (templates are read from the working tree).
+fn from_git(rev: &str, file: &Path) -> Result<(String, String, PathBuf), String> {
+    if rev.starts_with('-') {
+        return Err(format!("`{rev}` is not a git revision"));
+    }
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = file
+        .file_name()
+        .ok_or_else(|| format!("{} names no file", file.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(&folder)
+        .arg("show")
+        .arg(format!("{rev}:./{name}"))
+        .output()
+        .map_err(|e| format!("cannot run git to read {name} at {rev}: {e}"))?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "git cannot give {name} at {rev}: {}",
+            report::terminal_text(said.trim())
+        ));
+    }
+    let text =
+        String::from_utf8(output.stdout).map_err(|_| format!("{name} at {rev} is not UTF-8"))?;
+    Ok((text, format!("{rev}:{name}"), folder))
+}
+
+/// Reports a catalogue that could not be read, as `check` would.
+fn failed(out: &mut dyn Write, outcome: &Outcome) -> i32 {
+    let _ = report::write(
+        out,
+        Format::Human,
+        Style::default(),
+        "diff",
+        outcome,
+        Default::default(),
+    );
+    outcome.exit as i32
+}

@@ -1,0 +1,136 @@
+//! `cookie-ledger diff`: two catalogues compared as visitors read them, from files and from
+//! git revisions, for a terminal, for JSON and for release notes.
+
+use std::process::Command;
+
+use crate::support::Project;
+
+/// Runs git in the project, as a person would, with a throw-away identity.
+fn git(p: &Project, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .current_dir(p.path(""))
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// The demo's csrftoken lasts up to 13 months instead of 12.
+const LONGER: (&str, &str) = (
+    "duration = \"up to 12 months\"",
+    "duration = \"up to 13 months\"",
+);
+
+#[test]
+fn a_changed_duration_between_two_revisions_of_the_demo_is_shown_per_site_and_language() {
+    let p = Project::portals();
+    git(&p, &["init", "-q"]);
+    git(&p, &["add", "catalogue.toml"]);
+    git(&p, &["commit", "-q", "-m", "v1"]);
+    git(&p, &["tag", "v1"]);
+    p.edit("catalogue.toml", LONGER.0, LONGER.1);
+    let run = p.run(&["diff", "--since", "v1"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "site odwb (fr):\n  ~ csrftoken\n      duration: \"Jusqu'à 12 mois\" -> \"Jusqu'à 13 mois\"\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "site datastro (en):\n  ~ csrftoken\n      duration: \"Up to 12 months\" -> \"Up to 13 months\"\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Every site that shows csrftoken, in each of its languages, and nothing else.
+    assert_eq!(
+        run.stdout.matches("~ csrftoken").count(),
+        7,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.matches("  ~ ").count(), 7, "{}", run.stdout);
+    let markdown = p.run(&["diff", "--since", "v1", "--format", "markdown"]);
+    assert!(
+        markdown.stdout.contains(
+            "### odwb (en)\n\n- Changed: `csrftoken`: duration from “Up to 12 months” to “Up to 13 months”\n"
+        ),
+        "{}",
+        markdown.stdout
+    );
+    let json = p.run(&["diff", "--since", "v1", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let first = &report["changes"][0];
+    assert_eq!(first["changed"][0]["names"][0], "csrftoken");
+    assert_eq!(first["changed"][0]["fields"][0][0], "duration");
+    // Nothing changed since the working tree's own revision.
+    git(&p, &["commit", "-qam", "v2"]);
+    let same = p.run(&["diff", "--since", "HEAD"]);
+    assert_eq!(same.stdout, "no change to any table\n");
+}
+
+#[test]
+fn rows_added_removed_and_a_new_language_are_told_apart() {
+    let p = Project::portals();
+    let old = p.read("catalogue.toml");
+    p.write("old.toml", &old);
+    let new = old
+        .replacen("names = [\"csrftoken\"]", "names = [\"xsrf-token\"]", 1)
+        .replacen(
+            "dir = \"datastro\"\nlanguages = [\"en\"]",
+            "dir = \"datastro\"\nlanguages = [\"en\", \"fr\"]",
+            1,
+        );
+    assert_ne!(new, old);
+    p.write("catalogue.toml", &new);
+    let run = p.run(&["diff", "old.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "site datastro (en):\n  + xsrf-token (necessary)\n  - csrftoken (necessary)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("site datastro (fr): new\n  + sessionid (necessary)\n"),
+        "{}",
+        run.stdout
+    );
+    // And back: the language is gone.
+    let run = p.run(&["diff", "catalogue.toml", "old.toml"]);
+    assert!(
+        run.stdout
+            .contains("site datastro (fr): gone\n  - sessionid (necessary)\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_unknown_revision_or_no_old_catalogue_is_bad_input() {
+    let p = Project::portals();
+    git(&p, &["init", "-q"]);
+    let run = p.run(&["diff", "--since", "no-such-tag"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("git cannot give catalogue.toml at no-such-tag"),
+        "{}",
+        run.stderr
+    );
+    let run = p.run(&["diff"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("give the old catalogue"),
+        "{}",
+        run.stderr
+    );
+    let run = p.run(&["diff", "--since", "--upload-pack=x"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
