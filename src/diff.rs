@@ -23,6 +23,10 @@ pub struct SiteChanges {
     pub removed: Vec<RowText>,
     /// Rows both show, with the fields that differ.
     pub changed: Vec<Changed>,
+    /// Tables both show whose caption or consent differs: (category, field, old, new).
+    pub tables: Vec<(String, &'static str, String, String)>,
+    /// Column headers that differ: (column, old, new).
+    pub headers: Vec<(&'static str, String, String)>,
 }
 
 /// A site or language that one side alone has.
@@ -83,6 +87,8 @@ impl SiteChanges {
             && self.added.is_empty()
             && self.removed.is_empty()
             && self.changed.is_empty()
+            && self.tables.is_empty()
+            && self.headers.is_empty()
     }
 }
 
@@ -100,7 +106,10 @@ pub fn compare(old: &Catalogue, new: &Catalogue) -> Vec<SiteChanges> {
                 ..SiteChanges::default()
             };
             match before.filter(|(_, s)| s.languages.contains(lang)) {
-                Some((old_id, _)) => diff_rows(rows(old, old_id, lang), now, &mut entry),
+                Some((old_id, _)) => {
+                    diff_rows(rows(old, old_id, lang), now, &mut entry);
+                    diff_tables(old, new, lang, &mut entry);
+                }
                 None => {
                     entry.whole = Some(Whole::Added);
                     entry.added = now;
@@ -185,6 +194,44 @@ fn diff_rows(old: Vec<RowText>, new: Vec<RowText>, entry: &mut SiteChanges) {
     entry.removed.extend(old.into_iter().flatten());
 }
 
+/// Captions, consent and column headers, for the categories both catalogues have.
+fn diff_tables(old: &Catalogue, new: &Catalogue, lang: &str, entry: &mut SiteChanges) {
+    for category in &new.categories {
+        let Some(before) = old.categories.iter().find(|c| c.id == category.id) else {
+            continue;
+        };
+        let text = |t: &crate::catalogue::Texts| t.get(lang).cloned().unwrap_or_default();
+        for (field, was, now) in [
+            ("title", text(&before.title), text(&category.title)),
+            (
+                "description",
+                text(&before.description),
+                text(&category.description),
+            ),
+            (
+                "consent",
+                before.consent.to_string(),
+                category.consent.to_string(),
+            ),
+        ] {
+            if was != now {
+                entry.tables.push((category.id.clone(), field, was, now));
+            }
+        }
+    }
+    if let (Some(was), Some(now)) = (old.words(lang), new.words(lang)) {
+        for column in crate::labels::Column::ALL {
+            if was.header(column) != now.header(column) {
+                entry.headers.push((
+                    column.key(),
+                    was.header(column).to_owned(),
+                    now.header(column).to_owned(),
+                ));
+            }
+        }
+    }
+}
+
 /// The changes for a terminal, control characters shown escaped.
 pub fn human(changes: &[SiteChanges]) -> String {
     if changes.is_empty() {
@@ -213,10 +260,29 @@ pub fn human(changes: &[SiteChanges]) -> String {
                 t(&row.category)
             ));
         }
+        for (category, field, was, now) in &c.tables {
+            out.push_str(&format!(
+                "  ~ table {}: {field}: \"{}\" -> \"{}\"\n",
+                t(category),
+                t(was),
+                t(now)
+            ));
+        }
+        for (column, was, now) in &c.headers {
+            out.push_str(&format!(
+                "  ~ header {column}: \"{}\" -> \"{}\"\n",
+                t(was),
+                t(now)
+            ));
+        }
         for row in &c.changed {
             out.push_str(&format!("  ~ {}\n", t(&row.names.join(", "))));
             for (field, was, now) in &row.fields {
-                out.push_str(&format!("      {field}: {:?} -> {:?}\n", t(was), t(now)));
+                out.push_str(&format!(
+                    "      {field}: \"{}\" -> \"{}\"\n",
+                    t(was),
+                    t(now)
+                ));
             }
         }
     }
@@ -249,6 +315,21 @@ pub fn markdown(changes: &[SiteChanges]) -> String {
                 "- Removed: {} ({})\n",
                 names(&row.names),
                 md(&row.category)
+            ));
+        }
+        for (category, field, was, now) in &c.tables {
+            out.push_str(&format!(
+                "- Table {}: {field} from “{}” to “{}”\n",
+                md(category),
+                md(was),
+                md(now)
+            ));
+        }
+        for (column, was, now) in &c.headers {
+            out.push_str(&format!(
+                "- Header {column}: from “{}” to “{}”\n",
+                md(was),
+                md(now)
             ));
         }
         for row in &c.changed {

@@ -145,12 +145,15 @@ pub(super) struct ExportArgs {
 
 #[derive(Args, Debug)]
 pub(super) struct DiffArgs {
-    /// The old catalogue file; with --since, the new one instead (both default to the project's catalogue, as for build).
+    /// The old catalogue file (required unless --since gives it; with --since, a file here is the new one).
     #[arg(value_name = "OLD")]
     pub(super) old: Option<PathBuf>,
-    /// The new catalogue file [default: the project's catalogue].
+    /// The new catalogue file [default: --catalogue, else the project's catalogue, as for build].
     #[arg(value_name = "NEW")]
     pub(super) new: Option<PathBuf>,
+    /// The new catalogue when NEW is not given [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one].
+    #[arg(long, value_name = "FILE")]
+    pub(super) catalogue: Option<PathBuf>,
     /// Read the old catalogue from a git revision (`git show REV:FILE`, such as v1.2 or HEAD~3) of the new one's file.
     #[arg(long, value_name = "REV")]
     pub(super) since: Option<String>,

@@ -19,7 +19,7 @@ pub(super) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let project = || config.path(Key::Catalogue, None);
+    let project = || config.path(Key::Catalogue, args.catalogue.clone());
     let (old, new) = match (&args.since, &args.old, &args.new) {
         (Some(_), Some(_), Some(_)) => {
             return refuse(
@@ -52,13 +52,24 @@ pub(super) fn run(
             );
         }
     };
+    // A catalogue that does not load is reported in the asked format (JSON for a script).
+    let format = match args.format {
+        DiffFormat::Json => Format::Json,
+        DiffFormat::Human | DiffFormat::Markdown => Format::Human,
+    };
     let old = match old.load() {
         Ok(c) => c,
-        Err(outcome) => return failed(out, &outcome),
+        Err(outcome) => return failed(out, format, &outcome),
     };
     let new = match Catalogue::load(&new) {
         Ok(c) => c,
-        Err(diagnostics) => return failed(out, &Outcome::failed(diagnostics, Summary::default())),
+        Err(diagnostics) => {
+            return failed(
+                out,
+                format,
+                &Outcome::failed(diagnostics, Summary::default()),
+            );
+        }
     };
     let changes = crate::diff::compare(&old, &new);
     let text = match args.format {
@@ -94,7 +105,7 @@ impl Source {
 /// The text of `file` at git revision `rev`, the name reports give it, and its folder
 /// (templates are read from the working tree).
 fn from_git(rev: &str, file: &Path) -> Result<(String, String, PathBuf), String> {
-    if rev.starts_with('-') {
+    if rev.trim().is_empty() || rev.starts_with('-') {
         return Err(format!("`{rev}` is not a git revision"));
     }
     let folder = file
@@ -127,10 +138,10 @@ fn from_git(rev: &str, file: &Path) -> Result<(String, String, PathBuf), String>
 }
 
 /// Reports a catalogue that could not be read, as `check` would.
-fn failed(out: &mut dyn Write, outcome: &Outcome) -> i32 {
+fn failed(out: &mut dyn Write, format: Format, outcome: &Outcome) -> i32 {
     let _ = report::write(
         out,
-        Format::Human,
+        format,
         Style::default(),
         "diff",
         outcome,

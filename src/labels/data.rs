@@ -161,9 +161,29 @@ fn build(lang: &str, raw: Wording) -> Result<Words, String> {
         };
         let given: Vec<Category> = forms.keys().copied().collect();
         if given != wanted {
+            let keys = |list: &[Category]| {
+                list.iter()
+                    .map(|c| format!("`{}`", c.key()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             return fail(format!(
-                "`units.{unit}` gives the forms {given:?}; whole numbers in this language take {wanted:?}"
+                "`units.{unit}` gives the forms {}; whole numbers in this language take {}",
+                keys(&given),
+                keys(&wanted)
             ));
+        }
+        for (category, form) in forms {
+            // Only a form that stands for one number may leave it out (Maltese "xahrejn").
+            let numbers = (0..=200u32)
+                .filter(|&n| plural::category(&primary(lang).to_ascii_lowercase(), n) == *category)
+                .count();
+            if !form.contains("{n}") && numbers != 1 {
+                return fail(format!(
+                    "`units.{unit}.{}` must hold `{{n}}`, where the number goes: it stands for more than one number",
+                    category.key()
+                ));
+            }
         }
         texts.extend(forms.values().map(String::as_str));
         units[i] = forms.iter().map(|(c, f)| (*c, f.clone())).collect();
@@ -178,6 +198,11 @@ fn build(lang: &str, raw: Wording) -> Result<Words, String> {
         );
     }
     texts.extend(cookie.iter().map(String::as_str));
+    if let Some(bad) = texts.iter().find(|t| t.chars().any(unshowable)) {
+        return fail(format!(
+            "{bad:?} holds a control or direction-changing character, which a table cannot show"
+        ));
+    }
     if let Some(empty) = texts.iter().find(|t| t.trim().is_empty()) {
         return fail(format!("an empty wording ({empty:?})"));
     }
@@ -193,6 +218,12 @@ fn build(lang: &str, raw: Wording) -> Result<Words, String> {
         cookie: cookie.iter().map(|w| w.to_lowercase()).collect(),
         units,
     })
+}
+
+/// Characters no table may hold: controls, and those that turn text's direction around.
+fn unshowable(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// A language tag's primary subtag, lower case: "fr" of "fr-BE".

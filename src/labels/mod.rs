@@ -249,6 +249,33 @@ pub fn header_language_among<'a, 'w>(
     best.map(|(lang, _)| lang)
 }
 
+/// A header wording of `words` that one of `others` (or `words` itself) reads as another
+/// column: such a wording would make a table's columns ambiguous. Gives the wording, its
+/// column and the other column.
+pub fn clashing_wording<'a>(
+    words: &'a Words,
+    others: &[&Words],
+) -> Option<(&'a str, Column, Column)> {
+    for column in Column::ALL {
+        for wording in words.header_variants(column) {
+            let wanted = normalise_header(wording);
+            for other in others.iter().copied().chain(std::iter::once(words)) {
+                for other_column in Column::ALL {
+                    if other_column != column
+                        && other
+                            .header_variants(other_column)
+                            .iter()
+                            .any(|h| normalise_header(h) == wanted)
+                    {
+                        return Some((wording, column, other_column));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Every built-in language, for the look-ups above.
 fn built_in() -> Vec<&'static Words> {
     languages().iter().collect()
@@ -377,6 +404,14 @@ mod tests {
         }
         assert!(!only_cookie_tables("Name"));
         assert!(!only_cookie_tables("Funktion"));
+    }
+
+    #[test]
+    fn no_built_in_wording_names_two_columns_in_any_languages() {
+        let all = built_in();
+        for words in &all {
+            assert_eq!(clashing_wording(words, &all), None, "{}", words.lang);
+        }
     }
 
     #[test]

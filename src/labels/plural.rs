@@ -23,6 +23,20 @@ pub enum Category {
     Other,
 }
 
+impl Category {
+    /// Its key in a words file: `one`, `few`, ...
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Zero => "zero",
+            Category::One => "one",
+            Category::Two => "two",
+            Category::Few => "few",
+            Category::Many => "many",
+            Category::Other => "other",
+        }
+    }
+}
+
 /// The form `n` takes in `lang` (a primary subtag, lower case).
 pub fn category(lang: &str, n: u32) -> Category {
     use Category::*;

@@ -102,6 +102,32 @@ fn rows_added_removed_and_a_new_language_are_told_apart() {
         "{}",
         run.stdout
     );
+    // What a visitor reads around the rows changes too: a caption, consent, a header.
+    let new = old.replacen("consent = true", "consent = false", 1)
+        + "\n[language.en]\nheaders.purpose = [\"Why we set it\", \"Purposes\"]\n";
+    p.write("catalogue.toml", &new);
+    let run = p.run(&["diff", "old.toml"]);
+    assert!(
+        run.stdout
+            .contains("  ~ table statistics: consent: \"true\" -> \"false\"\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  ~ header purpose: \"Purposes\" -> \"Why we set it\"\n"),
+        "{}",
+        run.stdout
+    );
+    p.write(
+        "catalogue.toml",
+        old.replacen("names = [\"csrftoken\"]", "names = [\"xsrf-token\"]", 1)
+            .replacen(
+                "dir = \"datastro\"\nlanguages = [\"en\"]",
+                "dir = \"datastro\"\nlanguages = [\"en\", \"fr\"]",
+                1,
+            ),
+    );
     // And back: the language is gone.
     let run = p.run(&["diff", "catalogue.toml", "old.toml"]);
     assert!(
@@ -133,4 +159,12 @@ fn an_unknown_revision_or_no_old_catalogue_is_bad_input() {
     );
     let run = p.run(&["diff", "--since", "--upload-pack=x"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    // An unset variable in CI (`--since "$TAG"`) is no revision, never the index.
+    let run = p.run(&["diff", "--since", ""]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    // A catalogue that does not load is said in the format asked for.
+    let run = p.run(&["diff", "nosuch.toml", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["rule"], "io", "{report}");
 }

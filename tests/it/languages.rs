@@ -203,7 +203,7 @@ fn a_new_language_that_leaves_words_out_is_bad_input_at_its_table() {
     let run = p.run(&["check"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
-        run.stdout.contains("`units.month` gives the forms [One, Other]; whole numbers in this language take [One, Few, Many]"),
+        run.stdout.contains("`units.month` gives the forms `one`, `other`; whole numbers in this language take `one`, `few`, `many`"),
         "{}",
         run.stdout
     );
@@ -224,4 +224,64 @@ fn a_declared_language_with_no_table_at_all_breaks_parity_and_says_which_tables(
     let p = dutch_and_german();
     let run = p.run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn a_language_table_given_twice_in_other_cases_or_with_a_bad_tag_is_bad_input() {
+    let p = dutch_and_german();
+    let catalogue = p.read("catalogue.toml");
+    p.write(
+        "catalogue.toml",
+        format!("{catalogue}\n[language.de]\nsession = \"A\"\n\n[language.DE]\nsession = \"B\"\n"),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("is declared twice (tags ignore case)"),
+        "{}",
+        run.stdout
+    );
+    p.write(
+        "catalogue.toml",
+        format!("{catalogue}\n[language.\"../x\"]\nsession = \"A\"\n"),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("`../x` is not a language tag"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn words_that_would_make_tables_unreadable_or_unsafe_are_bad_input() {
+    let p = dutch_and_german();
+    let catalogue = p.read("catalogue.toml");
+    let bad = [
+        // A wording another column already uses, here English's names column: tables using
+        // it could no longer be read, and a clean check would vouch for nothing.
+        (
+            "[language.fr]\nheaders.provider = [\"Nom du fournisseur de service\", \"Cookie name\"]\n",
+            "already names the names column",
+        ),
+        (
+            "[language.fr]\nheaders.purpose = [\"Nom du cookie\"]\n",
+            "\"Nom du cookie\" already names the purpose column",
+        ),
+        (
+            "[language.de]\nsession = \"Sitzung\\u202e\"\n",
+            "direction-changing character",
+        ),
+        (
+            "[language.de]\nunits.month = { one = \"Monat\", other = \"Monate\" }\n",
+            "must hold `{n}`",
+        ),
+    ];
+    for (table, expected) in bad {
+        p.write("catalogue.toml", format!("{catalogue}\n{table}"));
+        let run = p.run(&["check"]);
+        assert_eq!(run.code, 2, "{table}: {}", run.stdout);
+        assert!(run.stdout.contains(expected), "{table}: {}", run.stdout);
+    }
 }

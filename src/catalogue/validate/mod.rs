@@ -170,16 +170,46 @@ fn languages(
             );
             continue;
         }
+        if languages
+            .keys()
+            .any(|t: &String| t.eq_ignore_ascii_case(code))
+        {
+            checker.error(
+                tag.span(),
+                format!("`[language.{code}]` is declared twice (tags ignore case)"),
+                "keep one table per language",
+            );
+            continue;
+        }
         let base = crate::labels::words(code);
         match crate::labels::words_from(code, wording.get_ref().clone(), base) {
             Ok(words) => {
+                let others: Vec<&crate::labels::Words> = languages
+                    .values()
+                    .chain(crate::labels::languages())
+                    .filter(|w: &&crate::labels::Words| !w.lang.eq_ignore_ascii_case(code))
+                    .collect();
+                if let Some((text, column, other)) =
+                    crate::labels::clashing_wording(&words, &others)
+                {
+                    checker.error(
+                        wording.span(),
+                        format!(
+                            "`[language.{code}]`: the {} header {text:?} already names the {} column, so tables using it could not be read",
+                            column.key(),
+                            other.key()
+                        ),
+                        "give each column wordings no other column uses, in any language",
+                    );
+                    continue;
+                }
                 languages.insert(code.clone(), words);
             }
             Err(message) => {
                 let help = if base.is_some() {
-                    "give only the words to replace, each as the built-in files in src/labels/ do"
+                    "give only the words to replace, with the keys README.md lists (\"The catalogue\", `[language.<tag>]`)"
                 } else {
-                    "a language the tool has no words for gives every key, as src/labels/en.toml does"
+                    "a language the tool has no words for gives every key README.md lists (\"The catalogue\", `[language.<tag>]`)"
                 };
                 checker.error(
                     wording.span(),
