@@ -357,9 +357,10 @@ impl Catalogue {
             .filter(|(_, c)| category.is_none_or(|k| c.category == k))
             .map(|(i, c)| {
                 let local = c.overrides.get(&site);
+                let primary = lang.split(['-', '_']).next().unwrap_or(lang);
                 let text = |shared: &Texts, local: Option<&Texts>| {
                     local
-                        .and_then(|t| t.get(lang))
+                        .and_then(|t| t.get(lang).or_else(|| t.get(primary)))
                         .or_else(|| shared.get(lang))
                         .cloned()
                         .unwrap_or_default()

@@ -285,3 +285,36 @@ fn words_that_would_make_tables_unreadable_or_unsafe_are_bad_input() {
         assert!(run.stdout.contains(expected), "{table}: {}", run.stdout);
     }
 }
+
+#[test]
+fn a_site_that_speaks_belgian_dutch_and_french_takes_the_texts_of_dutch_and_french() {
+    let p = dutch_and_german();
+    let catalogue = p.read("catalogue.toml").replace(
+        "languages = [\"nl\", \"de\"]",
+        "languages = [\"nl-BE\", \"de-BE\"]",
+    );
+    p.write("catalogue.toml", catalogue);
+    p.write(
+        "site/a/cookies.html",
+        p.read("site/a/cookies.html")
+            .replace("lang=\"nl\"", "lang=\"nl-BE\""),
+    );
+    p.write(
+        "site/a/de/cookies.html",
+        p.read("site/a/de/cookies.html")
+            .replace("lang=\"de\"", "lang=\"de-BE\""),
+    );
+    let run = p.run(&["build", "--out", "dist"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let dutch = p.read("dist/a/cookies.html");
+    assert!(dutch.contains("lang=\"nl-BE\""), "{dutch}");
+    assert!(
+        dutch.contains("Houdt u aangemeld") && dutch.contains("Maximaal 22 maanden"),
+        "{dutch}"
+    );
+    let german = p.read("dist/a/de/cookies.html");
+    assert!(
+        german.contains("Hält Sie angemeldet") && german.contains("Bis zu 22 Monate"),
+        "{german}"
+    );
+}

@@ -52,7 +52,10 @@ impl Checker<'_> {
     ) -> Texts {
         let mut texts = Texts::new();
         for (lang, value) in raw.get_ref() {
-            if !known.contains(lang.get_ref().as_str()) {
+            let code = lang.get_ref().as_str();
+            // A text in `nl` serves a site that speaks `nl-BE`.
+            let serves = known.contains(code) || known.iter().any(|k| primary(k) == code);
+            if !serves {
                 self.error(
                     lang.span(),
                     format!(
@@ -81,6 +84,11 @@ impl Checker<'_> {
             texts.insert(lang.get_ref().clone(), value.get_ref().trim().to_owned());
         }
         for lang in needed {
+            if !texts.contains_key(*lang)
+                && let Some(general) = texts.get(primary(lang)).cloned()
+            {
+                texts.insert((*lang).to_owned(), general);
+            }
             if !texts.contains_key(*lang) {
                 self.error(
                     raw.span(),
@@ -146,6 +154,11 @@ fn placeholder(text: &str) -> Option<&'static str> {
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
         })
     })
+}
+
+/// A language tag's language: `nl` of `nl-BE`.
+fn primary(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
 /// The words of each `[language.<tag>]` table: built-in words with what it replaces, or,
