@@ -30,26 +30,26 @@ pub(super) fn parity(
         };
         let categories: BTreeSet<usize> = shown.iter().map(|(_, c)| *c).collect();
         for lang in &site.languages {
-            let missing: Vec<&str> = categories
+            let missing: Vec<usize> = categories
                 .iter()
-                .filter(|&&c| !shown.contains(&(lang.clone(), c)))
-                .map(|&c| catalogue.categories[c].id.as_str())
+                .copied()
+                .filter(|&c| !shown.contains(&(lang.clone(), c)))
                 .collect();
             if missing.is_empty() {
                 continue;
             }
             let any = shown.iter().any(|(l, _)| l == lang);
+            // The languages that show every table this one lacks.
             let elsewhere: Vec<&str> = site
                 .languages
                 .iter()
                 .filter(|l| *l != lang)
-                .filter(|l| {
-                    missing.iter().all(|m| {
-                        let c = catalogue.categories.iter().position(|k| k.id == *m);
-                        c.is_some_and(|c| shown.contains(&((*l).clone(), c)))
-                    })
-                })
+                .filter(|l| missing.iter().all(|&c| shown.contains(&((*l).clone(), c))))
                 .map(String::as_str)
+                .collect();
+            let missing: Vec<&str> = missing
+                .iter()
+                .map(|&c| catalogue.categories[c].id.as_str())
                 .collect();
             let tables = missing
                 .iter()

@@ -316,7 +316,7 @@ impl Catalogue {
         let Some(requested) = requested.map(str::trim).filter(|r| !r.is_empty()) else {
             return languages.first().map(String::as_str);
         };
-        let primary = requested.split(['-', '_']).next().unwrap_or(requested);
+        let primary = labels::primary(requested);
         languages
             .iter()
             .find(|l| l.eq_ignore_ascii_case(requested))
@@ -327,7 +327,7 @@ impl Catalogue {
     /// The words tables use in `lang`: the catalogue's own for that tag, else for its
     /// language ("fr" for "fr-BE"), else the built-in ones.
     pub fn words(&self, lang: &str) -> Option<&labels::Words> {
-        let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+        let primary = labels::primary(lang);
         let own = |tag: &str| {
             self.languages
                 .iter()
@@ -357,7 +357,7 @@ impl Catalogue {
             .filter(|(_, c)| category.is_none_or(|k| c.category == k))
             .map(|(i, c)| {
                 let local = c.overrides.get(&site);
-                let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+                let primary = labels::primary(lang);
                 let text = |shared: &Texts, local: Option<&Texts>| {
                     local
                         .and_then(|t| t.get(lang).or_else(|| t.get(primary)))

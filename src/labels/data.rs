@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::plural::{self, Category};
-use super::{Column, Words};
+use super::{Column, Words, primary};
 use crate::storage::Storage;
 
 /// A language's words as written: a whole built-in file, or a catalogue's
@@ -224,9 +224,4 @@ fn build(lang: &str, raw: Wording) -> Result<Words, String> {
 fn unshowable(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
-}
-
-/// A language tag's primary subtag, lower case: "fr" of "fr-BE".
-pub(super) fn primary(lang: &str) -> &str {
-    lang.split(['-', '_']).next().unwrap_or(lang)
 }

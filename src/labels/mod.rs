@@ -143,7 +143,7 @@ impl Words {
     /// `amount` of a unit (0 minute, 1 hour, 2 day, 3 week, 4 month, 5 year) in this
     /// language's plural form for that number: "22 months", "22 miesiące".
     pub fn amount(&self, amount: u32, unit: usize) -> String {
-        let category = plural::category(&data::primary(&self.lang).to_ascii_lowercase(), amount);
+        let category = plural::category(&primary(&self.lang).to_ascii_lowercase(), amount);
         let forms = &self.units[unit];
         let form = forms
             .iter()
@@ -172,22 +172,22 @@ pub fn languages() -> &'static [Words] {
     &LANGUAGES
 }
 
+/// A language tag's language: `nl` of `nl-BE`.
+pub fn primary(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
 /// The words for `lang` ("fr", "fr-BE" and "FR" all give French).
 pub fn words(lang: &str) -> Option<&'static Words> {
-    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+    let primary = primary(lang);
     languages()
         .iter()
         .find(|w| w.lang.eq_ignore_ascii_case(primary))
 }
 
-/// Which column a header cell names, and in which built-in language, if any.
-pub fn recognise_header(text: &str) -> Option<(Column, &'static str)> {
-    recognise_header_among(&built_in(), text)
-}
-
 /// Which column a header cell names, and in which of `langs`, if any (the first that knows
 /// the wording).
-pub fn recognise_header_among<'a>(langs: &[&'a Words], text: &str) -> Option<(Column, &'a str)> {
+pub fn recognise_header<'a>(langs: &[&'a Words], text: &str) -> Option<(Column, &'a str)> {
     let wanted = normalise_header(text);
     langs.iter().find_map(|w| {
         Column::ALL.iter().find_map(|&c| {
@@ -199,15 +199,10 @@ pub fn recognise_header_among<'a>(langs: &[&'a Words], text: &str) -> Option<(Co
     })
 }
 
-/// Whether a header names a column only cookie tables have, in a built-in language.
-pub fn only_cookie_tables(text: &str) -> bool {
-    only_cookie_tables_among(&built_in(), text)
-}
-
 /// Whether a header names a column only cookie tables have, in one of `langs`: one that says
 /// "cookie", or a function column that names a place too ("Function and location", the
 /// seeds' wording; the last wording of `function` is the bare word).
-pub fn only_cookie_tables_among(langs: &[&Words], text: &str) -> bool {
+pub fn only_cookie_tables(langs: &[&Words], text: &str) -> bool {
     let text = normalise_header(text);
     langs.iter().any(|w| {
         w.cookie.iter().any(|c| text.contains(c.as_str()))
@@ -217,14 +212,9 @@ pub fn only_cookie_tables_among(langs: &[&Words], text: &str) -> bool {
     })
 }
 
-/// The built-in language whose wordings most cells of a header row use.
-pub fn header_language<'a>(cells: impl Iterator<Item = &'a str> + Clone) -> Option<&'static str> {
-    header_language_among(&built_in(), cells)
-}
-
 /// The language of `langs` whose wordings most cells of a header row use (the earlier in
 /// `langs` on a tie), if any cell is recognised.
-pub fn header_language_among<'a, 'w>(
+pub fn header_language<'a, 'w>(
     langs: &[&'w Words],
     cells: impl Iterator<Item = &'a str> + Clone,
 ) -> Option<&'w str> {
@@ -276,11 +266,6 @@ pub fn clashing_wording<'a>(
     None
 }
 
-/// Every built-in language, for the look-ups above.
-fn built_in() -> Vec<&'static Words> {
-    languages().iter().collect()
-}
-
 // Headers are matched loosely (case, curly apostrophes, a trailing colon) because the
 // same column is typed many ways by hand; cells are compared strictly.
 fn normalise_header(text: &str) -> String {
@@ -295,6 +280,15 @@ fn normalise_header(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Every built-in language, as the look-ups take them.
+    fn built_in() -> Vec<&'static Words> {
+        languages().iter().collect()
+    }
+
+    fn recognise(text: &str) -> Option<(Column, &'static str)> {
+        recognise_header(&built_in(), text)
+    }
+
     #[test]
     fn both_seed_header_wordings_are_recognised() {
         for (text, column) in [
@@ -307,13 +301,10 @@ mod tests {
             ("Purposes", Column::Purpose),
             ("Purpose", Column::Purpose),
         ] {
-            assert_eq!(recognise_header(text), Some((column, "en")), "{text}");
+            assert_eq!(recognise(text), Some((column, "en")), "{text}");
         }
-        assert_eq!(
-            recognise_header(" nom(s) du cookie "),
-            Some((Column::Names, "fr"))
-        );
-        assert_eq!(recognise_header("Colour"), None);
+        assert_eq!(recognise(" nom(s) du cookie "), Some((Column::Names, "fr")));
+        assert_eq!(recognise("Colour"), None);
     }
 
     #[test]
@@ -387,23 +378,23 @@ mod tests {
         for words in languages() {
             let row: Vec<&str> = Column::REQUIRED.iter().map(|&c| words.header(c)).collect();
             for (&column, text) in Column::REQUIRED.iter().zip(&row) {
-                let (found, _) = recognise_header(text)
+                let (found, _) = recognise(text)
                     .unwrap_or_else(|| panic!("{}: {text} not recognised", words.lang));
                 assert_eq!(found, column, "{}: {text}", words.lang);
             }
             assert_eq!(
-                header_language(row.iter().copied()),
+                header_language(&built_in(), row.iter().copied()),
                 Some(words.lang.as_str()),
                 "{row:?}"
             );
             assert!(
-                row.iter().any(|h| only_cookie_tables(h)),
+                row.iter().any(|h| only_cookie_tables(&built_in(), h)),
                 "{}: no header says it is a cookie table: {row:?}",
                 words.lang
             );
         }
-        assert!(!only_cookie_tables("Name"));
-        assert!(!only_cookie_tables("Funktion"));
+        assert!(!only_cookie_tables(&built_in(), "Name"));
+        assert!(!only_cookie_tables(&built_in(), "Funktion"));
     }
 
     #[test]

@@ -70,8 +70,7 @@ impl ColumnMap {
         let recognised: Vec<Option<(Column, &str)>> = header
             .iter()
             .map(|c| {
-                labels::recognise_header_among(langs, &c.text)
-                    .map(|(col, _)| (col, c.text.as_str()))
+                labels::recognise_header(langs, &c.text).map(|(col, _)| (col, c.text.as_str()))
             })
             .collect();
         let columns: Vec<Option<Column>> = recognised.iter().map(|r| r.map(|(c, _)| c)).collect();
@@ -83,7 +82,7 @@ impl ColumnMap {
         let specific = recognised
             .iter()
             .flatten()
-            .any(|(_, text)| labels::only_cookie_tables_among(langs, text));
+            .any(|(_, text)| labels::only_cookie_tables(langs, text));
         (known.contains(&Column::Names) && known.len() >= 2 && once && specific).then(|| {
             ColumnMap {
                 columns,
@@ -227,8 +226,7 @@ pub fn page(
             );
             continue;
         };
-        let header_lang =
-            labels::header_language_among(&langs, first.iter().map(|c| c.text.as_str()));
+        let header_lang = labels::header_language(&langs, first.iter().map(|c| c.text.as_str()));
         let lang = catalogue
             .language_of(site, page_lang)
             .filter(|_| page_lang.is_some())

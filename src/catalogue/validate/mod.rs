@@ -54,7 +54,8 @@ impl Checker<'_> {
         for (lang, value) in raw.get_ref() {
             let code = lang.get_ref().as_str();
             // A text in `nl` serves a site that speaks `nl-BE`.
-            let serves = known.contains(code) || known.iter().any(|k| primary(k) == code);
+            let serves =
+                known.contains(code) || known.iter().any(|k| crate::labels::primary(k) == code);
             if !serves {
                 self.error(
                     lang.span(),
@@ -85,7 +86,7 @@ impl Checker<'_> {
         }
         for lang in needed {
             if !texts.contains_key(*lang)
-                && let Some(general) = texts.get(primary(lang)).cloned()
+                && let Some(general) = texts.get(crate::labels::primary(lang)).cloned()
             {
                 texts.insert((*lang).to_owned(), general);
             }
@@ -154,11 +155,6 @@ fn placeholder(text: &str) -> Option<&'static str> {
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
         })
     })
-}
-
-/// A language tag's language: `nl` of `nl-BE`.
-fn primary(tag: &str) -> &str {
-    tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
 /// The words of each `[language.<tag>]` table: built-in words with what it replaces, or,

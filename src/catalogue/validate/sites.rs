@@ -78,7 +78,7 @@ pub(super) fn sites(
         let mut languages = Vec::new();
         for lang in site.languages.get_ref() {
             let code = lang.get_ref();
-            let primary = code.split(['-', '_']).next().unwrap_or(code);
+            let primary = labels::primary(code);
             let own = declared
                 .keys()
                 .any(|t| t.eq_ignore_ascii_case(code) || t.eq_ignore_ascii_case(primary));
