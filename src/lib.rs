@@ -21,6 +21,7 @@ pub mod fuzz;
 pub mod glob;
 pub mod guard;
 pub mod html;
+pub mod import;
 pub mod inject;
 pub mod inventory;
 pub mod labels;

@@ -24,6 +24,20 @@ pub fn catalogue_rules(catalogue: &Catalogue, services: &Services) -> Vec<Diagno
             }
         };
         let names = cookie.names.join(", ");
+        let unstated = unstated(cookie);
+        if !unstated.is_empty() {
+            push(
+                Rule::Unstated,
+                format!(
+                    "cookie `{names}` states no {}, which its policy must tell visitors",
+                    unstated.join(" and no ")
+                ),
+                &format!(
+                    "write its {} in the catalogue (`cookie-ledger import` leaves out what no table says)",
+                    unstated.join(", ")
+                ),
+            );
+        }
         let known: Vec<_> = cookie
             .names
             .iter()
@@ -97,4 +111,28 @@ const THIRTEEN_MONTHS: Duration = Duration::Length {
 
 fn days(duration: &Duration) -> f64 {
     duration.days()
+}
+
+/// The facts `cookie` leaves out for some site that uses it: a shared text or duration it
+/// lacks, unless that site's override gives one.
+fn unstated(cookie: &crate::catalogue::Cookie) -> Vec<&'static str> {
+    let lacking = |shared: bool, local: &dyn Fn(&crate::catalogue::Override) -> bool| {
+        !shared
+            && cookie
+                .sites
+                .iter()
+                .any(|s| !cookie.overrides.get(s).is_some_and(local))
+    };
+    let mut missing = Vec::new();
+    if lacking(!cookie.function.is_empty(), &|o| !o.function.is_empty()) {
+        missing.push("function");
+    }
+    if lacking(!cookie.purpose.is_empty(), &|o| !o.purpose.is_empty()) {
+        missing.push("purpose");
+    }
+    let stated = cookie.duration != Duration::Unstated;
+    if lacking(stated, &|o| o.duration.is_some()) {
+        missing.push("duration");
+    }
+    missing
 }

@@ -106,6 +106,8 @@ pub fn mismatch(declared: &Duration, lifetime: Lifetime) -> Option<&'static str>
         (Duration::Session, Lifetime::Session) => None,
         // Only web storage lasts until deleted, and it states no lifetime.
         (Duration::Persistent, _) => None,
+        // Nothing to compare with: the rule `unstated` reports the missing duration.
+        (Duration::Unstated, _) => None,
         (Duration::Session, Lifetime::Seconds(_)) => Some("a session, but the cookie outlives it"),
         // "Up to" a length covers a cookie that ends sooner, with the session.
         (Duration::Length { up_to: true, .. }, Lifetime::Session) => None,

@@ -61,6 +61,9 @@ pub enum Duration {
     Session,
     /// Kept until the site, the visitor or the browser deletes it: web storage has no expiry.
     Persistent,
+    /// No source states it: the catalogue has no `duration`, and the rule `unstated` says so.
+    /// It renders as an empty cell, compares with no lifetime and is never the longest.
+    Unstated,
     /// A length of time; `up_to` when the length is a maximum (csrftoken "up to 12 months").
     Length {
         /// How many units.
@@ -125,11 +128,58 @@ impl FromStr for Duration {
 }
 
 impl Duration {
+    /// The duration a table cell states in `words`' language ("Jusqu'à 12 mois", "Session"),
+    /// or in the catalogue's own words ("13 months"); `None` when it says something else.
+    pub fn read(text: &str, words: &Words) -> Option<Duration> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case(words.session.trim())
+            || text.to_lowercase() == words.session.to_lowercase()
+        {
+            return Some(Duration::Session);
+        }
+        if text.to_lowercase() == words.persistent.to_lowercase() {
+            return Some(Duration::Persistent);
+        }
+        let (up_to, length) = match words.read_up_to(text) {
+            Some(inner) => (true, inner),
+            None => (false, text),
+        };
+        if let Some((amount, unit)) = words.read_amount(length) {
+            return Some(Duration::Length {
+                amount,
+                unit: UNIT_NAMES[unit].0,
+                up_to,
+            });
+        }
+        text.parse().ok()
+    }
+
+    /// The catalogue's text for it ("up to 12 months"); `None` when unstated.
+    pub fn catalogue_text(&self) -> Option<String> {
+        match *self {
+            Duration::Session => Some("session".to_owned()),
+            Duration::Persistent => Some("persistent".to_owned()),
+            Duration::Unstated => None,
+            Duration::Length {
+                amount,
+                unit,
+                up_to,
+            } => {
+                let (_, one, many) = UNIT_NAMES.iter().find(|(u, _, _)| *u == unit)?;
+                let word = if amount == 1 { one } else { many };
+                Some(format!(
+                    "{}{amount} {word}",
+                    if up_to { "up to " } else { "" }
+                ))
+            }
+        }
+    }
+
     /// The longest the duration can be, in days; a session counts as none, "until deleted" as
     /// without end.
     pub fn days(&self) -> f64 {
         match *self {
-            Duration::Session => 0.0,
+            Duration::Session | Duration::Unstated => 0.0,
             Duration::Persistent => f64::INFINITY,
             Duration::Length { amount, unit, .. } => f64::from(amount) * unit.days(),
         }
@@ -140,6 +190,7 @@ impl Duration {
         match *self {
             Duration::Session => words.session.to_owned(),
             Duration::Persistent => words.persistent.to_owned(),
+            Duration::Unstated => String::new(),
             Duration::Length {
                 amount,
                 unit,
@@ -173,6 +224,32 @@ mod tests {
             let d: Duration = text.parse().unwrap();
             assert_eq!(d.render(en), english);
             assert_eq!(d.render(fr), french);
+        }
+    }
+
+    #[test]
+    fn reads_what_tables_say_in_their_language() {
+        let cases = [
+            ("en", "Up to 12 months", "up to 12 months"),
+            ("en", "13 months", "13 months"),
+            ("en", "session", "session"),
+            ("fr", "Jusqu'à 12 mois", "up to 12 months"),
+            ("fr", "1 an", "1 year"),
+            ("fr", "Session", "session"),
+            ("de", "2 Jahre", "2 years"),
+            ("pl", "22 miesiące", "22 months"),
+            ("nl", "Maximaal 6 maanden", "up to 6 months"),
+        ];
+        for (lang, text, catalogue) in cases {
+            let d = Duration::read(text, words(lang).unwrap());
+            assert_eq!(
+                d.and_then(|d| d.catalogue_text()).as_deref(),
+                Some(catalogue),
+                "{lang}: {text}"
+            );
+        }
+        for text in ["", "a while", "12", "0 months", "until the cows come home"] {
+            assert_eq!(Duration::read(text, words("en").unwrap()), None, "{text}");
         }
     }
 

@@ -163,6 +163,13 @@ pub struct Category {
     pub consent: bool,
 }
 
+impl Category {
+    /// The description in `lang`; empty when the catalogue gives none.
+    pub fn description(&self, lang: &str) -> &str {
+        self.description.get(lang).map_or("", String::as_str)
+    }
+}
+
 /// One row of the tables: a cookie or a group of cookies that serve together.
 #[derive(Debug)]
 pub struct Cookie {

@@ -124,9 +124,12 @@ pub struct RawCategory {
     /// Table caption, per language.
     #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
     pub title: RawText,
-    /// One-sentence description, per language.
-    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
-    pub description: RawText,
+    /// One-sentence description, per language; optional.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<BTreeMap<String, String>>")
+    )]
+    pub description: Option<RawText>,
     /// Whether the visitor must consent before these cookies are set.
     pub consent: bool,
 }
@@ -187,15 +190,22 @@ pub struct RawCookie {
     /// Who provides the service.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub provider: Spanned<String>,
-    /// Function and location, per language.
-    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
-    pub function: RawText,
-    /// Purpose, per language.
-    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
-    pub purpose: RawText,
-    /// Lifetime such as "13 months", "up to 12 months" or "session"; "persistent" for web storage kept until deleted.
-    #[cfg_attr(feature = "schema", schemars(with = "String"))]
-    pub duration: Spanned<String>,
+    /// Function and location, per language; absent when no source states it (rule `unstated`).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<BTreeMap<String, String>>")
+    )]
+    pub function: Option<RawText>,
+    /// Purpose, per language; absent when no source states it (rule `unstated`).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<BTreeMap<String, String>>")
+    )]
+    pub purpose: Option<RawText>,
+    /// Lifetime such as "13 months", "up to 12 months" or "session"; "persistent" for web
+    /// storage kept until deleted; absent when no source states it (rule `unstated`).
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub duration: Option<Spanned<String>>,
     /// Category id.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub category: Spanned<String>,

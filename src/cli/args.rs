@@ -28,6 +28,8 @@ pub(super) enum Command {
     Export(ExportArgs),
     /// Compare two catalogues as visitors read them: per site and language, the table rows added, removed, and changed field by field.
     Diff(DiffArgs),
+    /// Write a catalogue from the cookie tables sites already publish: one entry per cookie, the value most sites give shared, a site that says otherwise given an override, every value's source in a comment.
+    Import(ImportArgs),
     /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
     Audit(AuditArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
@@ -160,6 +162,19 @@ pub(super) struct DiffArgs {
     /// human (for a terminal), json, or markdown (for release notes).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub(super) format: DiffFormat,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ImportArgs {
+    /// A folder holding one site's pages (repeat for each site; ties go to the site named first).
+    #[arg(long = "site", value_name = "DIR", required = true)]
+    pub(super) sites: Vec<PathBuf>,
+    /// The catalogue file to write (`-` prints it); an existing file is kept unless --force.
+    #[arg(long, value_name = "FILE")]
+    pub(super) out: PathBuf,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    pub(super) force: bool,
 }
 
 /// How `diff` prints.

@@ -15,6 +15,7 @@ use crate::report::{self, Format, Style};
 mod args;
 mod commands;
 mod diff;
+mod import;
 
 pub use args::Cli;
 use args::{AuditArgs, Color, Command, ExportArgs, ServeArgs};
@@ -136,6 +137,7 @@ where
         }
         Command::Export(args) => return export(&args, &config, out, err),
         Command::Diff(args) => return diff::run(&args, &config, out, err),
+        Command::Import(args) => return import::run(&args, out, err),
         Command::Serve(args) => return serve(args, &config, out, err),
         Command::Audit(args) => return audit(args, &config, out, err, place, browser),
         Command::Rules => return rules(out),

@@ -145,6 +145,7 @@ rules! {
     AuditIncomplete = "audit-incomplete", BadInput, Error, [], "the audit could not visit a page or press a consent button, so it cannot vouch for what that page stores";
     NotStored = "not-stored", Drift, Note, [Cookie], "a declared cookie or storage item that no pass of the real-browser audit stored";
     LanguageParity = "language-parity", Drift, Error, [], "a language a site declares lacks a cookie table the site shows in another of its languages";
+    Unstated = "unstated", Drift, StrictError, [Cookie], "a cookie declaration leaves out its function, purpose or duration, which its policy must tell visitors";
 }
 
 impl Rule {

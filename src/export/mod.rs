@@ -33,7 +33,7 @@ pub fn declaration(catalogue: &Catalogue, site: SiteId, lang: &str) -> Value {
     let categories: Vec<Value> = catalogue
         .categories
         .iter()
-        .map(|c| json!({ "id": c.id, "title": c.title[lang], "description": c.description[lang], "consent_required": c.consent }))
+        .map(|c| json!({ "id": c.id, "title": c.title[lang], "description": c.description(lang), "consent_required": c.consent }))
         .collect();
     let mut cookies = Vec::new();
     for row in catalogue.rows(site, None, lang) {
@@ -77,7 +77,7 @@ pub fn declaration(catalogue: &Catalogue, site: SiteId, lang: &str) -> Value {
 /// An ISO 8601 duration (`P13M`, `PT30M`); `None` for a session cookie or storage kept until deleted.
 fn iso8601(duration: &Duration) -> Option<String> {
     match *duration {
-        Duration::Session | Duration::Persistent => None,
+        Duration::Session | Duration::Persistent | Duration::Unstated => None,
         Duration::Length { amount, unit, .. } => Some(match unit {
             Unit::Minute => format!("PT{amount}M"),
             Unit::Hour => format!("PT{amount}H"),
@@ -141,7 +141,7 @@ pub fn cookieconsent(catalogue: &Catalogue, site: SiteId) -> String {
                     (!rows.is_empty()).then(|| {
                         context! {
                             title => html_string(&category.title[lang]),
-                            description => html_string(&category.description[lang]),
+                            description => html_string(category.description(lang)),
                             category => js_string(&category.id),
                             rows,
                         }

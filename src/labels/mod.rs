@@ -158,6 +158,24 @@ impl Words {
     pub fn up_to(&self, duration: &str) -> String {
         self.up_to.replace("{duration}", duration)
     }
+
+    /// The length `up_to` wraps in `text` ("12 months" of "Up to 12 months"), any case.
+    pub fn read_up_to<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let (before, after) = self.up_to.split_once("{duration}")?;
+        strip_caseless(text, before, after).map(str::trim)
+    }
+
+    /// The amount and unit (0 minute ... 5 year) `text` says in one of this language's forms,
+    /// any case: "22 miesiące" is (22, 4).
+    pub fn read_amount(&self, text: &str) -> Option<(u32, usize)> {
+        self.units.iter().enumerate().find_map(|(unit, forms)| {
+            forms.iter().find_map(|(_, form)| {
+                let (before, after) = form.split_once("{n}")?;
+                let n: u32 = strip_caseless(text, before, after)?.trim().parse().ok()?;
+                (n > 0).then_some((n, unit))
+            })
+        })
+    }
 }
 
 /// Every language the tool has words for, from `src/labels/<lang>.toml`.
@@ -274,6 +292,18 @@ fn normalise_header(text: &str) -> String {
         .trim()
         .replace('\u{2019}', "'")
         .to_lowercase()
+}
+
+/// What `text` holds between `prefix` and `suffix`, compared without case.
+fn strip_caseless<'t>(text: &'t str, prefix: &str, suffix: &str) -> Option<&'t str> {
+    let text = text.trim();
+    let head = text.get(..prefix.len())?;
+    let tail_at = text.len().checked_sub(suffix.len())?;
+    let tail = text.get(tail_at..)?;
+    (head.to_lowercase() == prefix.to_lowercase()
+        && tail.to_lowercase() == suffix.to_lowercase()
+        && prefix.len() <= tail_at)
+        .then(|| &text[prefix.len()..tail_at])
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 mod scopes;
-mod table;
+pub mod table;
 
 use lol_html::html_content::TextType;
 use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};

@@ -122,7 +122,7 @@ impl Tables {
                         category => context! {
                             id => &category.id,
                             title => &category.title[lang],
-                            description => &category.description[lang],
+                            description => category.description(lang),
                             consent => category.consent,
                         },
                         headers => headers,

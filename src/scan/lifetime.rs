@@ -23,7 +23,9 @@ impl Lifetime {
                 Lifetime::Seconds(duration.days() * 86_400.0)
             }
             // Web storage without an end: nothing in a write states it.
-            crate::catalogue::Duration::Persistent => Lifetime::Unknown,
+            crate::catalogue::Duration::Persistent | crate::catalogue::Duration::Unstated => {
+                Lifetime::Unknown
+            }
         }
     }
 

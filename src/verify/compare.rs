@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use similar::TextDiff;
 
-use super::{ColumnMap, SeenRow, SeenTable, Verdict, collapse, names_agree, split_names};
+use super::{ColumnMap, SeenRow, SeenTable, Verdict, cell_names, collapse, names_agree};
 use crate::catalogue::{Catalogue, Row, SiteId};
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::labels::Column;
@@ -44,10 +44,13 @@ impl Comparison<'_> {
             .filter(|_| storage);
         let mut matched = BTreeSet::new();
         for (r, (location, cells)) in rows.iter().enumerate() {
-            if cells.iter().all(|c| c.text.is_empty()) {
+            let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
+            let names = cell_names(cells.get(names_at).map_or("", |c| c.text.as_str()));
+            // A blank row, or a group heading (one cell of text and no name) that only sorts
+            // the rows after it.
+            if filled == 0 || (filled == 1 && names.is_empty()) {
                 continue;
             }
-            let names = split_names(cells.get(names_at).map_or("", |c| c.text.as_str()));
             let row_label = format!("table {}, row {}", self.table, r + 1);
             // A cookie and a storage item may share a name: the row's type cell, when the
             // table has one, says which it is; else the first not yet listed.
@@ -98,7 +101,7 @@ impl Comparison<'_> {
                 }
                 let actual = cells.get(i).map_or("", |c| c.text.as_str());
                 let mut wanted = collapse(&want.cell(column));
-                if column == Column::Names && names_agree(&split_names(actual), &want.names) {
+                if column == Column::Names && names_agree(&cell_names(actual), &want.names) {
                     wanted = actual.to_owned();
                 }
                 ours.push_str(&format!("{}: {wanted}\n", map.labels[i]));
@@ -229,7 +232,13 @@ impl Comparison<'_> {
         } else {
             format!("cookie `{}`", names.join(", "))
         };
-        let (message, help) = if self.generated {
+        let (message, help) = if names.is_empty() && !self.generated {
+            (
+                format!("{row_label} names no cookie: its name cell is empty"),
+                "write the name of the cookie the row describes in its name cell, or remove the row"
+                    .to_owned(),
+            )
+        } else if self.generated {
             (
                 format!(
                     "{row_label} lists {listed}, which the catalogue does not put in this table for site `{site}`"

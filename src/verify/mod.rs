@@ -10,7 +10,10 @@ use crate::readback::Cell;
 use crate::render::TableKey;
 
 mod compare;
+mod names;
+
 use compare::Comparison;
+pub use names::cell_names;
 
 /// A marker of the page, located in the input.
 #[derive(Debug)]
@@ -57,9 +60,69 @@ pub struct Verdict {
 
 /// How a cookie table's columns line up with the catalogue's.
 #[derive(Clone, Debug)]
-struct ColumnMap {
-    columns: Vec<Option<Column>>,
-    labels: Vec<String>,
+pub struct ColumnMap {
+    /// The column each of the table's columns is, when the tool knows its header.
+    pub columns: Vec<Option<Column>>,
+    /// The headers as the table words them.
+    pub labels: Vec<String>,
+}
+
+/// A hand-written cookie table of a page, recognised by its header.
+#[derive(Debug)]
+pub struct HandTable<'t> {
+    /// Its place among the page's tables.
+    pub index: usize,
+    /// How its columns line up.
+    pub map: ColumnMap,
+    /// The header row's cells: its own, or the previous part's for a table split in two.
+    pub header: &'t [Cell],
+    /// The group headings above the header (rows of one cell), if any.
+    pub headings: &'t [SeenRow],
+    /// The rows after the header.
+    pub rows: &'t [SeenRow],
+}
+
+/// Every hand-written cookie table among `tables` that visitors see: tables with a
+/// cookie-table header in one of `langs`, and the second part of a table an editor split in
+/// two (right after a cookie table, under a blank header of as many columns).
+pub fn hand_tables<'t>(langs: &[&labels::Words], tables: &'t [SeenTable]) -> Vec<HandTable<'t>> {
+    let mut found: Vec<HandTable<'t>> = Vec::new();
+    for (n, table) in tables.iter().enumerate() {
+        if table.marker.is_some() || table.hidden.is_some() || table.ignored {
+            continue;
+        }
+        let Some((_, first)) = table.rows.first() else {
+            continue;
+        };
+        if let Some((at, map)) = ColumnMap::find(langs, &table.rows) {
+            found.push(HandTable {
+                index: n,
+                map,
+                header: &table.rows[at].1,
+                headings: &table.rows[..at],
+                rows: &table.rows[at + 1..],
+            });
+            continue;
+        }
+        let continuation = match found.last() {
+            Some(previous)
+                if previous.index + 1 == n
+                    && first.len() == previous.map.columns.len()
+                    && first.iter().all(|c| c.text.is_empty()) =>
+            {
+                HandTable {
+                    index: n,
+                    map: previous.map.clone(),
+                    header: previous.header,
+                    headings: &[],
+                    rows: &table.rows[1..],
+                }
+            }
+            _ => continue,
+        };
+        found.push(continuation);
+    }
+    found
 }
 
 impl ColumnMap {
@@ -93,13 +156,10 @@ impl ColumnMap {
 
     /// The header among a table's first rows, and the rows after it. Only group headings (rows of
     /// one cell) may come before it: a row after data rows is data, whatever it says.
-    fn find<'r>(
-        langs: &[&labels::Words],
-        rows: &'r [SeenRow],
-    ) -> Option<(ColumnMap, &'r [SeenRow])> {
+    fn find(langs: &[&labels::Words], rows: &[SeenRow]) -> Option<(usize, ColumnMap)> {
         for (i, (_, cells)) in rows.iter().take(3).enumerate() {
             if let Some(map) = ColumnMap::of(langs, cells) {
-                return Some((map, &rows[i + 1..]));
+                return Some((i, map));
             }
             let heading = cells.iter().filter(|c| !c.text.is_empty()).count() <= 1;
             if !heading {
@@ -154,9 +214,10 @@ pub fn page(
         let mut found = 0;
         for &n in &in_marker[k] {
             let table = &tables[n];
-            let Some((map, data)) = ColumnMap::find(&langs, &table.rows) else {
+            let Some((at, map)) = ColumnMap::find(&langs, &table.rows) else {
                 continue;
             };
+            let data = &table.rows[at + 1..];
             found += 1;
             verdict.cookie_tables += 1;
             let TableKey {
@@ -191,29 +252,20 @@ pub fn page(
     }
 
     // Hand-written tables: any table whose header names a cookie column.
-    let mut previous: Option<(usize, ColumnMap)> = None;
-    for (n, table) in tables.iter().enumerate() {
-        if table.marker.is_some() || table.hidden.is_some() || table.ignored || !hand_tables {
-            continue;
-        }
-        let Some((_, first)) = table.rows.first() else {
-            continue;
-        };
-        let (map, data) = match ColumnMap::find(&langs, &table.rows) {
-            Some(found) => found,
-            // A table split in two by an editor: the part right after a cookie table, under a blank header.
-            None => match &previous {
-                Some((p, map))
-                    if *p + 1 == n
-                        && first.len() == map.columns.len()
-                        && first.iter().all(|c| c.text.is_empty()) =>
-                {
-                    (map.clone(), &table.rows[1..])
-                }
-                _ => continue,
-            },
-        };
-        previous = Some((n, map.clone()));
+    let hand = if hand_tables {
+        self::hand_tables(&langs, tables)
+    } else {
+        Vec::new()
+    };
+    for HandTable {
+        index: n,
+        map,
+        header,
+        rows: data,
+        ..
+    } in hand
+    {
+        let table = &tables[n];
         verdict.cookie_tables += 1;
         let Some(site) = site else {
             let d = Diagnostic::new(
@@ -226,7 +278,7 @@ pub fn page(
             );
             continue;
         };
-        let header_lang = labels::header_language(&langs, first.iter().map(|c| c.text.as_str()));
+        let header_lang = labels::header_language(&langs, header.iter().map(|c| c.text.as_str()));
         let lang = catalogue
             .language_of(site, page_lang)
             .filter(|_| page_lang.is_some())
@@ -247,14 +299,6 @@ pub fn page(
         comparison.compare(&map, data, &expected, &mut verdict);
     }
     verdict
-}
-
-/// The names a cell lists: separated by commas, semicolons or white space.
-pub fn split_names(text: &str) -> Vec<String> {
-    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Whether a page's names and a row's names (which may be patterns) say the same: each side covered by the other.

@@ -103,6 +103,7 @@ const FROZEN_IDS: &[&str] = &[
     "audit-incomplete",
     "not-stored",
     "language-parity",
+    "unstated",
 ];
 
 #[test]

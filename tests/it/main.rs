@@ -12,6 +12,7 @@ mod findings;
 mod fixtures;
 mod formats;
 mod fuzzed;
+mod import;
 mod injection;
 mod languages;
 mod libraries;

@@ -124,21 +124,27 @@ pub(super) fn cookie(
         .flat_map(|&i| sites[i].languages.iter().map(String::as_str))
         .collect();
 
-    let function = checker.texts(
+    let function = checker.stated_texts(
         &cookie.function,
         &format!("`function` of cookie `{label}`"),
         &needed,
         known,
     );
-    let purpose = checker.texts(
+    let purpose = checker.stated_texts(
         &cookie.purpose,
         &format!("`purpose` of cookie `{label}`"),
         &needed,
         known,
     );
-    let duration = checker.duration(&cookie.duration);
+    let duration = match &cookie.duration {
+        Some(raw) => {
+            let duration = checker.duration(raw);
+            storage(checker, cookie, &label, duration, raw);
+            duration
+        }
+        None => Duration::Unstated,
+    };
     set_by_of_storage(checker, cookie, &label);
-    storage(checker, cookie, &label, duration, &cookie.duration);
 
     let mut overrides = BTreeMap::new();
     for (site_id, raw_override) in &cookie.overrides {

@@ -101,6 +101,20 @@ impl Checker<'_> {
         texts
     }
 
+    /// [`Checker::texts`] of a text that may be absent: no source states it yet.
+    fn stated_texts(
+        &mut self,
+        raw: &Option<RawText>,
+        key: &str,
+        needed: &BTreeSet<&str>,
+        known: &BTreeSet<&str>,
+    ) -> Texts {
+        match raw {
+            Some(raw) => self.texts(raw, key, needed, known),
+            None => Texts::new(),
+        }
+    }
+
     /// Text a visitor reads: no placeholder, no control or bidirectional formatting characters.
     fn prose(&mut self, value: &Spanned<String>, key: &str) {
         self.characters(value, key);
@@ -147,7 +161,7 @@ impl Checker<'_> {
 }
 
 /// The placeholder word `text` holds, if any: `TODO`, `FIXME` or `TBD` as a word of its own.
-fn placeholder(text: &str) -> Option<&'static str> {
+pub(super) fn placeholder(text: &str) -> Option<&'static str> {
     ["TODO", "FIXME", "TBD"].into_iter().find(|word| {
         text.match_indices(word).any(|(i, w)| {
             let before = text[..i].chars().next_back();
@@ -269,7 +283,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
                 &all_languages,
                 &known,
             ),
-            description: checker.texts(
+            description: checker.stated_texts(
                 &category.description,
                 &format!("`category.{}.description`", id.get_ref()),
                 &all_languages,

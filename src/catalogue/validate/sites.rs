@@ -42,6 +42,13 @@ pub(super) fn sites(
             );
         }
         let url = site.url.get_ref();
+        if let Some(word) = super::placeholder(url) {
+            checker.error(
+                site.url.span(),
+                format!("the url of site `{id}` is a placeholder (`{word}`)"),
+                "write the site's public address, such as https://www.example.org",
+            );
+        }
         if !(url.starts_with("https://") || url.starts_with("http://"))
             || url.contains(char::is_whitespace)
         {
