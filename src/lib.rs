@@ -22,6 +22,7 @@ pub mod glob;
 pub mod guard;
 pub mod html;
 pub mod import;
+pub mod init;
 pub mod inject;
 pub mod inventory;
 pub mod labels;

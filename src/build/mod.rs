@@ -174,6 +174,20 @@ pub fn run(options: &Options) -> Outcome {
     result.unwrap_or_else(|d| Outcome::failed(vec![d], Summary::default()))
 }
 
+/// [`run`] with a catalogue already loaded (`options.catalogue` only names it): how `init`
+/// checks a site against the catalogue it is starting.
+pub fn run_with(options: &Options, catalogue: Catalogue) -> Outcome {
+    let result =
+        guard::catch(
+            &options.site.display().to_string(),
+            None,
+            || match Session::start_with(options, catalogue) {
+                Ok((_, outcome)) | Err(outcome) => outcome,
+            },
+        );
+    result.unwrap_or_else(|d| Outcome::failed(vec![d], Summary::default()))
+}
+
 /// A site built once and kept in memory, so that the preview rebuilds a changed page alone.
 pub struct Session {
     options: Options,
@@ -196,6 +210,11 @@ impl Session {
     pub fn start(options: &Options) -> Result<(Session, Outcome), Outcome> {
         let catalogue = Catalogue::load(&options.catalogue)
             .map_err(|errors| Outcome::failed(errors, Summary::default()))?;
+        Session::start_with(options, catalogue)
+    }
+
+    /// [`Session::start`] with the catalogue given.
+    fn start_with(options: &Options, catalogue: Catalogue) -> Result<(Session, Outcome), Outcome> {
         let summary = Summary {
             sites: catalogue.sites.len(),
             cookies: catalogue.cookies.len(),

@@ -30,6 +30,8 @@ pub(super) enum Command {
     Diff(DiffArgs),
     /// Write a catalogue from the cookie tables sites already publish: one entry per cookie, the value most sites give shared, a site that says otherwise given an override, every value's source in a comment.
     Import(ImportArgs),
+    /// Start a catalogue for a site with no cookie tables: every cookie its pages set, as the static scan sees it, with what is known of each service filled in and TODO for what a person must write (build refuses it until then).
+    Init(ImportArgs),
     /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
     Audit(AuditArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.

@@ -1,46 +1,95 @@
-//! `cookie-ledger import`: writes the catalogue the sites' own tables imply, and says what a
-//! person must still write.
+//! `cookie-ledger import` and `init`: each writes a new catalogue (from the sites' own tables,
+//! or from what their pages set) and says what a person must still write.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use super::args::ImportArgs;
 use super::{print, refuse};
 use crate::build::{Outcome, Summary};
+use crate::diagnostic::Diagnostic;
 use crate::report::{self, Format, Style, terminal_text};
 
-/// Runs the command: exit 0 with the catalogue written, 2 on bad input (nothing written).
+/// A catalogue a command made, and what to tell its user.
+struct Made {
+    text: String,
+    root: PathBuf,
+    notes: Vec<String>,
+    what: String,
+}
+
+/// Runs `import`: exit 0 with the catalogue written, 2 on bad input (nothing written).
 pub(super) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    deliver("import", args, out, err, || {
+        let options = crate::import::Options {
+            sites: args.sites.clone(),
+        };
+        crate::import::run(&options).map(|imported| {
+            let (pages, tables, cookies) = imported.counts;
+            Made {
+                what: format!(
+                    "{cookies} cookie entries from {tables} tables on {pages} pages of {} sites",
+                    args.sites.len()
+                ),
+                text: imported.text,
+                root: imported.root,
+                notes: imported.notes,
+            }
+        })
+    })
+}
+
+/// Runs `init`: exit 0 with the catalogue written, 2 on bad input (nothing written).
+pub(super) fn init(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    deliver("init", args, out, err, || {
+        crate::init::run(&args.sites).map(|started| Made {
+            what: format!(
+                "{} cookie entries found on {} sites, with TODO where a person must write",
+                started.cookies,
+                args.sites.len()
+            ),
+            text: started.text,
+            root: started.root,
+            notes: started.notes,
+        })
+    })
+}
+
+/// Makes the catalogue unless `--out` would replace a file, and writes it whole or not at all.
+fn deliver(
+    command: &str,
+    args: &ImportArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    make: impl FnOnce() -> Result<Made, Vec<Diagnostic>>,
+) -> i32 {
     let to_stdout = args.out.as_os_str() == "-";
     if !to_stdout && !args.force && std::fs::symlink_metadata(&args.out).is_ok() {
         return refuse(
             err,
             &format!(
-                "{} exists: import never replaces a file unless told; pass --force, or another --out",
+                "{} exists: {command} never replaces a file unless told; pass --force, or another --out",
                 args.out.display()
             ),
         );
     }
-    let options = crate::import::Options {
-        sites: args.sites.clone(),
-    };
-    let imported = match crate::import::run(&options) {
-        Ok(imported) => imported,
+    let made = match make() {
+        Ok(made) => made,
         Err(diagnostics) => {
             let outcome = Outcome::failed(diagnostics, Summary::default());
             let _ = report::write(
                 out,
                 Format::Human,
                 Style::default(),
-                "import",
+                command,
                 &outcome,
                 Default::default(),
             );
             return outcome.exit as i32;
         }
     };
-    let (pages, tables, cookies) = imported.counts;
     let mut summary = String::new();
-    for note in &imported.notes {
+    for note in &made.notes {
         summary.push_str(&format!("note: {}\n", terminal_text(note)));
     }
     let shown = if to_stdout {
@@ -49,19 +98,18 @@ pub(super) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         args.out.display().to_string()
     };
     summary.push_str(&format!(
-        "import: wrote {}: {cookies} cookie entries from {tables} tables on {pages} pages of {} sites\n\
-         check it against the same pages with: cookie-ledger check --catalogue {} --site {}\n",
+        "{command}: wrote {}: {}\ncheck it with: cookie-ledger check --catalogue {} --site {}\n",
         terminal_text(&shown),
-        args.sites.len(),
+        made.what,
         terminal_text(&args.out.display().to_string()),
-        terminal_text(&imported.root.display().to_string()),
+        terminal_text(&crate::import::as_given(&made.root).display().to_string()),
     ));
     if to_stdout {
-        let code = print(out, imported.text.as_bytes());
+        let code = print(out, made.text.as_bytes());
         let _ = err.write_all(summary.as_bytes());
         return code;
     }
-    if let Err(e) = crate::fsio::write_atomically(&args.out, imported.text.as_bytes()) {
+    if let Err(e) = crate::fsio::write_atomically(&args.out, made.text.as_bytes()) {
         return refuse(err, &format!("cannot write {}: {e}", args.out.display()));
     }
     print(out, summary.as_bytes())

@@ -138,6 +138,7 @@ where
         Command::Export(args) => return export(&args, &config, out, err),
         Command::Diff(args) => return diff::run(&args, &config, out, err),
         Command::Import(args) => return import::run(&args, out, err),
+        Command::Init(args) => return import::init(&args, out, err),
         Command::Serve(args) => return serve(args, &config, out, err),
         Command::Audit(args) => return audit(args, &config, out, err, place, browser),
         Command::Rules => return rules(out),

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Location, Rule};
 
+mod category;
 mod read;
-mod text;
+pub(crate) mod text;
 mod vote;
 mod write;
 
@@ -50,6 +51,69 @@ struct SiteInput {
 /// Reads every page of every site and writes the catalogue; `Err` holds every input that
 /// could not be read (nothing is imported from half a site).
 pub fn run(options: &Options) -> Result<Imported, Vec<Diagnostic>> {
+    let (root, sites) = read_sites(&options.sites)?;
+    let pages = sites.iter().map(|s| s.pages.len()).sum();
+    let tables: usize = sites
+        .iter()
+        .flat_map(|s| &s.pages)
+        .map(|p| p.tables.len())
+        .sum();
+    if tables == 0 {
+        return Err(vec![
+            Diagnostic::new(
+                Rule::Io,
+                None,
+                format!("no page of the {} site folder(s) holds a cookie table the tool recognises ({pages} pages read)", sites.len()),
+            )
+            .with_help("for a site without tables, `cookie-ledger init` starts a catalogue from what its pages set; a table whose headers the tool does not know can be recognised once its language's words are added ([language.<tag>] in a catalogue, or src/labels/)"),
+        ]);
+    }
+    let votes = vote::count(&sites);
+    let (text, notes) = write::catalogue(&sites, &votes);
+    Ok(Imported {
+        text,
+        root,
+        notes,
+        counts: (pages, tables, votes.cookies.len()),
+    })
+}
+
+/// What a site's pages say of the site itself, for a catalogue's `[[site]]`.
+#[derive(Debug)]
+pub struct SiteFacts {
+    /// An id from the folder's name.
+    pub id: String,
+    /// The folder, relative to the survey's root (`.` for the root itself).
+    pub dir: String,
+    /// The site's address and how it was found, when a page gives it.
+    pub url: Option<(String, String)>,
+    /// The languages of its pages (`<html lang>` the tool has words for), most used first.
+    pub languages: Vec<String>,
+    /// How many pages it has.
+    pub pages: usize,
+}
+
+/// The sites in `dirs` as their pages describe them, and the folder their `dir`s are relative to.
+pub fn survey(dirs: &[PathBuf]) -> Result<(PathBuf, Vec<SiteFacts>), Vec<Diagnostic>> {
+    let (root, sites) = read_sites(dirs)?;
+    let facts = sites
+        .iter()
+        .map(|site| SiteFacts {
+            id: site.id.clone(),
+            dir: site.dir.clone(),
+            url: write::url(site),
+            languages: vote::page_languages(site),
+            pages: site.pages.len(),
+        })
+        .collect();
+    Ok((root, facts))
+}
+
+/// Every page of every site folder in `dirs`, read; `Err` holds what could not be read.
+fn read_sites(dirs: &[PathBuf]) -> Result<(PathBuf, Vec<SiteInput>), Vec<Diagnostic>> {
+    let options = Options {
+        sites: dirs.to_vec(),
+    };
     let mut errors = Vec::new();
     let mut folders = Vec::new();
     for dir in &options.sites {
@@ -142,30 +206,7 @@ pub fn run(options: &Options) -> Result<Imported, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let pages = sites.iter().map(|s| s.pages.len()).sum();
-    let tables: usize = sites
-        .iter()
-        .flat_map(|s| &s.pages)
-        .map(|p| p.tables.len())
-        .sum();
-    if tables == 0 {
-        return Err(vec![
-            Diagnostic::new(
-                Rule::Io,
-                None,
-                format!("no page of the {} site folder(s) holds a cookie table the tool recognises ({pages} pages read)", sites.len()),
-            )
-            .with_help("for a site without tables, `cookie-ledger init` starts a catalogue from what its pages set; a table whose headers the tool does not know can be recognised once its language's words are added ([language.<tag>] in a catalogue, or src/labels/)"),
-        ]);
-    }
-    let votes = vote::count(&sites);
-    let (text, notes) = write::catalogue(&sites, &votes);
-    Ok(Imported {
-        text,
-        root,
-        notes,
-        counts: (pages, tables, votes.cookies.len()),
-    })
+    Ok((root, sites))
 }
 
 fn bad(dir: &Path, what: &str, help: &str) -> Diagnostic {
@@ -175,6 +216,18 @@ fn bad(dir: &Path, what: &str, help: &str) -> Diagnostic {
         format!("site folder `{}` {what}", dir.display()),
     )
     .with_help(help)
+}
+
+/// `path` as a user would type it: relative to the working folder when it is inside it.
+pub fn as_given(path: &Path) -> PathBuf {
+    let here = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| std::fs::canonicalize(cwd).ok());
+    match here.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+        Some(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Some(rel) => rel.to_path_buf(),
+        None => path.to_path_buf(),
+    }
 }
 
 /// The deepest folder holding every one of `folders`.

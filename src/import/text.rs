@@ -33,7 +33,7 @@ impl Shown for Storage {
 }
 
 /// Up to three places, then how many more.
-pub(super) fn list(places: &[&Location]) -> String {
+pub(crate) fn list(places: &[&Location]) -> String {
     let mut shown: Vec<String> = places.iter().take(3).map(|p| p.to_string()).collect();
     if places.len() > 3 {
         shown.push(format!("and {} more", places.len() - 3));
@@ -42,12 +42,12 @@ pub(super) fn list(places: &[&Location]) -> String {
 }
 
 /// A TOML basic string.
-pub(super) fn string(text: &str) -> String {
+pub(crate) fn string(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 
 /// A TOML key: bare when it can be, quoted otherwise.
-pub(super) fn key(text: &str) -> String {
+pub(crate) fn key(text: &str) -> String {
     let bare = !text.is_empty()
         && text
             .chars()
@@ -56,7 +56,7 @@ pub(super) fn key(text: &str) -> String {
 }
 
 /// Text made safe for a TOML comment: one line, no control characters.
-pub(super) fn comment(text: &str) -> String {
+pub(crate) fn comment(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
             if c.is_control() && c != '\t' {

@@ -12,6 +12,8 @@ use crate::labels::{self, Column};
 use crate::storage::Storage;
 use crate::verify::cell_names;
 
+use super::category::classify;
+
 /// Who said one value, and where.
 #[derive(Debug)]
 pub(super) struct Tally<T> {
@@ -318,103 +320,21 @@ impl Votes {
     }
 }
 
-/// Words that name a category in the headings of real policies, in the languages the tool
-/// knows best, checked in this order (a "necessary ... functionality" heading is necessary).
-const CATEGORIES: &[(&str, &[&str])] = &[
-    (
-        "necessary",
-        &[
-            "necessary",
-            "essential",
-            "strictly",
-            "required",
-            "nécessaire",
-            "indispensable",
-            "essentiel",
-            "noodzakelijk",
-            "notwendig",
-            "erforderlich",
-            "necesari",
-            "necessari",
-            "nødvendig",
-            "nödvändig",
-            "välttämättömät",
-            "niezbędne",
-            "nezbytné",
-            "technical",
-            "technique",
-            "technisch",
-        ],
-    ),
-    (
-        "statistics",
-        &[
-            "statisti",
-            "estadístic",
-            "statystyk",
-            "analytic",
-            "analytiq",
-            "analyse",
-            "audience",
-            "measurement",
-            "mesure",
-            "performance",
-            "prestatie",
-        ],
-    ),
-    (
-        "marketing",
-        &[
-            "marketing",
-            "advertis",
-            "targeting",
-            "publicit",
-            "ciblage",
-            "reclame",
-            "werbung",
-            "pubblicit",
-            "social media",
-            "réseaux sociaux",
-            "tracking",
-        ],
-    ),
-    (
-        "preferences",
-        &[
-            "preference",
-            "préférence",
-            "voorkeur",
-            "präferenz",
-            "functional",
-            "fonctionnel",
-            "functioneel",
-            "funktional",
-            "personnalisation",
-            "personalis",
-        ],
-    ),
-];
-
-/// The category id a heading names: a known category's, else the heading as an id.
-pub(super) fn classify(title: &str) -> String {
-    let lower = title.to_lowercase();
-    if let Some((id, _)) = CATEGORIES
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| lower.contains(w)))
-    {
-        return (*id).to_owned();
+/// The languages of a site's pages that the tool has words for, the most used first.
+pub(super) fn page_languages(site: &SiteInput) -> Vec<String> {
+    let mut used: Vec<(String, usize)> = Vec::new();
+    for lang in site.pages.iter().filter_map(|p| p.lang.as_deref()) {
+        if labels::words(labels::primary(lang)).is_none() {
+            continue;
+        }
+        let lang = normalise_tag(lang);
+        match used.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, n)) => *n += 1,
+            None => used.push((lang, 1)),
+        }
     }
-    let slug: Vec<String> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(4)
-        .map(str::to_owned)
-        .collect();
-    if slug.is_empty() {
-        "cookies".to_owned()
-    } else {
-        slug.join("-")
-    }
+    used.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    used.into_iter().map(|(l, _)| l).collect()
 }
 
 /// A language tag as catalogues write it: `nl-BE`, `pt-BR`, `en`.
@@ -439,25 +359,6 @@ fn normalise_tag(tag: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_categories_from_headings_in_several_languages() {
-        for (title, id) in [
-            (
-                "Cookies necessary for the platform to function properly/functionality cookies",
-                "necessary",
-            ),
-            ("Cookies nécessaires au bon fonctionnement", "necessary"),
-            ("Statistische cookies", "statistics"),
-            ("Cookies de mesure d'audience", "statistics"),
-            ("Werbung", "marketing"),
-            ("Preference cookies", "preferences"),
-            ("Social cookies", "social-cookies"),
-            ("", "cookies"),
-        ] {
-            assert_eq!(classify(title), id, "{title}");
-        }
-    }
 
     #[test]
     fn settles_ties_for_the_first_site_and_counts_sites_not_pages() {

@@ -134,7 +134,7 @@ fn site_table(
 
 /// The site's address: the one its pages give for themselves, else the origin they name most
 /// whose host has the folder's name in it.
-fn url(site: &SiteInput) -> Option<(String, String)> {
+pub(super) fn url(site: &SiteInput) -> Option<(String, String)> {
     let tally = |found: &mut BTreeMap<String, usize>, origin: &String| {
         *found.entry(origin.clone()).or_default() += 1;
     };

@@ -13,6 +13,7 @@ mod fixtures;
 mod formats;
 mod fuzzed;
 mod import;
+mod init;
 mod injection;
 mod languages;
 mod libraries;

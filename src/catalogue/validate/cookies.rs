@@ -74,7 +74,14 @@ pub(super) fn cookie(
     let category = categories
         .iter()
         .position(|c| &c.id == cookie.category.get_ref());
-    if category.is_none() {
+    if category.is_none() && super::placeholder(cookie.category.get_ref()).is_some() {
+        let ids: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
+        checker.error(
+            cookie.category.span(),
+            format!("the category of cookie `{label}` is a placeholder"),
+            &format!("write the category it belongs to: {}", ids.join(", ")),
+        );
+    } else if category.is_none() {
         let ids: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
         checker.error(
             cookie.category.span(),

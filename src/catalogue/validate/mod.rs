@@ -149,6 +149,14 @@ impl Checker<'_> {
     }
 
     fn duration(&mut self, raw: &Spanned<String>) -> Duration {
+        if let Some(word) = placeholder(raw.get_ref()) {
+            self.error(
+                raw.span(),
+                format!("`duration` is a placeholder (`{word}`)"),
+                "write how long it lives, such as \"13 months\" or \"session\" (the lifetime its setter asks for)",
+            );
+            return Duration::Session;
+        }
         raw.get_ref().parse().unwrap_or_else(|e| {
             self.error(
                 raw.span(),
