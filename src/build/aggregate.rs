@@ -190,6 +190,7 @@ pub(super) fn aggregate<'r>(
             covered[site.0].extend(page.covered.iter().copied());
             shown[site.0].extend(page.shown.iter().cloned());
             policy_pages[site.0] += usize::from(page.cookie_tables > 0);
+            diagnostics.extend(super::dates::stale(catalogue, &r.path, page));
             if page.cookie_tables > 0 {
                 policy_list.push(r.path.clone());
             }

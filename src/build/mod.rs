@@ -6,6 +6,7 @@
 //! inventory), `publish` (staging, the lock, the atomic swap).
 
 mod aggregate;
+mod dates;
 mod file;
 mod layout;
 mod parity;
@@ -62,6 +63,9 @@ pub struct Options {
     pub inventory: Option<PathBuf>,
     /// The command a user runs to bring the output up to date, for help texts.
     pub build_command: String,
+    /// The date of the catalogue's last change as the pipeline gives it (`--updated`);
+    /// `None` asks git ([`crate::catalogue::changed::from_git`]).
+    pub updated: Option<String>,
 }
 
 impl Options {
@@ -77,6 +81,7 @@ impl Options {
             preview: None,
             inventory: None,
             build_command: "cookie-ledger build".to_owned(),
+            updated: None,
         }
     }
 }
@@ -214,7 +219,14 @@ impl Session {
     }
 
     /// [`Session::start`] with the catalogue given.
-    fn start_with(options: &Options, catalogue: Catalogue) -> Result<(Session, Outcome), Outcome> {
+    fn start_with(
+        options: &Options,
+        mut catalogue: Catalogue,
+    ) -> Result<(Session, Outcome), Outcome> {
+        catalogue.updated = options
+            .updated
+            .clone()
+            .or_else(|| crate::catalogue::changed::from_git(&options.catalogue));
         let summary = Summary {
             sites: catalogue.sites.len(),
             cookies: catalogue.cookies.len(),

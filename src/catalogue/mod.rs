@@ -1,5 +1,6 @@
 //! The catalogue: every cookie declared once, checked, and resolved into table rows per site and language.
 
+pub mod changed;
 mod duration;
 mod raw;
 pub mod service;
@@ -76,6 +77,9 @@ pub struct Catalogue {
     /// The words its `[language.<tag>]` tables give, by tag: a language the tool has no
     /// words for, or built-in words replaced.
     pub languages: BTreeMap<String, labels::Words>,
+    /// The date of its last change (`YYYY-MM-DD`), when the run knows it (see [`changed`]):
+    /// templates receive it as `updated`.
+    pub updated: Option<String>,
 }
 
 /// `[consent]`: CSS selectors of the consent banner's buttons; empty when the catalogue says

@@ -225,6 +225,14 @@ pub(super) struct Inputs {
     /// Report this rule as an error in this run, which fails it (repeatable), such as --deny dynamic-cookie-name.
     #[arg(long, value_name = "RULE", value_parser = parse_rule)]
     pub(super) deny: Vec<Rule>,
+    /// The date the catalogue last changed, YYYY-MM-DD, as templates receive it (`updated`) and policy pages' dates are held against
+    /// [default: COOKIE_LEDGER_UPDATED, else from git: the last commit of the catalogue, or today when it has changes not committed].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub(super) updated: Option<String>,
+}
+
+pub(super) fn parse_date(text: &str) -> Result<String, String> {
+    crate::catalogue::changed::date(text)
 }
 
 #[derive(Args, Debug)]

@@ -189,6 +189,19 @@ where
         },
         str::to_owned,
     );
+    let updated = match inputs.updated.clone().map(Ok).or_else(|| {
+        std::env::var("COOKIE_LEDGER_UPDATED")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                crate::catalogue::changed::date(&v)
+                    .map_err(|e| format!("COOKIE_LEDGER_UPDATED: {e}"))
+            })
+    }) {
+        Some(Ok(date)) => Some(date),
+        Some(Err(message)) => return refuse(err, &message),
+        None => None,
+    };
     let started = Instant::now();
     let outcome = build::run(&Options {
         catalogue,
@@ -200,6 +213,7 @@ where
         cookie_db: inputs.cookie_db,
         preview: None,
         build_command,
+        updated,
     });
     let color = match inputs.color {
         Color::Always => true,

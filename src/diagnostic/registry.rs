@@ -146,6 +146,7 @@ rules! {
     NotStored = "not-stored", Drift, Note, [Cookie], "a declared cookie or storage item that no pass of the real-browser audit stored";
     LanguageParity = "language-parity", Drift, Error, [], "a language a site declares lacks a cookie table the site shows in another of its languages";
     Unstated = "unstated", Drift, StrictError, [Cookie], "a cookie declaration leaves out its function, purpose or duration, which its policy must tell visitors";
+    StaleDate = "stale-date", Drift, Warning, [File], "a policy page states a date older than the catalogue's last change";
 }
 
 impl Rule {

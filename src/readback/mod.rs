@@ -10,7 +10,7 @@ pub mod table;
 
 use lol_html::html_content::TextType;
 use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};
-use scopes::Scopes;
+use scopes::{Scopes, hides};
 pub use table::{Cell, Row, Table, visible_text};
 
 use crate::html::{MARKER_ATTRIBUTE, OPT_OUT, opts_out};
@@ -81,6 +81,8 @@ pub struct Readback {
     pub inline_scripts: Vec<InlineScript>,
     /// `<meta http-equiv="Set-Cookie">` contents, with the tag's offset.
     pub meta_cookies: Vec<(usize, String)>,
+    /// The `datetime` of each `<time>` visitors see, with the element's offset.
+    pub dates: Vec<(usize, String)>,
     /// The inline script being read.
     open_script: Option<OpenScript>,
 }
@@ -129,7 +131,7 @@ pub fn settings(
         // before the marker and table handlers, so a marker that hides itself is seen as hidden.
         .append_element_content_handler(element!("*", move |el| {
             let mut found = Vec::new();
-            let (mut hidden, mut opted_out) = (None, false);
+            let (mut hidden, mut opted_out, mut datetime) = (None, false, None);
             for attribute in el.attributes() {
                 let name = attribute.name();
                 match name.as_str() {
@@ -138,6 +140,7 @@ pub fn settings(
                         hidden = Some("an element its inline style hides");
                     }
                     OPT_OUT => opted_out = opts_out(Some(&attribute.value())),
+                    "datetime" => datetime = Some(attribute.value()),
                     _ if name.len() > 2 && name.starts_with("on") => found.push(attribute.value()),
                     // Only an address a browser follows runs a `javascript:` URL; reading just
                     // those values spares an allocation per attribute on every element.
@@ -156,6 +159,14 @@ pub fn settings(
                 }
             }
             let mut s = s15.borrow_mut();
+            // A date the page states to visitors (`<time datetime>`), for `stale-date`.
+            if let Some(datetime) = datetime
+                && hidden.is_none()
+                && s.hidden().is_none()
+                && el.tag_name() == "time"
+            {
+                s.dates.push((el.source_location().bytes().start, datetime));
+            }
             if !found.is_empty() {
                 let offset = el.source_location().bytes().start;
                 for code in found {
@@ -479,17 +490,4 @@ pub fn settings(
             }
             Ok(())
         }))
-}
-
-/// Whether an inline style hides its element: `display: none` or `visibility: hidden`.
-fn hides(style: &str) -> bool {
-    let compact: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    compact.split(';').any(|declaration| {
-        let declaration = declaration.trim_end_matches("!important");
-        declaration == "display:none" || declaration == "visibility:hidden"
-    })
 }

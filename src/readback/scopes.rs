@@ -237,6 +237,19 @@ fn implied(tag: &str) -> Option<&'static Implied> {
     IMPLIED.iter().find(|rule| rule.tags.contains(&tag))
 }
 
+/// Whether an inline style hides its element: `display: none` or `visibility: hidden`.
+pub(super) fn hides(style: &str) -> bool {
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    compact.split(';').any(|declaration| {
+        let declaration = declaration.trim_end_matches("!important");
+        declaration == "display:none" || declaration == "visibility:hidden"
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

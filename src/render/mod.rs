@@ -118,6 +118,7 @@ impl Tables {
                         .collect();
                     let ctx = context! {
                         lang => lang,
+                        updated => &catalogue.updated,
                         site => context! { id => &site.id, url => &site.url },
                         category => context! {
                             id => &category.id,

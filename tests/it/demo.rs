@@ -28,6 +28,7 @@ fn check(catalogue: &Path, site: &Path, out: &Path) -> build::Outcome {
         cookie_db: None,
         preview: None,
         build_command: "cargo xtask build".to_owned(),
+        updated: None,
     })
 }
 

@@ -104,6 +104,7 @@ const FROZEN_IDS: &[&str] = &[
     "not-stored",
     "language-parity",
     "unstated",
+    "stale-date",
 ];
 
 #[test]

@@ -30,3 +30,4 @@ mod serve;
 mod soup;
 mod storage;
 mod support;
+mod updated;

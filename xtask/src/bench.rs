@@ -77,6 +77,7 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
                 cookie_db: None,
                 preview: None,
                 build_command: "cargo xtask build".to_owned(),
+                updated: None,
             };
             let started = Instant::now();
             let outcome = build::run(&options);

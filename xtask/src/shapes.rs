@@ -107,6 +107,7 @@ fn time_check(root: &Path, site: &Path) -> Duration {
         cookie_db: None,
         preview: None,
         build_command: "cargo xtask build".to_owned(),
+        updated: None,
     };
     // The best of three: the least disturbed by the rest of the machine.
     (0..3)

@@ -368,6 +368,7 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
             allow,
             consent,
             inputs,
+            updated: None,
         })
     } else {
         Err(checker.errors)

@@ -19,6 +19,11 @@ use crate::scan::services::{Services, TagKind};
 use crate::scan::{self, Controls, Placed, Sighting};
 use crate::verify::{self, SeenMarker, SeenTable};
 
+mod local;
+
+pub use local::local_path;
+use local::local_script;
+
 /// What a page pass needs that every page shares.
 pub struct Context<'a> {
     /// The validated catalogue.
@@ -64,6 +69,9 @@ pub struct PageFacts {
     pub scripts: Vec<ScriptLoad>,
     /// What the page's inline code says about the services it loads.
     pub controls: Controls,
+    /// The dates it states (`<time datetime>` visitors see, whole days), where.
+    #[serde(default)]
+    pub dates: Vec<(Location, String)>,
 }
 
 /// A script of the site that a page loads.
@@ -335,6 +343,13 @@ pub fn process(
         sightings.extend(scan::set_cookie(content, *offset, evidence).map(located));
     }
     sightings.sort_by(|a, b| a.location.cmp(&b.location));
+    let dates = read
+        .dates
+        .iter()
+        .filter_map(|(offset, datetime)| {
+            crate::catalogue::changed::stated(datetime).map(|date| (at(to_input(*offset)), date))
+        })
+        .collect();
 
     PageResult {
         output: (output != input).then_some(output),
@@ -347,6 +362,7 @@ pub fn process(
             sightings,
             scripts,
             controls,
+            dates,
         },
     }
 }
@@ -368,63 +384,6 @@ fn in_page_bytes(charset: Charset, script: &readback::InlineScript, sightings: &
         chars_done = within;
         sightings[k].offset = script.offset + bytes_done;
     }
-}
-
-/// The site-folder path of a script a page loads by `url`; a page of no site resolves against the site root.
-fn local_script(ctx: &Context, site: Option<SiteId>, page: &str, url: &str) -> Option<String> {
-    match site {
-        Some(s) => {
-            let info = &ctx.catalogue.sites[s];
-            local_path(page, &info.dir, &info.url, url)
-        }
-        None => local_path(page, "", "", url),
-    }
-}
-
-/// The site-folder path a page's script URL points to, or `None` for another host.
-///
-/// A root-relative URL starts at the site's own folder: each site is served at its own
-/// address, `site_url`, and an absolute URL on that address is the site's too.
-pub fn local_path(page: &str, site_dir: &str, site_url: &str, url: &str) -> Option<String> {
-    let url = url.trim();
-    let url = url.split(['?', '#']).next().unwrap_or_default();
-    let own = site_url.trim_end_matches('/');
-    let url = match url.strip_prefix(own) {
-        Some(path) if path.is_empty() || path.starts_with('/') => {
-            if path.is_empty() {
-                "/"
-            } else {
-                path
-            }
-        }
-        _ => url,
-    };
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("//")
-        || lower.contains("://")
-        || lower.starts_with("data:")
-        || lower.is_empty()
-    {
-        return None;
-    }
-    let url = crate::html::percent_decode(url);
-    let base = match url.strip_prefix('/') {
-        Some(_) => site_dir.to_owned(),
-        None => page
-            .rsplit_once('/')
-            .map_or(String::new(), |(dir, _)| dir.to_owned()),
-    };
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for part in url.trim_start_matches('/').split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Maps an output offset outside markers back to the input: subtract what the markers closed before it added.
