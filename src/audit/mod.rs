@@ -11,6 +11,9 @@ mod found;
 mod lifetimes;
 mod suggestion;
 
+#[cfg(feature = "audit")]
+pub(crate) use suggestion::declarable;
+
 use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Location, Place};
 use crate::pattern;

@@ -31,7 +31,7 @@ pub(super) enum Command {
     /// Write a catalogue from the cookie tables sites already publish: one entry per cookie, the value most sites give shared, a site that says otherwise given an override, every value's source in a comment.
     Import(ImportArgs),
     /// Start a catalogue for a site with no cookie tables: every cookie its pages set, as the static scan sees it, with what is known of each service filled in and TODO for what a person must write (build refuses it until then).
-    Init(ImportArgs),
+    Init(InitArgs),
     /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
     Audit(AuditArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
@@ -177,6 +177,24 @@ pub(super) struct ImportArgs {
     /// Replace --out if it exists.
     #[arg(long)]
     pub(super) force: bool,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct InitArgs {
+    #[command(flatten)]
+    pub(super) output: ImportArgs,
+    /// Also visit the sites in a real headless Chromium (as `audit` does, three consent passes) and add what it stores that the static scan cannot see.
+    #[arg(long)]
+    pub(super) audit: bool,
+    /// With --audit: the Chromium or Chrome executable [default: COOKIE_LEDGER_CHROME, else chromium, chromium-browser, google-chrome or chrome on PATH].
+    #[arg(long, value_name = "PATH", requires = "audit")]
+    pub(super) chrome: Option<PathBuf>,
+    /// With --audit: live lets third-party requests go out; offline refuses and lists them.
+    #[arg(long, value_enum, default_value_t = NetworkArg::Live, requires = "audit")]
+    pub(super) network: NetworkArg,
+    /// With --audit: answer requests to other hosts from files, `DIR/<host>/<path>`.
+    #[arg(long, value_name = "DIR", requires = "audit")]
+    pub(super) fixtures: Option<PathBuf>,
 }
 
 /// How `diff` prints.

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::args::ImportArgs;
+use super::args::{ImportArgs, InitArgs};
 use super::{print, refuse};
 use crate::build::{Outcome, Summary};
 use crate::diagnostic::Diagnostic;
@@ -40,9 +40,29 @@ pub(super) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
 }
 
 /// Runs `init`: exit 0 with the catalogue written, 2 on bad input (nothing written).
-pub(super) fn init(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub(super) fn init(init: &InitArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let args = &init.output;
+    #[cfg(not(feature = "audit"))]
+    if init.audit {
+        return refuse(
+            err,
+            "this cookie-ledger was built without the browser audit (cargo feature `audit`); init --audit needs it",
+        );
+    }
+    let options = crate::init::Options {
+        sites: args.sites.clone(),
+        #[cfg(feature = "audit")]
+        browse: init.audit.then(|| crate::init::Browse {
+            chrome: init.chrome.clone(),
+            network: match init.network {
+                super::args::NetworkArg::Live => crate::visit::route::Network::Live,
+                super::args::NetworkArg::Offline => crate::visit::route::Network::Offline,
+            },
+            fixtures: init.fixtures.clone(),
+        }),
+    };
     deliver("init", args, out, err, || {
-        crate::init::run(&args.sites).map(|started| Made {
+        crate::init::run(&options).map(|started| Made {
             what: format!(
                 "{} cookie entries found on {} sites, with TODO where a person must write",
                 started.cookies,

@@ -125,7 +125,7 @@ pub(super) fn declaration_checks(
 /// when both share a registrable domain (the public suffix list's eTLD+1: `stats.odwb.be`
 /// is `www.odwb.be`'s own, `a.github.io` is not `b.github.io`'s). A host the list cannot
 /// place (`localhost`, an address) is its own only with its parents and children.
-pub(super) fn party_of(host: &str, domain: &str) -> Party {
+pub fn party_of(host: &str, domain: &str) -> Party {
     let host = host.trim_end_matches('.');
     let domain = domain.trim_start_matches('.').trim_end_matches('.');
     let first = match (psl::domain_str(host), psl::domain_str(domain)) {

@@ -31,6 +31,7 @@ use crate::storage::Storage;
 use answer::Requests;
 pub use auditor::Auditor;
 pub use browse::Buttons;
+pub use declared::party_of;
 use route::{Network, Routes};
 
 /// What an audit reads and how it runs.

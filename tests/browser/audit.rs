@@ -837,3 +837,70 @@ pub fn a_cookie_a_header_sets_keeps_its_partition_as_a_real_server_gives_it() {
     assert!(sid.get("partition_key").is_none(), "{sid}");
     assert_eq!(sid["http_only"], true, "{sid}");
 }
+
+/// `init --audit`: what a real browser stores and the static scan cannot see (a tag a
+/// container loads, a frame of another site) is in the starting catalogue, once, with its
+/// party, lifetime and setter.
+pub fn init_with_the_audit_adds_what_only_a_browser_sees() {
+    let p = Project::fixture("audit");
+    std::fs::remove_file(p.path("catalogue.toml")).unwrap();
+    let run = p.run(&[
+        "init",
+        "--site",
+        "site",
+        "--out",
+        "new.toml",
+        "--audit",
+        "--network",
+        "offline",
+        "--fixtures",
+        "fixtures",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = p.read("new.toml");
+    let catalogue: toml::Value = toml::from_str(&text).unwrap();
+    let cookies = catalogue["cookie"].as_array().unwrap();
+    let entry = |name: &str| {
+        let found: Vec<&toml::Value> = cookies
+            .iter()
+            .filter(|c| c["names"][0].as_str() == Some(name))
+            .collect();
+        assert_eq!(found.len(), 1, "{name} once\n{text}");
+        found[0]
+    };
+    let wid = entry("wid");
+    assert_eq!(wid["party"].as_str(), Some("third"));
+    assert_eq!(wid["duration"].as_str(), Some("1 day"));
+    assert_eq!(wid["set_by"].as_str(), Some("tag"));
+    assert!(
+        text.contains("set at https://widget.example/frame.html:3:25"),
+        "{text}"
+    );
+    assert_eq!(entry("wid-chat")["kind"].as_str(), Some("local-storage"));
+    let ga = entry("_ga");
+    assert_eq!(ga["provider"].as_str(), Some("Google"));
+    assert_eq!(ga["duration"].as_str(), Some("2 years"));
+    // What the static scan found is not added a second time.
+    entry("promo");
+    // And the build refuses it until a person has written every TODO.
+    let run = p.run(&["check", "--catalogue", "new.toml", "--site", "site"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("is a placeholder"), "{}", run.stdout);
+}
+
+/// `init --audit` without a browser is bad input and writes nothing.
+pub fn init_with_the_audit_and_no_browser_writes_nothing() {
+    let p = Project::fixture("rules/base");
+    let run = p.run(&[
+        "init",
+        "--site",
+        "site",
+        "--out",
+        "new.toml",
+        "--audit",
+        "--chrome",
+        "/nonexistent/chromium",
+    ]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(!p.path("new.toml").exists());
+}

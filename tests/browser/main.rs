@@ -110,6 +110,14 @@ fn main() -> ExitCode {
             "audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one",
             audit::a_browser_that_is_not_there_is_bad_input_with_the_way_to_name_one,
         ),
+        needs_browser(test(
+            "audit::init_with_the_audit_adds_what_only_a_browser_sees",
+            audit::init_with_the_audit_adds_what_only_a_browser_sees,
+        )),
+        test(
+            "audit::init_with_the_audit_and_no_browser_writes_nothing",
+            audit::init_with_the_audit_and_no_browser_writes_nothing,
+        ),
     ];
     for rule in Rule::ALL
         .iter()

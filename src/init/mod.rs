@@ -17,6 +17,22 @@ use crate::diagnostic::{Class, Diagnostic, Policy, Rule};
 use crate::import::text::{comment, string};
 use crate::import::{SiteFacts, as_given, survey};
 
+#[cfg(feature = "audit")]
+mod browser;
+
+#[cfg(feature = "audit")]
+pub use browser::Browse;
+
+/// What to start a catalogue from.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// One folder per site.
+    pub sites: Vec<PathBuf>,
+    /// Run the real-browser audit too, so what servers and loaded tags store is in.
+    #[cfg(feature = "audit")]
+    pub browse: Option<Browse>,
+}
+
 /// The categories the tool's services fall in, with whether each needs consent.
 const CATEGORIES: [(&str, bool); 4] = [
     ("necessary", false),
@@ -24,6 +40,9 @@ const CATEGORIES: [(&str, bool); 4] = [
     ("statistics", true),
     ("marketing", true),
 ];
+
+/// The address a site whose pages give none is checked and audited at.
+const STAND_IN_HOST: &str = "site.invalid";
 
 /// A starting catalogue.
 #[derive(Debug)]
@@ -38,9 +57,10 @@ pub struct Started {
     pub cookies: usize,
 }
 
-/// Surveys and scans the site folders `dirs`; `Err` when one cannot be read.
-pub fn run(dirs: &[PathBuf]) -> Result<Started, Vec<Diagnostic>> {
-    let (root, sites) = survey(dirs)?;
+/// Surveys and scans the site folders, and audits them when asked; `Err` when one cannot
+/// be read or the audit cannot run.
+pub fn run(options: &Options) -> Result<Started, Vec<Diagnostic>> {
+    let (root, sites) = survey(&options.sites)?;
     let bootstrap = bootstrap(&sites);
     let catalogue = Catalogue::parse(&bootstrap, "(the catalogue init starts)", &root).map_err(
         |mut errors| {
@@ -52,13 +72,13 @@ pub fn run(dirs: &[PathBuf]) -> Result<Started, Vec<Diagnostic>> {
             errors
         },
     )?;
-    let mut options = build::Options::check(Path::new("catalogue.toml"), &as_given(&root));
+    let mut check = build::Options::check(Path::new("catalogue.toml"), &as_given(&root));
     // Cookies a service sets only sometimes belong in a starting catalogue too.
-    options.policy = Policy {
+    check.policy = Policy {
         strict: true,
         ..Policy::default()
     };
-    let outcome = build::run_with(&options, catalogue);
+    let outcome = build::run_with(&check, catalogue);
     let bad: Vec<Diagnostic> = outcome
         .diagnostics
         .iter()
@@ -68,7 +88,75 @@ pub fn run(dirs: &[PathBuf]) -> Result<Started, Vec<Diagnostic>> {
     if !bad.is_empty() {
         return Err(bad);
     }
-    Ok(write(&sites, root, &outcome))
+    #[cfg(feature = "audit")]
+    let added = match &options.browse {
+        Some(browse) => browser::audit(
+            browse,
+            &as_given(&root),
+            &sites,
+            &bootstrap,
+            &declared(&outcome),
+        )?,
+        None => Added::default(),
+    };
+    #[cfg(not(feature = "audit"))]
+    let added = Added::default();
+    #[cfg(feature = "audit")]
+    let audited = options.browse.is_some();
+    #[cfg(not(feature = "audit"))]
+    let audited = false;
+    let mut started = write(&sites, root, &outcome, added);
+    if !audited {
+        started.notes.push(
+            "the static scan does not see what a server or a tag another script loads stores: `init --audit` adds what a real browser stores"
+                .to_owned(),
+        );
+    }
+    Ok(started)
+}
+
+/// What the browser added to the static scan's entries.
+#[derive(Default)]
+struct Added {
+    /// Entries, each under its comment.
+    entries: String,
+    /// The categories they use.
+    categories: BTreeSet<String>,
+    /// How many.
+    count: usize,
+    /// What the audit could not do.
+    notes: Vec<String>,
+    /// Whether a browser visited the sites.
+    audited: bool,
+}
+
+/// The (kind, name) of every entry the static scan's findings suggest.
+#[cfg(feature = "audit")]
+fn declared(outcome: &Outcome) -> Vec<(crate::storage::Storage, String)> {
+    use crate::storage::Storage;
+    outcome
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.suggestion.as_deref())
+        .filter_map(|s| toml::from_str::<toml::Table>(s).ok())
+        .filter_map(|t| {
+            let cookie = t.get("cookie")?.get(0)?;
+            let kind = cookie
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .and_then(|k| Storage::ALL.into_iter().find(|s| s.id() == k))
+                .unwrap_or(Storage::Cookie);
+            let names = cookie.get("names")?.as_array()?;
+            Some(
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str())
+                    .map(|n| (kind, n.to_owned()))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .flatten()
+        .collect()
 }
 
 /// A catalogue that declares the sites and every category a service can have, and no cookie.
@@ -78,10 +166,11 @@ fn bootstrap(sites: &[SiteFacts]) -> String {
     for site in sites {
         let langs = languages_of(site);
         languages.extend(langs.clone());
+        let stand_in = format!("https://{STAND_IN_HOST}");
         let url = site
             .url
             .as_ref()
-            .map_or("https://site.invalid", |(url, _)| url.as_str());
+            .map_or(stand_in.as_str(), |(url, _)| url.as_str());
         let _ = writeln!(
             text,
             "[[site]]\nid = {}\nurl = {}\ndir = {}\nlanguages = [{}]\n",
@@ -114,11 +203,12 @@ fn languages_of(site: &SiteFacts) -> Vec<String> {
 
 /// The starting catalogue: the sites, the categories the entries use, and one entry per
 /// cookie found, each below the places it was found.
-fn write(sites: &[SiteFacts], root: PathBuf, outcome: &Outcome) -> Started {
-    let mut notes = Vec::new();
+fn write(sites: &[SiteFacts], root: PathBuf, outcome: &Outcome, added: Added) -> Started {
+    let mut notes = added.notes;
     let mut entries = String::new();
     let mut used = BTreeSet::from(["necessary".to_owned()]);
-    let mut cookies = 0;
+    used.extend(added.categories);
+    let mut cookies = added.count;
     for d in &outcome.diagnostics {
         let Some(suggestion) = &d.suggestion else {
             if matches!(
@@ -168,13 +258,18 @@ fn write(sites: &[SiteFacts], root: PathBuf, outcome: &Outcome) -> Started {
         }
         entries.push_str(suggestion);
     }
+    let seen = if added.audited {
+        "as the static scan sees them and as a real browser stored them"
+    } else {
+        "as the static scan sees them (what a server or a tag another script loads sets is\n\
+         # not among them: `init --audit` adds what a real browser stores)"
+    };
     let mut text = format!(
-        "# Started by `cookie-ledger init` from what the pages of {} site(s) set, as the static\n\
-         # scan sees them: {} cookie or storage entries. Each names the places it was found;\n\
-         # provider, duration, party and set_by come from what the tool knows of the service that\n\
-         # sets it. Every TODO is for a person to write: build and check refuse the catalogue\n\
-         # until none is left. The scan does not see what a server sets (Set-Cookie from an\n\
-         # application), nor tags another script loads: `cookie-ledger audit` does.\n",
+        "# Started by `cookie-ledger init` from what the pages of {} site(s) set, {seen}:\n\
+         # {} cookie or storage entries. Each names the places it was found; provider,\n\
+         # duration, party and set_by come from what the tool knows of the service that sets it,\n\
+         # or from what the browser saw. Every TODO is for a person to write: build and check\n\
+         # refuse the catalogue until none is left.\n",
         sites.len(),
         cookies
     );
@@ -224,6 +319,7 @@ fn write(sites: &[SiteFacts], root: PathBuf, outcome: &Outcome) -> Started {
         let _ = writeln!(text, "consent = {consent}  # {why}");
     }
     text.push_str(&entries);
+    text.push_str(&added.entries);
     if cookies == 0 {
         notes.push(
             "the static scan found nothing the pages set; cookies a server or a loaded tag sets show in `cookie-ledger audit`"
