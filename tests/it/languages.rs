@@ -318,3 +318,66 @@ fn a_site_that_speaks_belgian_dutch_and_french_takes_the_texts_of_dutch_and_fren
         "{german}"
     );
 }
+
+/// The base fixture in Latin, a language the tool has no words for, with a site template.
+fn latin(header_duration: &str) -> Project {
+    let p = Project::fixture("rules/base");
+    let catalogue = p
+        .read("catalogue.toml")
+        .replace(
+            "languages = [\"en\"]",
+            "languages = [\"la\"]\ntemplate = \"latin.html\"",
+        )
+        .replace("{ en = ", "{ la = ");
+    p.write("catalogue.toml", catalogue);
+    p.write(
+        "latin.html",
+        format!(
+            "<table data-category=\"{{{{ category.id }}}}\"><caption>{{{{ category.title }}}}</caption>\n\
+             <tr><th>Praebitor</th><th>Munus et locus</th><th>Nomen crustuli</th><th>Propositum</th><th>{header_duration}</th></tr>\n\
+             {{% for row in rows %}}<tr><td>{{{{ row.provider }}}}</td><td>{{{{ row.function }}}}</td><td>{{{{ row.names | join(\", \") }}}}</td><td>{{{{ row.purpose }}}}</td><td>{{{{ row.duration }}}}</td></tr>{{% endfor %}}\n\
+             </table>"
+        ),
+    );
+    p.edit("site/a/cookies.html", "lang=\"en\"", "lang=\"la\"");
+    p
+}
+
+#[test]
+fn a_site_templates_own_headers_stand_in_for_a_language_without_words() {
+    let p = latin("Duratio");
+    let run = p.run(&["build", "--out", "dist"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let page = p.read("dist/a/cookies.html");
+    assert!(page.contains("<th>Nomen crustuli</th>"), "{page}");
+    // The template's headers are how check recognises the table it rendered.
+    let run = p.run(&["check", "--out", "dist"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // A hand-written table under the same headers is recognised, and its drift said.
+    p.write(
+        "site/a/more.html",
+        "<!DOCTYPE html><html lang=\"la\"><body><table><tr><th>Praebitor</th><th>Munus et locus</th><th>Nomen crustuli</th><th>Propositum</th><th>Duratio</th></tr>\
+         <tr><td>Example</td><td>Sign-in</td><td>sid</td><td>Something else</td><td>Session</td></tr></table></body></html>",
+    );
+    let run = p.run(&["check"]);
+    assert!(
+        run.stdout.contains("error[row-drift]: row `sid`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_template_that_leaves_a_header_to_the_tool_is_not_enough_for_a_language_without_words() {
+    let p = latin("{{ headers.duration }}");
+    let run = p.run(&["build", "--out", "dist"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("language `la` has no built-in table wording, and the template of site `a`"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("(not: duration)"), "{}", run.stdout);
+    assert!(!p.path("dist").exists());
+}

@@ -16,6 +16,7 @@ mod cookies;
 mod pages;
 mod services;
 mod sites;
+mod template_headers;
 
 use cookies::{cookie, duplicates};
 use pages::{file_allows, globs};
@@ -273,8 +274,8 @@ pub fn parse(text: &str, display: &str, base: &Path) -> Result<Catalogue, Vec<Di
     };
 
     let mut inputs = Vec::new();
-    let languages = languages(&mut checker, &raw);
-    let sites = sites::sites(&mut checker, &raw, base, &mut inputs, &languages);
+    let mut languages = languages(&mut checker, &raw);
+    let sites = sites::sites(&mut checker, &raw, base, &mut inputs, &mut languages);
     let known: BTreeSet<&str> = sites
         .iter()
         .flat_map(|s| s.languages.iter().map(String::as_str))

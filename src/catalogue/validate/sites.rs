@@ -13,7 +13,7 @@ pub(super) fn sites(
     raw: &RawCatalogue,
     base: &Path,
     inputs: &mut Vec<std::path::PathBuf>,
-    declared: &std::collections::BTreeMap<String, labels::Words>,
+    declared: &mut std::collections::BTreeMap<String, labels::Words>,
 ) -> Vec<Site> {
     if raw.site.is_empty() {
         checker.error(
@@ -83,13 +83,20 @@ pub(super) fn sites(
             );
         }
         let mut languages = Vec::new();
+        // Languages without words, which the site's template may word itself.
+        let mut unworded = Vec::new();
         for lang in site.languages.get_ref() {
             let code = lang.get_ref();
             let primary = labels::primary(code);
             let own = declared
                 .keys()
                 .any(|t| t.eq_ignore_ascii_case(code) || t.eq_ignore_ascii_case(primary));
-            if labels::words(code).is_none() && !own {
+            if labels::words(code).is_none() && !own && site.template.is_some() {
+                if !languages.contains(code) {
+                    languages.push(code.clone());
+                }
+                unworded.push(lang);
+            } else if labels::words(code).is_none() && !own {
                 let supported: Vec<&str> = labels::languages()
                     .iter()
                     .map(|w| w.lang.as_str())
@@ -136,6 +143,30 @@ pub(super) fn sites(
                 }
             }
         });
+        for lang in unworded {
+            let code = lang.get_ref();
+            let Some((path, source)) = &template else {
+                continue;
+            };
+            match super::template_headers::words(code, source) {
+                Ok(words) => {
+                    declared.entry(code.clone()).or_insert(words);
+                }
+                Err(missing) => {
+                    let missing: Vec<&str> = missing.iter().map(|c| c.key()).collect();
+                    checker.error(
+                        lang.span(),
+                        format!(
+                            "language `{code}` has no built-in table wording, and the template of site `{id}` ({path}) does not write every column's header itself (not: {})",
+                            missing.join(", ")
+                        ),
+                        &format!(
+                            "write each header as text in the template (<th>...</th> above {{{{ row.<field> }}}}), or give the words in a `[language.{code}]` table"
+                        ),
+                    );
+                }
+            }
+        }
         let location = checker.at(site.id.span());
         sites.push(Site {
             id: id.clone(),
