@@ -32,6 +32,13 @@ fn a_changed_duration_between_two_revisions_of_the_demo_is_shown_per_site_and_la
     p.edit("catalogue.toml", LONGER.0, LONGER.1);
     let run = p.run(&["diff", "--since", "v1"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // The site template was never committed: the working tree's is used, and that is said.
+    assert!(
+        run.stderr
+            .contains("note: templates/eulerhermes-table.html is not in git at v1"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stdout.contains(
             "site odwb (fr):\n  ~ csrftoken\n      duration: \"Jusqu'à 12 mois\" -> \"Jusqu'à 13 mois\"\n"
@@ -167,4 +174,53 @@ fn an_unknown_revision_or_no_old_catalogue_is_bad_input() {
     assert_eq!(run.code, 2);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["diagnostics"][0]["rule"], "io", "{report}");
+}
+
+#[test]
+fn a_template_renamed_since_the_revision_is_read_as_it_was_then() {
+    let p = Project::portals();
+    git(&p, &["init", "-q"]);
+    git(&p, &["add", "catalogue.toml", "templates"]);
+    git(&p, &["commit", "-q", "-m", "v1"]);
+    std::fs::rename(
+        p.path("templates/eulerhermes-table.html"),
+        p.path("templates/names-first.html"),
+    )
+    .unwrap();
+    p.edit(
+        "catalogue.toml",
+        "template = \"templates/eulerhermes-table.html\"",
+        "template = \"templates/names-first.html\"",
+    );
+    p.edit("catalogue.toml", LONGER.0, LONGER.1);
+    let run = p.run(&["diff", "--since", "HEAD"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("site eulerhermes (en):\n  ~ csrftoken"),
+        "{}",
+        run.stdout
+    );
+    // A template neither git nor the working tree has is said, not guessed.
+    git(&p, &["rm", "-q", "templates/eulerhermes-table.html"]);
+    git(&p, &["commit", "-qam", "v2 without the template"]);
+    let run = p.run(&["diff", "--since", "HEAD~1"]);
+    assert_eq!(
+        run.code, 0,
+        "at HEAD~1 git has it\n{}{}",
+        run.stdout, run.stderr
+    );
+    p.edit(
+        "catalogue.toml",
+        "template = \"templates/names-first.html\"",
+        "template = \"templates/eulerhermes-table.html\"",
+    );
+    git(&p, &["commit", "-qam", "v3 names a template nobody has"]);
+    let run = p.run(&["diff", "--since", "HEAD"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("git cannot give the template templates/eulerhermes-table.html at HEAD"),
+        "{}",
+        run.stderr
+    );
 }
