@@ -132,7 +132,10 @@ where
             (Mode::Build, args.inputs, Some(out_dir), args.inventory)
         }
         Command::Check(args) => {
-            let out_dir = config.given(Key::Out, args.out);
+            let out_dir = match args.out {
+                Some(out) => Some(out),
+                None => project_output(&config, args.inputs.site.as_deref()),
+            };
             (Mode::Check, args.inputs, out_dir, None)
         }
         Command::Export(args) => return export(&args, &config, out, err),
@@ -308,6 +311,24 @@ fn print(out: &mut dyn Write, text: &[u8]) -> i32 {
 }
 
 /// Says why the run cannot start, on standard error, and gives its exit code: bad input.
+/// The output folder a check compares with when `--out` is not given: the project's, but only
+/// for the project's own site: a check of another folder (`--site` elsewhere, as `import`
+/// suggests) is not held against an output that folder never produced.
+fn project_output(config: &Config, site: Option<&Path>) -> Option<std::path::PathBuf> {
+    let out = config.given(Key::Out, None)?;
+    let Some(site) = site else {
+        return Some(out);
+    };
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    config
+        .given(Key::Site, None)
+        .filter(|configured| same(configured, site))
+        .map(|_| out)
+}
+
 fn refuse(err: &mut dyn Write, message: &str) -> i32 {
     let _ = writeln!(err, "error: {}", report::terminal_text(message));
     ExitCode::BadInput as i32

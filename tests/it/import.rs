@@ -363,3 +363,33 @@ fn import_prints_the_catalogue_with_a_dash() {
     );
     golden("fixtures/import/odwb.toml", &run.stdout);
 }
+
+#[test]
+fn checking_an_imported_folder_inside_a_project_is_not_held_against_the_projects_output() {
+    // The demo project: its cookie-ledger.toml names site/ and dist/, and a build left dist/.
+    let p = Project::demo();
+    assert_eq!(p.run(&["build"]).code, 0);
+    copy_dir(&root().join("tests/fixtures/seeds/site"), &p.path("seeds"));
+    let mut args = vec!["import".to_owned()];
+    for site in SEEDS {
+        args.extend(["--site".to_owned(), format!("seeds/{site}")]);
+    }
+    args.extend(["--out".to_owned(), "imported.toml".to_owned()]);
+    let run = p.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        run.stdout
+            .contains("check it with: cookie-ledger check --catalogue imported.toml --site seeds"),
+        "{}",
+        run.stdout
+    );
+    let run = p.run(&["check", "--catalogue", "imported.toml", "--site", "seeds"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!run.stdout.contains("dist"), "{}", run.stdout);
+    // The project's own site is still compared with its output.
+    let run = p.run(&["check", "--site", "site"]);
+    assert!(
+        run.stdout.contains("compared with the output folder"),
+        "{}",
+        run.stdout
+    );
+}
