@@ -11,12 +11,15 @@ pub fn date(text: &str) -> Result<String, String> {
     let text = text.trim();
     let parts: Vec<&str> = text.split('-').collect();
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let valid = parts.len() == 3
-        && digits(parts[0], 4)
-        && digits(parts[1], 2)
-        && digits(parts[2], 2)
-        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
+    let valid =
+        parts.len() == 3 && digits(parts[0], 4) && digits(parts[1], 2) && digits(parts[2], 2) && {
+            let (year, month, day) = (
+                parts[0].parse::<u32>().unwrap_or(0),
+                parts[1].parse::<u32>().unwrap_or(0),
+                parts[2].parse::<u32>().unwrap_or(0),
+            );
+            (1..=12).contains(&month) && (1..=days_in(year, month)).contains(&day)
+        };
     if valid {
         Ok(text.to_owned())
     } else {
@@ -26,10 +29,38 @@ pub fn date(text: &str) -> Result<String, String> {
     }
 }
 
-/// The date a `<time datetime>` value starts with, if it starts with a whole one
-/// (`2025-03-01`, `2025-03-01T10:00Z`); a month or a year alone says no day.
+/// The latest day a `<time datetime>` value can mean: its date (`2025-03-01`,
+/// `2025-03-01T10:00Z`), or the last day of a month (`2025-03`) or of a year (`2025`) it
+/// names alone; `None` for anything else.
 pub fn stated(datetime: &str) -> Option<String> {
-    date(datetime.trim().get(..10)?).ok()
+    let text = datetime.trim();
+    if let Some(day) = text.get(..10).and_then(|d| date(d).ok()) {
+        return Some(day);
+    }
+    let year_month = |y: &str, m: &str| {
+        let year: u32 = y.parse().ok().filter(|_| y.len() == 4)?;
+        let month: u32 = m.parse().ok().filter(|_| m.len() == 2)?;
+        (1..=12)
+            .contains(&month)
+            .then(|| format!("{y}-{m}-{:02}", days_in(year, month)))
+    };
+    match text.split('-').collect::<Vec<_>>()[..] {
+        [y, m] => year_month(y, m),
+        [y] if y.bytes().all(|b| b.is_ascii_digit()) => year_month(y, "12"),
+        _ => None,
+    }
+}
+
+/// How many days `month` of `year` has.
+fn days_in(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// The date of the last change of the catalogue at `path` that git knows: today when the
@@ -126,12 +157,19 @@ mod tests {
             "yesterday",
             "",
             "2026-11-20x",
+            "2026-02-30",
+            "2025-02-29",
+            "2026-04-31",
         ] {
             assert!(date(bad).is_err(), "{bad}");
         }
         assert_eq!(stated("2025-03-01T10:00Z").as_deref(), Some("2025-03-01"));
         assert_eq!(stated(" 2025-03-01 ").as_deref(), Some("2025-03-01"));
-        assert_eq!(stated("2025-03"), None);
+        assert_eq!(date("2024-02-29").as_deref(), Ok("2024-02-29"));
+        assert_eq!(stated("2025-03").as_deref(), Some("2025-03-31"));
+        assert_eq!(stated("2024-02").as_deref(), Some("2024-02-29"));
+        assert_eq!(stated("2025").as_deref(), Some("2025-12-31"));
+        assert_eq!(stated("2025-13"), None);
         assert_eq!(stated("March 2025"), None);
         assert_eq!(stated("2025-03-é1"), None);
     }

@@ -235,6 +235,8 @@ pub struct Row {
     pub purpose: String,
     /// Lifetime in the row's language.
     pub duration: String,
+    /// The lifetime itself, which a table may word in other letters ("2 Weeks").
+    pub lifetime: Duration,
     /// Where it is stored, in the row's language ("Cookie", "Local storage").
     pub kind: String,
 }
@@ -388,6 +390,7 @@ impl Catalogue {
                         .and_then(|o| o.duration)
                         .unwrap_or(c.duration)
                         .render(words),
+                    lifetime: local.and_then(|o| o.duration).unwrap_or(c.duration),
                     kind: words.kind(c.kind).to_owned(),
                 }
             })

@@ -84,6 +84,9 @@ fn deliver(
     make: impl FnOnce() -> Result<Made, Vec<Diagnostic>>,
 ) -> i32 {
     let to_stdout = args.out.as_os_str() == "-";
+    if let Some(message) = (!to_stdout).then(|| unsafe_out(args)).flatten() {
+        return refuse(err, &message);
+    }
     if !to_stdout && !args.force && std::fs::symlink_metadata(&args.out).is_ok() {
         return refuse(
             err,
@@ -121,8 +124,8 @@ fn deliver(
         "{command}: wrote {}: {}\ncheck it with: cookie-ledger check --catalogue {} --site {}\n",
         terminal_text(&shown),
         made.what,
-        terminal_text(&args.out.display().to_string()),
-        terminal_text(&crate::import::as_given(&made.root).display().to_string()),
+        terminal_text(&super::shell_word(&args.out)),
+        terminal_text(&super::shell_word(&crate::import::as_given(&made.root))),
     ));
     if to_stdout {
         let code = print(out, made.text.as_bytes());
@@ -133,4 +136,37 @@ fn deliver(
         return refuse(err, &format!("cannot write {}: {e}", args.out.display()));
     }
     print(out, summary.as_bytes())
+}
+
+/// Why `--out` must not be written even with `--force`: a page of a site being read, or
+/// something other than a file (a folder, a FIFO, a device).
+fn unsafe_out(args: &ImportArgs) -> Option<String> {
+    if let Ok(meta) = std::fs::symlink_metadata(&args.out)
+        && !meta.is_file()
+        && !meta.file_type().is_symlink()
+    {
+        return Some(format!(
+            "{} is {}, not a file: --out names the catalogue file to write",
+            args.out.display(),
+            crate::fsio::kind(&meta.file_type())
+        ));
+    }
+    // The folder --out would be written in, resolved, against each site's folder.
+    let parent = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let folder = std::fs::canonicalize(parent).ok()?;
+    args.sites
+        .iter()
+        .filter_map(|site| std::fs::canonicalize(site).ok())
+        .find(|site| folder.starts_with(site))
+        .map(|site| {
+            format!(
+                "{} is inside the site folder {}: the catalogue is not written among the pages it was read from",
+                args.out.display(),
+                site.display()
+            )
+        })
 }

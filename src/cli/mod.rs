@@ -289,7 +289,7 @@ pub(super) fn contradiction(policy: &Policy) -> Option<String> {
 }
 
 /// A path as one shell word: quoted when it holds anything but plain characters.
-fn shell_word(path: &Path) -> String {
+pub(super) fn shell_word(path: &Path) -> String {
     let text = path.display().to_string();
     let plain = !text.is_empty()
         && text

@@ -69,7 +69,22 @@ pub fn run(options: &Options) -> Result<Imported, Vec<Diagnostic>> {
         ]);
     }
     let votes = vote::count(&sites);
-    let (text, notes) = write::catalogue(&sites, &votes);
+    let (text, mut notes) = write::catalogue(&sites, &votes);
+    // What the pages say may be more than a catalogue accepts (a name with `=`, a bidirectional
+    // control, two entries that overlap): said now, at its line, not first by check.
+    if let Err(errors) = crate::catalogue::Catalogue::parse(&text, "catalogue", &root) {
+        for d in errors {
+            let at = d
+                .location
+                .as_ref()
+                .map(|l| format!("line {}: ", l.line))
+                .unwrap_or_default();
+            notes.push(format!(
+                "check refuses the catalogue until this is fixed: {at}{}",
+                d.message
+            ));
+        }
+    }
     Ok(Imported {
         text,
         root,
@@ -174,11 +189,27 @@ fn read_sites(dirs: &[PathBuf]) -> Result<(PathBuf, Vec<SiteInput>), Vec<Diagnos
                 .is_some_and(|e| {
                     matches!(e.to_ascii_lowercase().as_str(), "html" | "htm" | "xhtml")
                 });
+            let display = given.join(entry.path().strip_prefix(full).unwrap_or(entry.path()));
+            let display = display.to_string_lossy().replace('\\', "/");
+            let odd = entry.file_type().is_symlink()
+                || (is_page && !entry.file_type().is_file() && !entry.file_type().is_dir());
+            if odd {
+                errors.push(
+                    Diagnostic::new(
+                        Rule::UnsupportedFile,
+                        Some(Location::new(display, (1, 1))),
+                        format!(
+                            "{} in a site folder: import reads regular pages only, so a table behind it would be missing",
+                            crate::fsio::kind(&entry.file_type())
+                        ),
+                    )
+                    .with_help("give the folder the pages are really in, or replace the link with the page"),
+                );
+                continue;
+            }
             if !entry.file_type().is_file() || !is_page {
                 continue;
             }
-            let display = given.join(entry.path().strip_prefix(full).unwrap_or(entry.path()));
-            let display = display.to_string_lossy().replace('\\', "/");
             let page = crate::fsio::read(entry.path(), crate::fsio::MAX_TEXT)
                 .map_err(|e| e.to_string())
                 .and_then(|bytes| read::page(&display, &bytes, &langs));

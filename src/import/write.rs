@@ -288,6 +288,16 @@ fn cookie(
     }
     let categories = entry.category.groups();
     let category = categories.first().map_or("cookies", |g| g.value.as_str());
+    if categories.len() > 1 {
+        let said: Vec<String> = categories
+            .iter()
+            .map(|g| format!("`{}` ({})", g.value, list(&g.places)))
+            .collect();
+        notes.push(format!(
+            "cookie `{label}` is listed under several categories: {}; a catalogue gives it one, so `{category}` is written: check does not compare a hand-written table's heading with it, so decide which is true",
+            said.join(", ")
+        ));
+    }
     sourced(out, &categories, sites, "category");
     let _ = writeln!(out, "category = {}", string(category));
     if let Some(kind) = entry

@@ -6,55 +6,19 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 mod scopes;
+mod seen;
 pub mod table;
 
 use lol_html::html_content::TextType;
 use lol_html::{EndTagHandler, Settings, doc_comments, doc_text, element};
 use scopes::{Scopes, hides};
+use seen::OpenScript;
+pub use seen::{InlineScript, MarkerSeen};
 pub use table::{Cell, Row, Table, visible_text};
 
 use crate::html::{MARKER_ATTRIBUTE, OPT_OUT, opts_out};
 use crate::scan::services::TagKind;
 use crate::scan::{Tag, consent};
-
-/// An inline script whose end tag is awaited.
-#[derive(Debug)]
-struct OpenScript {
-    /// Where its text starts, once a text chunk came.
-    start: Option<usize>,
-    text: String,
-    gated: bool,
-    module: bool,
-    /// For a script in SVG, its element's offset.
-    svg: Option<usize>,
-}
-
-/// One inline `<script>`.
-#[derive(Debug)]
-pub struct InlineScript {
-    /// Output offset of its first character.
-    pub offset: usize,
-    /// Its text.
-    pub code: String,
-    /// Whether its type parks it until a consent manager turns it on.
-    pub gated: bool,
-    /// Whether it is a module (`type="module"`), where `<!--` is no comment.
-    pub module: bool,
-    /// Code from an attribute (`onload`, a `javascript:` URL) or an SVG script with its entities
-    /// read: its offsets are not the page's, so what it sets is placed at its element.
-    pub at_element: bool,
-}
-
-/// One marker element met in the output.
-#[derive(Debug)]
-pub struct MarkerSeen {
-    /// Output offset of its start tag.
-    pub offset: usize,
-    /// Output offset of its end tag, once seen.
-    pub end: Option<usize>,
-    /// Why nobody sees it, when nobody does: inside `<template>`, or a hidden element.
-    pub hidden: Option<&'static str>,
-}
 
 /// Everything read back from a page.
 #[derive(Debug, Default)]
@@ -81,8 +45,10 @@ pub struct Readback {
     pub inline_scripts: Vec<InlineScript>,
     /// `<meta http-equiv="Set-Cookie">` contents, with the tag's offset.
     pub meta_cookies: Vec<(usize, String)>,
-    /// The `datetime` of each `<time>` visitors see, with the element's offset.
+    /// The `datetime` of each `<time>` visitors see and read text in, with its offset.
     pub dates: Vec<(usize, String)>,
+    /// The `<time>` being read: its offset, `datetime`, and whether text showed in it.
+    open_time: Option<(usize, String, bool)>,
     /// The inline script being read.
     open_script: Option<OpenScript>,
 }
@@ -159,13 +125,24 @@ pub fn settings(
                 }
             }
             let mut s = s15.borrow_mut();
-            // A date the page states to visitors (`<time datetime>`), for `stale-date`.
+            // A date the page states to visitors (`<time datetime>` with text to read), for
+            // `stale-date`: kept once text shows inside it.
             if let Some(datetime) = datetime
                 && hidden.is_none()
                 && s.hidden().is_none()
                 && el.tag_name() == "time"
+                && el.can_have_content()
             {
-                s.dates.push((el.source_location().bytes().start, datetime));
+                s.open_time = Some((el.source_location().bytes().start, datetime, false));
+                let s = Rc::clone(&s15);
+                let on_end: EndTagHandler<'static> = Box::new(move |_| {
+                    let mut s = s.borrow_mut();
+                    if let Some((offset, datetime, true)) = s.open_time.take() {
+                        s.dates.push((offset, datetime));
+                    }
+                    Ok(())
+                });
+                el.on_end_tag(on_end)?;
             }
             if !found.is_empty() {
                 let offset = el.source_location().bytes().start;
@@ -454,6 +431,11 @@ pub fn settings(
         .append_document_content_handler(doc_text!(move |chunk| {
             let mut s = s7.borrow_mut();
             let text = chunk.as_str();
+            if let Some((_, _, shown)) = s.open_time.as_mut()
+                && !text.trim().is_empty()
+            {
+                *shown = true;
+            }
             if let Some(open) = s.open_script.as_mut() {
                 open.start
                     .get_or_insert(chunk.source_location().bytes().start);

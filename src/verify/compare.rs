@@ -104,6 +104,21 @@ impl Comparison<'_> {
                 if column == Column::Names && names_agree(&cell_names(actual), &want.names) {
                     wanted = actual.to_owned();
                 }
+                // "2 Weeks" and "2 weeks" state one lifetime: a hand-written table may word it
+                // in its own letters; a generated one says what the template renders.
+                let same_lifetime = || {
+                    self.catalogue
+                        .words(self.lang)
+                        .and_then(|w| crate::catalogue::Duration::read(actual, w))
+                        == Some(want.lifetime)
+                };
+                if column == Column::Duration
+                    && !self.generated
+                    && want.lifetime != crate::catalogue::Duration::Unstated
+                    && same_lifetime()
+                {
+                    wanted = actual.to_owned();
+                }
                 ours.push_str(&format!("{}: {wanted}\n", map.labels[i]));
                 theirs.push_str(&format!("{}: {actual}\n", map.labels[i]));
             }

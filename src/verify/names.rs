@@ -115,8 +115,9 @@ fn stand_ins(word: &str) -> String {
             (None, c) => out.push(c),
         }
     }
-    if closing.is_some() {
-        // An unclosed bracket is part of the name, not a stand-in.
+    if closing.is_some() || out.chars().all(|c| c == '*') {
+        // An unclosed bracket is part of the name, not a stand-in; nor is a whole word in
+        // brackets (`<session-id>`), which would match every name.
         return word.to_owned();
     }
     let xs = out.len() - out.trim_end_matches(['X', 'x']).len();
@@ -163,6 +164,8 @@ mod tests {
         // Not stand-ins: two X, an unclosed bracket, X inside a word.
         assert_eq!(cell_names("XX_XX"), ["XX_XX"]);
         assert_eq!(cell_names("a<b"), ["a<b"]);
+        assert_eq!(cell_names("<session-id>"), ["<session-id>"]);
+        assert_eq!(cell_names("XXXX"), ["XXXX"]);
         assert_eq!(cell_names("MAX"), ["MAX"]);
     }
 }

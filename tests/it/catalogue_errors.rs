@@ -336,3 +336,16 @@ fn a_bad_catalogue_never_touches_a_previous_output() {
     assert_eq!(p.run(&["build", "--out", "dist"]).code, 2);
     assert_eq!(before, p.tree("dist"));
 }
+
+#[test]
+fn a_name_that_matches_every_cookie_is_refused() {
+    let p = crate::support::Project::fixture("rules/base");
+    p.edit("catalogue.toml", "names = [\"sid\"]", "names = [\"**\"]");
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("`**` matches every name"),
+        "{}",
+        run.stdout
+    );
+}

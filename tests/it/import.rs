@@ -393,3 +393,118 @@ fn checking_an_imported_folder_inside_a_project_is_not_held_against_the_projects
         run.stdout
     );
 }
+
+#[test]
+fn what_the_pages_say_in_other_letters_or_that_a_catalogue_cannot_hold_is_said_at_import() {
+    let p = Project::empty();
+    let table = |rows: &str| {
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><body><h3>Strictly necessary cookies</h3>\n<table><tr><th>Provider</th><th>Function and location</th><th>Cookie name</th><th>Purpose</th><th>Duration</th></tr>\n{rows}</table></body></html>"
+        )
+    };
+    p.write(
+        "site/a/cookies.html",
+        table(
+            "<tr><td>Us</td><td>Sign-in</td><td>sid</td><td>Keeps you signed in</td><td>2 Weeks</td></tr>\n\
+             <tr><td>Us</td><td>Sign-in</td><td>&lt;session-id&gt;</td><td>Keeps you signed in</td><td>SESSION</td></tr>\n\
+             <tr><td>Us</td><td>Forms</td><td>a=b</td><td>Guards forms</td><td>1 year</td></tr>",
+        ),
+    );
+    p.write(
+        "site/b/cookies.html",
+        table("<tr><td>Us</td><td>Sign-in</td><td>sid</td><td>Keeps you signed in</td><td>2 Weeks</td></tr>")
+            .replace("Strictly necessary cookies", "Advertising cookies"),
+    );
+    let run = p.run(&[
+        "import", "--site", "site/a", "--site", "site/b", "--out", "c.toml",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // A name in brackets is a name, never a pattern that would cover every cookie.
+    let text = p.read("c.toml");
+    assert!(text.contains("names = [\"<session-id>\"]"), "{text}");
+    assert!(!text.contains("names = [\"*\"]"), "{text}");
+    // A name a catalogue cannot hold is said now, at its line.
+    assert!(
+        run.stdout
+            .contains("note: check refuses the catalogue until this is fixed: line"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("`a=b` is not a cookie name"),
+        "{}",
+        run.stdout
+    );
+    // One cookie under two categories: the catalogue gives it one, and the note says so.
+    assert!(
+        run.stdout
+            .contains("cookie `sid` is listed under several categories: `necessary`"),
+        "{}",
+        run.stdout
+    );
+    // Once the bad name is written as a pattern, the pages check clean: "2 Weeks" and
+    // "SESSION" state the lifetimes the catalogue renders as "2 weeks" and "Session".
+    p.edit("c.toml", "names = [\"a=b\"]", "names = [\"a*b\"]");
+    let text = p
+        .read("c.toml")
+        .replace("https://TODO", "https://a.example");
+    p.write("c.toml", text);
+    p.edit("site/a/cookies.html", "<td>a=b</td>", "<td>a*b</td>");
+    let run = p.run(&["check", "--catalogue", "c.toml", "--site", "site"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn import_never_writes_among_the_pages_it_reads_nor_over_what_is_not_a_file() {
+    let p = project("seeds/site");
+    let before = p.read("site/odwb/cookies.html");
+    let run = p.run(&[
+        "import",
+        "--site",
+        "site/odwb",
+        "--out",
+        "site/odwb/cookies.html",
+        "--force",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is inside the site folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read("site/odwb/cookies.html"), before);
+    std::fs::create_dir(p.path("folder.toml")).unwrap();
+    let run = p.run(&[
+        "import",
+        "--site",
+        "site/odwb",
+        "--out",
+        "folder.toml",
+        "--force",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is a folder, not a file"),
+        "{}",
+        run.stderr
+    );
+    // A link among the pages stops the import: a table behind it would be missing.
+    std::os::unix::fs::symlink(
+        p.path("site/odwb/cookies.html"),
+        p.path("site/datastro/more.html"),
+    )
+    .unwrap();
+    let run = p.run(&["import", "--site", "site/datastro", "--out", "new.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("site/datastro/more.html:1:1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("a symbolic link in a site folder"),
+        "{}",
+        run.stdout
+    );
+    assert!(!p.path("new.toml").exists());
+}

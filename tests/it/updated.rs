@@ -198,3 +198,43 @@ fn a_date_that_is_not_one_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn an_empty_time_states_nothing_and_a_month_or_a_year_means_its_last_day() {
+    let p = Project::empty();
+    copy_dir(&root().join("tests/fixtures/rules/base"), &p.path(""));
+    let page = |times: &str| {
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><body>\n<p>{times}</p>\n<div data-cookie-table=\"necessary\"></div><div data-cookie-table=\"statistics\"></div></body></html>"
+        )
+    };
+    let stale = |p: &Project| {
+        p.run(&["check", "--site", "site", "--updated", "2026-06-01"])
+            .stdout
+            .contains("warning[stale-date]")
+    };
+    // An empty <time> newer than the visible one does not hide it.
+    p.write(
+        "site/a/cookies.html",
+        page("<time datetime=\"2025-01-15\">15 January 2025</time><time datetime=\"2026-07-01\"></time>"),
+    );
+    assert!(stale(&p));
+    p.write(
+        "site/a/cookies.html",
+        page("<time datetime=\"2026-05\">May 2026</time>"),
+    );
+    assert!(stale(&p), "May 2026 ends before 1 June");
+    p.write(
+        "site/a/cookies.html",
+        page("<time datetime=\"2026-06\">June 2026</time>"),
+    );
+    assert!(!stale(&p), "June 2026 may be 1 June or later");
+    p.write(
+        "site/a/cookies.html",
+        page("<time datetime=\"2025\">2025</time>"),
+    );
+    assert!(stale(&p));
+    // A day that does not exist is no date.
+    let run = p.run(&["check", "--site", "site", "--updated", "2026-02-30"]);
+    assert_eq!(run.code, 2);
+}

@@ -58,6 +58,12 @@ pub(super) fn cookie(
                     "write `*` in place of spaces, commas, semicolons, quotes, `=` and control characters: the pattern covers the key (`my key` is declared `my*key`)",
                 );
             }
+        } else if n.chars().all(|c| c == '*') {
+            checker.error(
+                name.span(),
+                format!("`{n}` matches every name, so nothing the site stores would be undeclared"),
+                "write the name, or a pattern with its fixed part (`_ga_*`)",
+            );
         } else if cookie.names.get_ref()[..k]
             .iter()
             .any(|other| other.get_ref() == n)
