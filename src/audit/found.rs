@@ -88,12 +88,26 @@ pub fn undeclared(
                     name,
                     &f.sighting.source,
                     known,
-                    f.sighting.lifetime,
+                    longest(f),
                 ))
                 .with_places(f.places.clone()),
         );
     }
     findings
+}
+
+/// The longest lifetime the writes of a found cookie state: the one its declaration must
+/// cover (a write for a minute and one for a year make a cookie of a year).
+fn longest(f: &Found) -> crate::scan::Lifetime {
+    use crate::scan::Lifetime;
+    std::iter::once(f.sighting.lifetime)
+        .chain(f.others.iter().map(|o| o.sighting.lifetime))
+        .filter(|l| matches!(l, Lifetime::Seconds(_)))
+        .max_by(|a, b| {
+            let days = |l: &Lifetime| l.days().unwrap_or(0.0);
+            days(a).total_cmp(&days(b))
+        })
+        .unwrap_or(f.sighting.lifetime)
 }
 
 /// Writes whose cookie name is built at run time: settled when a declaration covers them (a

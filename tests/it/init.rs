@@ -162,3 +162,21 @@ fn init_keeps_an_existing_file_and_refuses_a_missing_folder() {
     );
     assert!(!p.path("new.toml").exists());
 }
+
+#[test]
+fn a_cookie_written_for_a_minute_and_for_a_year_is_started_at_a_year() {
+    let p = Project::empty();
+    p.write(
+        "site/index.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><script>\n\
+         document.cookie = \"pref=1; max-age=60; path=/\";\n\
+         document.cookie = \"pref=2; max-age=31536000; path=/\";\n\
+         </script></body></html>",
+    );
+    let run = p.run(&["init", "--site", "site", "--out", "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let catalogue: toml::Value = toml::from_str(&run.stdout).unwrap();
+    let pref = &catalogue["cookie"][0];
+    assert_eq!(pref["names"][0].as_str(), Some("pref"));
+    assert_eq!(pref["duration"].as_str(), Some("1 year"), "{}", run.stdout);
+}
