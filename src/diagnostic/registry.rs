@@ -147,6 +147,7 @@ rules! {
     LanguageParity = "language-parity", Drift, Error, [], "a language a site declares lacks a cookie table the site shows in another of its languages";
     Unstated = "unstated", Drift, StrictError, [Cookie], "a cookie declaration leaves out its function, purpose or duration, which its policy must tell visitors";
     StaleDate = "stale-date", Drift, Warning, [File], "a policy page states a date older than the catalogue's last change";
+    UncheckedColumn = "unchecked-column", Drift, Note, [], "a hand-written cookie table has a column the catalogue holds nothing for, so what it says is not checked";
 }
 
 impl Rule {

@@ -286,6 +286,39 @@ pub fn page(
             .or_else(|| catalogue.language_of(site, None))
             .expect("a site has a language")
             .to_owned();
+        // What a column the catalogue holds nothing for says is the page's alone: said, not
+        // passed over as checked.
+        let extra: Vec<&str> = map
+            .columns
+            .iter()
+            .zip(&map.labels)
+            .filter(|(c, label)| c.is_none() && !label.is_empty())
+            .map(|(_, label)| label.as_str())
+            .collect();
+        if !extra.is_empty() {
+            let d = Diagnostic::new(
+                Rule::UncheckedColumn,
+                Some(table.location.clone()),
+                format!(
+                    "table {} has {} the catalogue holds nothing for (`{}`): what {} is not checked",
+                    n + 1,
+                    if extra.len() == 1 {
+                        "a column"
+                    } else {
+                        "columns"
+                    },
+                    extra.join("`, `"),
+                    if extra.len() == 1 {
+                        "it says"
+                    } else {
+                        "they say"
+                    }
+                ),
+            );
+            verdict.findings.push(d.with_help(
+                "check those cells by hand, or state them in the catalogue's columns (provider, function, names, purpose, duration, type)",
+            ));
+        }
         let expected = catalogue.rows(site, None, &lang);
         let comparison = Comparison {
             catalogue,

@@ -105,6 +105,7 @@ const FROZEN_IDS: &[&str] = &[
     "language-parity",
     "unstated",
     "stale-date",
+    "unchecked-column",
 ];
 
 #[test]
