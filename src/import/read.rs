@@ -20,10 +20,9 @@ use crate::verify::{self, SeenTable};
 pub(super) struct Page {
     /// `<html lang>`, when the page says it.
     pub(super) lang: Option<String>,
-    /// Origins the page gives for itself (`<link rel=canonical>`, `og:url`) first, then every
-    /// `http(s)` origin its links and text name, in order.
+    /// Origins the page gives for itself (`<link rel=canonical>`, `og:url`).
     pub(super) own_origins: Vec<String>,
-    /// Other origins its links and text name.
+    /// Every `http(s)` origin its links and text name, in order.
     pub(super) origins: Vec<String>,
     /// Its cookie tables.
     pub(super) tables: Vec<Table>,
@@ -42,7 +41,7 @@ pub(super) struct Table {
     pub(super) columns: Vec<Option<crate::labels::Column>>,
     /// The headers as the table words them.
     pub(super) labels: Vec<String>,
-    /// Group headings above the header, then its rows, each with its place and cells' text.
+    /// The text of the group headings above its header (rows of one cell).
     pub(super) headings: Vec<String>,
     /// Data rows.
     pub(super) rows: Vec<(Location, Vec<String>)>,

@@ -46,6 +46,12 @@ pub(crate) fn string(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 
+/// A TOML array of strings: `["a", "b"]`.
+pub(crate) fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let items: Vec<String> = items.into_iter().map(|s| string(s.as_ref())).collect();
+    format!("[{}]", items.join(", "))
+}
+
 /// A TOML key: bare when it can be, quoted otherwise.
 pub(crate) fn key(text: &str) -> String {
     let bare = !text.is_empty()

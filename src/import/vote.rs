@@ -255,6 +255,9 @@ impl Votes {
                     .map_or_else(|| Said::Unread(text.clone()), Said::Read);
                 entry.duration.add(site, said, place);
             }
+            if let Some((id, _)) = &category {
+                entry.category.add(site, id.clone(), place);
+            }
             if let Some(text) = cell(Column::Kind) {
                 let kind = Storage::ALL.into_iter().find(|k| {
                     words.is_some_and(|w| w.kind(*k).to_lowercase() == text.to_lowercase())
@@ -266,10 +269,6 @@ impl Votes {
                         place
                     )),
                 }
-            }
-            let entry = self.entry(&names);
-            if let Some((id, _)) = &category {
-                entry.category.add(site, id.clone(), place);
             }
         }
         category

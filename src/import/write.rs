@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::SiteInput;
-use super::text::{Shown, comment, key, list, string};
+use super::text::{Shown, comment, key, list, string, strings};
 use super::vote::{Entry, Group, Said, Tally, Votes};
 use crate::scan::services::Services;
 use crate::storage::Storage;
@@ -116,8 +116,7 @@ fn site_table(
             comment(&site.shown)
         );
     }
-    let list: Vec<String> = languages.iter().map(|l| string(l)).collect();
-    let _ = writeln!(out, "languages = [{}]", list.join(", "));
+    let _ = writeln!(out, "languages = {}", strings(&languages));
     let untabled = &votes.untabled[s];
     if !untabled.is_empty() {
         let _ = writeln!(
@@ -188,8 +187,7 @@ fn cookie(
     services: &Services,
 ) {
     let label = entry.names.join(", ");
-    let names: Vec<String> = entry.names.iter().map(|n| string(n)).collect();
-    let _ = writeln!(out, "\n[[cookie]]\nnames = [{}]", names.join(", "));
+    let _ = writeln!(out, "\n[[cookie]]\nnames = {}", strings(&entry.names));
     let known = entry.names.iter().flat_map(|n| services.known(n)).next();
     let providers = entry.provider.groups();
     match (providers.first(), known) {
@@ -332,8 +330,8 @@ fn cookie(
         }
     }
     if entry.sites.len() < sites.len() {
-        let list: Vec<String> = entry.sites.iter().map(|&s| string(&sites[s].id)).collect();
-        let _ = writeln!(out, "sites = [{}]", list.join(", "));
+        let ids = entry.sites.iter().map(|&s| sites[s].id.as_str());
+        let _ = writeln!(out, "sites = {}", strings(ids));
     }
     overrides(out, sites, entry);
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::build::{self, Outcome};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Class, Diagnostic, Policy, Rule};
-use crate::import::text::{comment, string};
+use crate::import::text::{comment, string, strings};
 use crate::import::{SiteFacts, as_given, survey};
 
 #[cfg(feature = "audit")]
@@ -173,15 +173,11 @@ fn bootstrap(sites: &[SiteFacts]) -> String {
             .map_or(stand_in.as_str(), |(url, _)| url.as_str());
         let _ = writeln!(
             text,
-            "[[site]]\nid = {}\nurl = {}\ndir = {}\nlanguages = [{}]\n",
+            "[[site]]\nid = {}\nurl = {}\ndir = {}\nlanguages = {}\n",
             string(&site.id),
             string(url),
             string(&site.dir),
-            langs
-                .iter()
-                .map(|l| string(l))
-                .collect::<Vec<_>>()
-                .join(", ")
+            strings(&langs)
         );
     }
     for (id, consent) in CATEGORIES {
@@ -293,13 +289,9 @@ fn write(sites: &[SiteFacts], root: PathBuf, outcome: &Outcome, added: Added) ->
         }
         let _ = writeln!(
             text,
-            "dir = {}\nlanguages = [{}]",
+            "dir = {}\nlanguages = {}",
             string(&site.dir),
-            langs
-                .iter()
-                .map(|l| string(l))
-                .collect::<Vec<_>>()
-                .join(", ")
+            strings(&langs)
         );
     }
     let languages: BTreeSet<String> = sites.iter().flat_map(languages_of).collect();
