@@ -2,57 +2,13 @@
 //! cookies, which, how, and the evidence. An audit's inventory adds what each pass stored, and
 //! the passes in which the browser saw each cookie the files set.
 
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::audit;
 use crate::catalogue::Catalogue;
 use crate::scan::services::Services;
 use crate::scan::{Placed, Source};
-
-/// One item a real browser stored during `cookie-ledger audit`, as the JSON report carries it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StoredItem {
-    /// The pass: `before consent`, `after refusing` or `after accepting`.
-    pub pass: &'static str,
-    /// The id of the page's site.
-    pub site: String,
-    /// The page visited, as reports name files.
-    pub page: String,
-    /// Where it is stored: `cookie`, `local-storage`, `session-storage`, `indexeddb` or `cache-storage`.
-    pub kind: crate::storage::Storage,
-    /// The cookie's name or the storage key.
-    pub name: String,
-    /// The cookie's domain, or the storage's origin.
-    pub domain: String,
-    /// When the cookie expires, in seconds since the epoch; absent for a session cookie and storage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<f64>,
-    /// A cookie's flags; absent for storage.
-    #[serde(skip_serializing_if = "Option::is_none", flatten)]
-    pub flags: Option<CookieFlags>,
-    /// Where the write is: a file of the output (or a URL) with its line and column.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_at: Option<crate::diagnostic::Location>,
-    /// What was written: the `document.cookie` text or the `Set-Cookie` header.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub written: Option<String>,
-}
-
-/// A stored cookie's flags, as the browser holds them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CookieFlags {
-    /// Hidden from scripts.
-    pub http_only: bool,
-    /// Sent over HTTPS only.
-    pub secure: bool,
-    /// `Strict`, `Lax` or `None`; absent when the setter said nothing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub same_site: Option<String>,
-    /// The top-level site a partitioned (CHIPS) cookie is kept for.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub partition_key: Option<String>,
-}
+use crate::stored::StoredItem;
 
 /// What one site's pages and files set, gathered during the run.
 #[derive(Clone, Debug, Default)]
@@ -137,7 +93,7 @@ pub fn audit_document(
                 let mut passes: Vec<&str> = own
                     .iter()
                     .filter(|i| i.kind.id() == kind && audit::names_meet(name, &i.name))
-                    .map(|i| i.pass)
+                    .map(|i| i.pass.word())
                     .collect();
                 passes.dedup();
                 cookie["stored_in"] = json!(passes);
@@ -152,6 +108,7 @@ pub fn audit_document(
                     "kind": i.kind.id(),
                     "name": i.name,
                     "domain": i.domain,
+                    "party": i.party,
                     "declared": audit::declared(catalogue, s, i.kind, &i.name).is_some(),
                     "set_at": i.set_at,
                     "written": i.written,

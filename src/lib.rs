@@ -36,6 +36,7 @@ pub mod scan;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod storage;
+pub mod stored;
 pub mod verify;
 #[cfg(feature = "audit")]
 pub mod visit;

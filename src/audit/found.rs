@@ -258,11 +258,13 @@ pub fn listed(services: &Services, found: &[Found], site: SiteId, strict: bool) 
 }
 
 /// Declared cookies said to be set by a script or a tag that no page of their sites sets; `seen[site]` holds
-/// the names each site sets, `settled` the (site, cookie) pairs that writes with built names stand for.
+/// the names each site sets or a browser stored on it, `settled` the (site, cookie) pairs that writes with built
+/// names stand for, `visited` the sites an audit visited.
 pub fn unseen(
     catalogue: &Catalogue,
     seen: &[&BTreeSet<(Storage, String)>],
     settled: &[(SiteId, usize)],
+    visited: &[SiteId],
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (c, cookie) in catalogue.cookies.iter().enumerate() {
@@ -287,8 +289,13 @@ pub fn unseen(
         if missing.is_empty() {
             continue;
         }
+        let audited = if missing.iter().all(|s| visited.contains(s)) {
+            ", and no page the audit visited there stored it"
+        } else {
+            ""
+        };
         let message = format!(
-            "{} `{}` is declared as set by a {}, but nothing the scan can see on {} sets it",
+            "{} `{}` is declared as set by a {}, but nothing the scan can see on {} sets it{audited}",
             cookie.kind.word(),
             cookie.names.join(", "),
             cookie.set_by.id(),

@@ -3,12 +3,17 @@
 //! `found.rs` judges the cookies found (undeclared, built names, pages outside sites, unseen
 //! declarations), `lifetimes.rs` their stated lifetimes, `consent.rs` services loaded before
 //! consent, `catalogue.rs` the catalogue against what is known of services and regulators,
-//! and `suggestion.rs` writes the catalogue entries findings suggest.
+//! `stored.rs` (with `measured.rs`) what a real browser stored, `join.rs` makes what the files
+//! and the browser both show one finding, and `suggestion.rs` writes the catalogue entries
+//! findings suggest.
 
 mod catalogue;
 mod consent;
 mod found;
+mod join;
 mod lifetimes;
+mod measured;
+mod stored;
 mod suggestion;
 
 #[cfg(feature = "audit")]
@@ -24,7 +29,9 @@ use crate::storage::Storage;
 pub use catalogue::catalogue_rules;
 pub use consent::consent;
 pub use found::{dynamic, listed, outside, undeclared, unseen};
+pub use join::join;
 pub use lifetimes::{durations, mismatch};
+pub use stored::{Judged, stored};
 
 /// Whether a declared name or pattern and a found one can be the same cookie: equal, or one an instance of the
 /// other (`_ga_*` declared and `_ga_ABC` found, or `_ga_ABC` declared and the service's `_ga_*` found).

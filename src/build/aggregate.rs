@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use super::file::{Facts, FileResult, HeaderCookie};
 use super::{Outcome, Session, SiteCookies, Summary};
 use crate::audit::{self, Found, ServiceLoad};
-use crate::catalogue::{Catalogue, SiteId};
-use crate::diagnostic::{Diagnostic, ExitCode, Location, Place, Rule};
+use crate::catalogue::SiteId;
+use crate::diagnostic::{Diagnostic, ExitCode, Location, Place};
 use crate::inventory::{FileFound, SiteInventory};
 use crate::scan::{self, Consent, Controls, Lifetime, Placed, Sighting, Source};
 use crate::storage::Storage;
@@ -314,7 +314,7 @@ pub(super) fn aggregate<'r>(
     diagnostics.extend(audit::catalogue_rules(catalogue, services));
     // A bad marker leaves a table out; saying the table is missing as well would be noise.
     if ExitCode::of(&diagnostics) != ExitCode::BadInput {
-        diagnostics.extend(coverage(
+        diagnostics.extend(super::coverage::coverage(
             catalogue,
             &covered,
             &policy_pages,
@@ -326,13 +326,49 @@ pub(super) fn aggregate<'r>(
             &policy_pages,
             &layout.site_display,
         ));
+        // A declaration is seen when the files set it or a browser stored it.
+        let site_of = |id: &str| {
+            catalogue
+                .site_ids()
+                .find(|(_, s)| s.id == id)
+                .map(|(s, _)| s)
+        };
+        let mut visited = Vec::new();
+        for visit in options.browser.iter().flat_map(|b| &b.visits) {
+            let Some(s) = site_of(&visit.site) else {
+                continue;
+            };
+            if !visited.contains(&s) {
+                visited.push(s);
+            }
+            for item in &visit.stored {
+                buckets[s.0].names.insert((item.kind, item.name.clone()));
+            }
+        }
         let names: Vec<&BTreeSet<(Storage, String)>> =
             buckets[..sites].iter().map(|b| &b.names).collect();
-        diagnostics.extend(audit::unseen(catalogue, &names, &settled));
+        diagnostics.extend(audit::unseen(catalogue, &names, &settled, &visited));
     }
     diagnostics.extend(extra);
+    let mut notes = Vec::new();
+    if let Some(browser) = &options.browser {
+        let judged = audit::stored(catalogue, browser);
+        diagnostics = audit::join(catalogue, diagnostics, judged.findings);
+        notes = judged.notes;
+        summary.visited = browser
+            .visits
+            .iter()
+            .filter(|v| v.pass == crate::stored::Pass::BeforeConsent)
+            .count();
+    }
     options.policy.apply(&mut diagnostics);
     let mut outcome = Outcome::failed(diagnostics, summary);
+    outcome.notes = notes;
+    outcome.stored = options
+        .browser
+        .iter()
+        .flat_map(|b| b.items().cloned())
+        .collect();
     outcome.policy_pages = policy_list;
     outcome.found = catalogue
         .site_ids()
@@ -443,50 +479,4 @@ fn group_loads(buckets: &[Bucket]) -> Vec<ServiceLoad> {
         }
     }
     groups
-}
-
-/// Sites without a policy page, and cookies no policy page of their site lists.
-fn coverage(
-    catalogue: &Catalogue,
-    covered: &[BTreeSet<usize>],
-    policy_pages: &[usize],
-    site_display: &str,
-) -> Vec<Diagnostic> {
-    let mut findings = Vec::new();
-    for (id, site) in catalogue.site_ids() {
-        let s = id.0;
-        let folder = if site.dir.is_empty() {
-            site_display.to_owned()
-        } else {
-            format!("{site_display}/{}", site.dir)
-        };
-        if policy_pages[s] == 0 {
-            let d = Diagnostic::new(
-                Rule::NoPolicyPage,
-                Some(site.location.clone()),
-                format!(
-                    "site `{}` has no page with a cookie table under {folder}/",
-                    site.id
-                ),
-            );
-            findings.push(d.with_help(format!("add a policy page to {folder}/ with a marker such as <div data-cookie-table=\"necessary\"></div>")));
-            continue;
-        }
-        for (c, cookie) in catalogue.cookies.iter().enumerate() {
-            if cookie.sites.contains(&id) && !covered[s].contains(&c) {
-                let category = &catalogue.categories[cookie.category].id;
-                let d = Diagnostic::new(
-                    Rule::UncoveredCookie,
-                    Some(cookie.location.clone()),
-                    format!(
-                        "cookie `{}` appears on none of site `{}`'s policy pages",
-                        cookie.names.join(", "),
-                        site.id
-                    ),
-                );
-                findings.push(d.with_help(format!("add <div data-cookie-table=\"{category}\"></div> to a policy page under {folder}/")));
-            }
-        }
-    }
-    findings
 }

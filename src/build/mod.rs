@@ -6,6 +6,7 @@
 //! inventory), `publish` (staging, the lock, the atomic swap).
 
 mod aggregate;
+mod coverage;
 mod dates;
 mod file;
 mod layout;
@@ -24,10 +25,10 @@ use crate::catalogue::Catalogue;
 use crate::diagnostic::{Class, Diagnostic, ExitCode, Policy};
 use crate::guard;
 use crate::inventory;
-pub use crate::inventory::{CookieFlags, StoredItem};
 use crate::page::Context;
 use crate::render::Tables;
 use crate::scan::{self, services::Services};
+pub use crate::stored::{CookieFlags, Evidence, StoredItem};
 use file::Bytes;
 pub use file::{Facts, FileResult, HeaderCookie};
 use layout::{Entry, Layout, slash};
@@ -66,6 +67,9 @@ pub struct Options {
     /// The date of the catalogue's last change as the pipeline gives it (`--updated`);
     /// `None` asks git ([`crate::catalogue::changed::from_git`]).
     pub updated: Option<String>,
+    /// What a real browser stored on the same site (`cookie-ledger audit`), judged in the same
+    /// reduction as what the files set.
+    pub browser: Option<Evidence>,
 }
 
 impl Options {
@@ -82,6 +86,7 @@ impl Options {
             inventory: None,
             build_command: "cookie-ledger build".to_owned(),
             updated: None,
+            browser: None,
         }
     }
 }
@@ -324,6 +329,7 @@ impl Session {
             })
             .unwrap_or_default();
         let (mut outcome, inventory) = aggregate::aggregate(&session, &session.files, extra);
+        notes.append(&mut outcome.notes);
         outcome.notes = notes;
         if let Some(output) = output {
             session.publish(output, &mut outcome, &inventory);

@@ -217,6 +217,7 @@ where
         preview: None,
         build_command,
         updated,
+        browser: None,
     });
     let color = match inputs.color {
         Color::Always => true,

@@ -13,10 +13,10 @@ use crate::catalogue::Party;
 use crate::diagnostic::{Diagnostic, Policy, Rule};
 use crate::import::SiteFacts;
 use crate::import::text::{comment, string};
-use crate::inventory::StoredItem;
 use crate::scan::Lifetime;
 use crate::scan::services::Services;
 use crate::storage::Storage;
+use crate::stored::StoredItem;
 use crate::visit::{self, route::Network};
 
 /// How the audit runs.
@@ -117,7 +117,7 @@ fn entry(added: &mut Added, item: &StoredItem, site: Option<&SiteFacts>, service
         item.kind.word(),
         string(&item.name),
         comment(&item.domain),
-        item.pass,
+        item.pass.word(),
         comment(&item.page),
         item.set_at
             .as_ref()
@@ -142,9 +142,8 @@ fn entry(added: &mut Added, item: &StoredItem, site: Option<&SiteFacts>, service
     let known_host = site
         .and_then(|s| s.url.as_ref())
         .and_then(|(url, _)| url.split("://").nth(1));
-    let host = known_host.unwrap_or(super::STAND_IN_HOST);
-    let domain = item.domain.split("://").last().unwrap_or(&item.domain);
-    let party = Some(visit::party_of(host, domain));
+    // The audit measured the party against the address it served the site at.
+    let party = Some(item.party);
     let (provider, category, party, set_by, duration) = match known {
         Some((service, cookie)) => (
             service.provider.clone(),

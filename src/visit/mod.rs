@@ -4,17 +4,16 @@
 //!
 //! The rooms: `route` (what answers each request: the output folder, fixtures, the network or
 //! a refusal), `browse` (one page in a fresh browser context: what it stores and who stored
-//! it), `judge` (what is stored against what is declared, into findings and notes).
+//! it), `record` (the visits as evidence the build's reduction judges with the static scan's
+//! sightings: writers placed in the output's files, domains as first or third party).
 
 mod answer;
 mod auditor;
 mod browse;
-mod declared;
 mod group;
 mod inventory;
-mod judge;
-mod merge;
 mod proxy;
+mod record;
 pub mod route;
 mod schedule;
 mod seen;
@@ -28,10 +27,10 @@ use crate::build::{Outcome, Summary};
 use crate::catalogue::{Catalogue, SiteId};
 use crate::diagnostic::{Diagnostic, ExitCode, Policy, Rule};
 use crate::storage::Storage;
+pub use crate::stored::Pass;
 use answer::Requests;
 pub use auditor::Auditor;
 pub use browse::Buttons;
-pub use declared::party_of;
 use route::{Network, Routes};
 
 /// What an audit reads and how it runs.
@@ -56,35 +55,6 @@ pub struct Options {
     pub all_pages: bool,
     /// Where to write the inventory of what the files set and each pass stored.
     pub inventory: Option<PathBuf>,
-}
-
-/// The three passes, each with fresh profiles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Pass {
-    /// The page loads; the visitor does nothing.
-    BeforeConsent,
-    /// The visitor refuses everything that needs consent.
-    AfterRefusing,
-    /// The visitor accepts everything.
-    AfterAccepting,
-}
-
-impl Pass {
-    /// Every pass, in order.
-    pub const ALL: [Pass; 3] = [
-        Pass::BeforeConsent,
-        Pass::AfterRefusing,
-        Pass::AfterAccepting,
-    ];
-
-    /// How reports name it.
-    pub fn word(self) -> &'static str {
-        match self {
-            Pass::BeforeConsent => "before consent",
-            Pass::AfterRefusing => "after refusing",
-            Pass::AfterAccepting => "after accepting",
-        }
-    }
 }
 
 /// One item the browser stored after a visit.
@@ -259,58 +229,25 @@ impl Plan {
             .collect()
     }
 
-    /// Holds what the visits saw against the catalogue, with the static check of the same
-    /// folder, into the run's outcome; writes the inventory.
+    /// Holds what the visits saw, with what the files of the same folder set, against the
+    /// catalogue in one reduction; writes the inventory.
     fn finish(self, visits: Vec<browse::Visit>, routes: &Routes, requests: Requests) -> Outcome {
         let Plan {
             options,
             catalogue,
-            summary,
             pages,
             outside,
             ..
         } = self;
         let jobs: Vec<&Page> = Pass::ALL.iter().flat_map(|_| pages.iter()).collect();
-        let mut visits: Vec<(&Page, browse::Visit)> = jobs.into_iter().zip(visits).collect();
-        // A cookie the site's own response set is credited to the `_headers` line that gave
-        // it, where the fix goes (a response the audit fulfilled has no network record at
-        // all; one from the loopback server is only its URL).
-        for (_, visit) in &mut visits {
-            for stored in &mut visit.stored {
-                let ours = stored.setter.as_ref().is_none_or(|s| {
-                    s.place.is_none()
-                        && s.text.starts_with("Set-Cookie:")
-                        && routes.serves(&route::origin(&s.url))
-                });
-                if stored.kind.is_cookie()
-                    && ours
-                    && let Some(header) = requests.served.get(&stored.name)
-                {
-                    stored.setter = Some(browse::Setter {
-                        url: header.location.file.clone(),
-                        place: Some((header.location.line, header.location.column)),
-                        text: format!("Set-Cookie: {}", header.value),
-                    });
-                }
-            }
-        }
-        let (browser, seen) = judge::judge(
-            &catalogue,
-            &options.site,
-            routes,
-            &visits,
-            &outside,
-            &requests.refused,
-            &options.policy,
-            summary,
-        );
-        // What the site's own files say, from the same folder: static and browser evidence
-        // in one report, each finding once.
-        let checked = crate::build::run(&crate::build::Options {
+        let visits: Vec<(&Page, browse::Visit)> = jobs.into_iter().zip(visits).collect();
+        let evidence =
+            record::evidence(&catalogue, &options.site, routes, visits, outside, requests);
+        let mut outcome = crate::build::run(&crate::build::Options {
             policy: options.policy.clone(),
+            browser: Some(evidence),
             ..crate::build::Options::check(&options.catalogue, &options.site)
         });
-        let mut outcome = merge::merge(&catalogue, checked, browser, &seen);
         // What the audit saw is recorded whether it found drift or not; an audit that could
         // not do its job records nothing.
         if let Some(path) = &options.inventory

@@ -29,6 +29,7 @@ fn check(catalogue: &Path, site: &Path, out: &Path) -> build::Outcome {
         preview: None,
         build_command: "cargo xtask build".to_owned(),
         updated: None,
+        browser: None,
     })
 }
 

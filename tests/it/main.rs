@@ -7,6 +7,7 @@ mod demo;
 mod diff;
 mod docs;
 mod encodings;
+mod evidence;
 mod export;
 mod findings;
 mod fixtures;

@@ -78,6 +78,7 @@ fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
                 preview: None,
                 build_command: "cargo xtask build".to_owned(),
                 updated: None,
+                browser: None,
             };
             let started = Instant::now();
             let outcome = build::run(&options);

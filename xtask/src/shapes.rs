@@ -108,6 +108,7 @@ fn time_check(root: &Path, site: &Path) -> Duration {
         preview: None,
         build_command: "cargo xtask build".to_owned(),
         updated: None,
+        browser: None,
     };
     // The best of three: the least disturbed by the rest of the machine.
     (0..3)
