@@ -40,6 +40,18 @@ pub(super) struct Layout {
 }
 
 impl Layout {
+    /// The folders a shard recorded, for naming files in reports: a merge reads no folder.
+    pub fn recorded(site: &Path, out: Option<&Path>) -> Layout {
+        Layout {
+            site: site.to_path_buf(),
+            site_display: slash(site),
+            out_display: out.map(slash).unwrap_or_default(),
+            out: out.map(Path::to_path_buf),
+            canonical_site: site.to_path_buf(),
+            inventory: None,
+        }
+    }
+
     /// Checks the paths of `options` against each other and the files `catalogue` was read from.
     pub fn new(options: &Options, catalogue: &Catalogue) -> Result<Layout, Diagnostic> {
         let site = &options.site;

@@ -10,10 +10,13 @@ mod coverage;
 mod dates;
 mod file;
 mod layout;
+mod merge;
 mod parity;
+mod prepare;
 #[cfg(feature = "audit")]
 pub(crate) use layout::{absolute, is_inventory};
 mod publish;
+mod shard;
 
 use std::fs;
 use std::path::PathBuf;
@@ -32,7 +35,10 @@ pub use crate::stored::{CookieFlags, Evidence, StoredItem};
 use file::Bytes;
 pub use file::{Facts, FileResult, HeaderCookie};
 use layout::{Entry, Layout, slash};
+pub use merge::merge;
+use prepare::Prepared;
 use publish::Output;
+pub use shard::{Shard, ShardDocument, shard};
 
 /// What a run does with its result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,31 +230,20 @@ impl Session {
     }
 
     /// [`Session::start`] with the catalogue given.
-    fn start_with(
-        options: &Options,
-        mut catalogue: Catalogue,
-    ) -> Result<(Session, Outcome), Outcome> {
-        catalogue.updated = options
-            .updated
-            .clone()
-            .or_else(|| crate::catalogue::changed::from_git(&options.catalogue));
-        let summary = Summary {
-            sites: catalogue.sites.len(),
-            cookies: catalogue.cookies.len(),
-            ..Summary::default()
-        };
+    fn start_with(options: &Options, catalogue: Catalogue) -> Result<(Session, Outcome), Outcome> {
+        let Prepared {
+            catalogue,
+            services,
+            tables,
+            cookie_db,
+            layout,
+            entries,
+            walk,
+            mut notes,
+            compare_with,
+            summary,
+        } = Prepared::new(options, catalogue)?;
         let fail = |d: Diagnostic| Outcome::failed(vec![d], summary.clone());
-        let cookie_db = options
-            .cookie_db
-            .as_deref()
-            .map(scan::cookie_db::CookieDb::load)
-            .transpose()
-            .map_err(fail)?;
-        let services = Services::new(catalogue.services.clone());
-        let tables = Tables::render(&catalogue)
-            .map_err(|errors| Outcome::failed(errors, summary.clone()))?;
-        let layout = Layout::new(options, &catalogue).map_err(fail)?;
-        let (entries, walk) = layout.walk();
         let output = match (options.mode, layout.out.as_deref()) {
             (Mode::Build, Some(out)) => {
                 let output = Output::begin(out).map_err(fail)?;
@@ -262,24 +257,6 @@ impl Session {
                 Some(output)
             }
             _ => None,
-        };
-        let mut notes = Vec::new();
-        let compare_with = match (options.mode, layout.out.as_deref()) {
-            (Mode::Check, Some(out)) if out.is_dir() => {
-                notes.push(format!(
-                    "compared with the output folder {}",
-                    layout.out_display
-                ));
-                Some(out.to_path_buf())
-            }
-            (Mode::Check, Some(_)) => {
-                notes.push(format!(
-                    "no output folder at {}: nothing to compare",
-                    layout.out_display
-                ));
-                None
-            }
-            (Mode::Check, None) | (Mode::Build, _) => None,
         };
         let ctx = Context {
             catalogue: &catalogue,

@@ -32,6 +32,8 @@ pub(super) enum Command {
     Import(ImportArgs),
     /// Start a catalogue for a site with no cookie tables: every cookie its pages set, as the static scan sees it, with what is known of each service filled in and TODO for what a person must write (build refuses it until then).
     Init(InitArgs),
+    /// Reduce the documents of a sharded check (`check --shard I/N --format shard`, one per CI job) into the report a single check of the whole site gives.
+    Merge(MergeArgs),
     /// Visit the built site in a real headless Chromium, before consent, after refusing and after accepting, and check what it stores against the catalogue.
     Audit(AuditArgs),
     /// Preview the site: build it to a folder of its own, serve it on loopback, rebuild on every change; open pages reload and show findings.
@@ -215,18 +217,8 @@ pub(super) struct Inputs {
     /// [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
     #[arg(long, value_name = "DIR")]
     pub(super) site: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub(super) format: Format,
-    /// When to colour the human report (NO_COLOR is honoured in auto).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub(super) color: Color,
-    /// List every place a finding holds for (the human report shows the first few and a count).
-    #[arg(short, long)]
-    pub(super) verbose: bool,
-    /// Print the findings alone: no list of cookies found, no notes, no summary line.
-    #[arg(short, long, conflicts_with = "verbose")]
-    pub(super) quiet: bool,
+    #[command(flatten)]
+    pub(super) report: ReportArgs,
     /// Fail, not warn, when a cookie declared as set by a script or tag is set by no page;
     /// report service cookies set only in some cases too.
     #[arg(long)]
@@ -274,6 +266,36 @@ pub(super) struct CheckArgs {
     /// by COOKIE_LEDGER_OUT or by `out` in cookie-ledger.toml.
     #[arg(long, value_name = "DIR")]
     pub(super) out: Option<PathBuf>,
+    /// Check only share I of N of the files (balanced by bytes, the same on every machine) and
+    /// write their results for `cookie-ledger merge` (with --format shard), such as --shard 2/4.
+    #[arg(long, value_name = "I/N", value_parser = crate::build::Shard::parse)]
+    pub(super) shard: Option<crate::build::Shard>,
+}
+
+/// How a report is written.
+#[derive(Args, Debug)]
+pub(super) struct ReportArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(super) format: Format,
+    /// When to colour the human report (NO_COLOR is honoured in auto).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub(super) color: Color,
+    /// List every place a finding holds for (the human report shows the first few and a count).
+    #[arg(short, long)]
+    pub(super) verbose: bool,
+    /// Print the findings alone: no list of cookies found, no notes, no summary line.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub(super) quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct MergeArgs {
+    /// The shard documents, every shard of one run once (shell patterns such as shard-*.json work).
+    #[arg(required = true, value_name = "SHARD")]
+    pub(super) shards: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(super) report: ReportArgs,
 }
 
 pub(super) fn parse_rule(id: &str) -> Result<Rule, String> {

@@ -133,6 +133,12 @@ pub(super) fn audit(
     place: &super::Place<'_>,
     browser: Shared<'_>,
 ) -> i32 {
+    if args.format == Format::Shard {
+        return refuse(
+            err,
+            "--format shard is check's (a share of the files for `cookie-ledger merge`); an audit reports in human, json, github or sarif",
+        );
+    }
     let catalogue = match config.path(Key::Catalogue, args.catalogue) {
         Ok(path) => path,
         Err(message) => return refuse(err, &message),

@@ -16,6 +16,7 @@ mod args;
 mod commands;
 mod diff;
 mod import;
+mod shard;
 
 pub use args::Cli;
 use args::{AuditArgs, Color, Command, ExportArgs, ServeArgs};
@@ -123,21 +124,34 @@ where
         Ok(config) => config,
         Err(message) => return refuse(err, &message),
     };
-    let (mode, mut inputs, out_dir, inventory) = match cli.command {
+    let (mode, mut inputs, out_dir, inventory, shard) = match cli.command {
         Command::Build(args) => {
             let out_dir = match config.path(Key::Out, args.out) {
                 Ok(path) => path,
                 Err(message) => return refuse(err, &message),
             };
-            (Mode::Build, args.inputs, Some(out_dir), args.inventory)
+            if args.inputs.report.format == Format::Shard {
+                return refuse(
+                    err,
+                    "--format shard is check's: `cookie-ledger check --shard I/N --format shard` checks a share of the files for `cookie-ledger merge`; a build writes one output folder, in one run",
+                );
+            }
+            (
+                Mode::Build,
+                args.inputs,
+                Some(out_dir),
+                args.inventory,
+                None,
+            )
         }
         Command::Check(args) => {
             let out_dir = match args.out {
                 Some(out) => Some(out),
                 None => project_output(&config, args.inputs.site.as_deref()),
             };
-            (Mode::Check, args.inputs, out_dir, None)
+            (Mode::Check, args.inputs, out_dir, None, args.shard)
         }
+        Command::Merge(args) => return shard::merge(&args, out, err, place),
         Command::Export(args) => return export(&args, &config, out, err),
         Command::Diff(args) => return diff::run(&args, &config, out, err),
         Command::Import(args) => return import::run(&args, out, err),
@@ -206,7 +220,7 @@ where
         None => None,
     };
     let started = Instant::now();
-    let outcome = build::run(&Options {
+    let options = Options {
         catalogue,
         site,
         out: out_dir,
@@ -218,21 +232,25 @@ where
         build_command,
         updated,
         browser: None,
-    });
-    let color = match inputs.color {
+    };
+    if shard.is_some() || inputs.report.format == Format::Shard {
+        return shard::write(&options, shard, inputs.report.format, out, err);
+    }
+    let outcome = build::run(&options);
+    let color = match inputs.report.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => place.terminal,
     };
     let style = Style {
         color,
-        verbose: inputs.verbose,
-        quiet: inputs.quiet,
+        verbose: inputs.report.verbose,
+        quiet: inputs.report.quiet,
     };
     deliver(
         out,
         err,
-        inputs.format,
+        inputs.report.format,
         style,
         command,
         &outcome,

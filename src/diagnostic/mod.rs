@@ -32,7 +32,7 @@ impl Severity {
 }
 
 /// What the flags of one run make of each rule's findings: the one place severity is decided.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     /// `--strict`: warnings that hide a possible gap become errors.
     pub strict: bool,

@@ -148,6 +148,7 @@ rules! {
     Unstated = "unstated", Drift, StrictError, [Cookie], "a cookie declaration leaves out its function, purpose or duration, which its policy must tell visitors";
     StaleDate = "stale-date", Drift, Warning, [File], "a policy page states a date older than the catalogue's last change";
     UncheckedColumn = "unchecked-column", Drift, Note, [], "a hand-written cookie table has a column the catalogue holds nothing for, so what it says is not checked";
+    ShardInvalid = "shard-invalid", BadInput, Error, [], "a file given to merge is not a shard of the same sharded check, or a shard of it is missing or given twice";
 }
 
 impl Rule {

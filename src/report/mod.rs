@@ -23,6 +23,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// `check` only: this shard's per-file results (with `--shard I/N`), for `cookie-ledger merge`.
+    Shard,
 }
 
 /// How a human report looks.
@@ -121,6 +123,11 @@ pub fn write(
         Format::Json => json(out, command, outcome, elapsed),
         Format::Github => github(out, command, outcome, elapsed),
         Format::Sarif => sarif::write(out, outcome),
+        // A shard holds per-file results, not an outcome: `check` writes it itself.
+        Format::Shard => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "only `check` writes --format shard, the per-file results `merge` reduces",
+        )),
     }
 }
 

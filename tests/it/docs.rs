@@ -106,6 +106,7 @@ const FROZEN_IDS: &[&str] = &[
     "unstated",
     "stale-date",
     "unchecked-column",
+    "shard-invalid",
 ];
 
 #[test]

@@ -28,6 +28,7 @@ mod scan;
 mod seeds;
 #[cfg(feature = "serve")]
 mod serve;
+mod shards;
 mod soup;
 mod storage;
 mod support;
