@@ -4,25 +4,27 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use super::file::{Facts, FileResult};
 use super::layout::Layout;
-use super::shard::{self, Placed, ShardDocument};
+use super::shard::{self, Placed, Shard, ShardDocument};
 use super::{Mode, Options, Outcome, Session, Summary, aggregate};
 use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::render::Tables;
-use crate::scan::{cookie_db::CookieDb, services::Services};
+use crate::scan::{Sighting, Source, cookie_db::CookieDb, services::Services};
 
 /// The most bytes one shard document may have.
 const SHARD_LIMIT: u64 = 4 << 30;
 
 /// Reads the shard documents at `paths` and reduces them into the outcome a single check of
-/// the same site would give.
-pub fn merge(paths: &[PathBuf]) -> Outcome {
+/// the same site would give; `catalogue`, when given, stands for the path the shards recorded
+/// (a merge run in another folder than theirs).
+pub fn merge(paths: &[PathBuf], catalogue: Option<&Path>) -> Outcome {
     let shown = paths
         .first()
         .map_or_else(String::new, |p| p.display().to_string());
     crate::guard::catch(&shown, None, || match read_all(paths) {
-        Ok(documents) => reduce(documents),
+        Ok(documents) => reduce(documents, catalogue),
         Err(errors) => Outcome::failed(errors, Summary::default()),
     })
     .unwrap_or_else(|d| Outcome::failed(vec![d], Summary::default()))
@@ -88,7 +90,7 @@ fn without_place(e: &serde_json::Error) -> String {
 }
 
 /// Checks that the documents make one whole run, then reduces them.
-fn reduce(mut documents: Vec<(String, ShardDocument)>) -> Outcome {
+fn reduce(mut documents: Vec<(String, ShardDocument)>, catalogue: Option<&Path>) -> Outcome {
     if let Err(errors) = agree(&mut documents) {
         return Outcome::failed(errors, Summary::default());
     }
@@ -99,7 +101,17 @@ fn reduce(mut documents: Vec<(String, ShardDocument)>) -> Outcome {
         let d = Diagnostic::new(Rule::ShardInvalid, Some(at), message).with_help(help);
         Outcome::failed(vec![d], Summary::default())
     };
-    let mut catalogue = match Catalogue::load(&first.catalogue) {
+    let catalogue_path = catalogue.unwrap_or(&first.catalogue);
+    if !catalogue_path.is_file() {
+        return invalid(
+            format!(
+                "the shards name the catalogue {}, which is not a file here",
+                catalogue_path.display()
+            ),
+            "run merge in the folder the shards ran in (their paths are as they gave them), or name the catalogue with --catalogue",
+        );
+    }
+    let mut catalogue = match Catalogue::load(catalogue_path) {
         Ok(catalogue) => catalogue,
         Err(errors) => return Outcome::failed(errors, Summary::default()),
     };
@@ -108,8 +120,8 @@ fn reduce(mut documents: Vec<(String, ShardDocument)>) -> Outcome {
         Ok(_) => {
             return invalid(
                 format!(
-                    "{} or what it reads (its templates, the cookie database) changed since the shards were made",
-                    first.catalogue.display()
+                    "{} or what it reads (its templates, the cookie database) is not what the shards were made with",
+                    catalogue_path.display()
                 ),
                 "merge in the same checkout the shards were made from, or make the shards again",
             );
@@ -135,26 +147,16 @@ fn reduce(mut documents: Vec<(String, ShardDocument)>) -> Outcome {
         cookie_db: first.cookie_db.clone(),
         build_command: first.build_command.clone(),
         updated: first.updated.clone(),
-        ..Options::check(&first.catalogue, &first.site)
+        ..Options::check(catalogue_path, &first.site)
     };
-    let mut placed: Vec<Placed> = documents.into_iter().flat_map(|(_, d)| d.files).collect();
-    placed.sort_by_key(|p| p.at);
-    let places: BTreeSet<usize> = placed.iter().map(|p| p.at).collect();
-    if places.len() != placed.len()
-        || placed.len() != files_in_site
-        || places.last().is_some_and(|&at| at >= files_in_site)
-    {
-        return invalid(
-            format!(
-                "the shards hold {} results for the {files_in_site} files of the site",
-                placed.len()
-            ),
-            "merge the documents of one sharded check, each shard once, as they were written",
-        );
-    }
+    let services = Services::new(catalogue.services.clone());
+    let placed = match gather(documents, &catalogue, &services, files_in_site) {
+        Ok(placed) => placed,
+        Err(d) => return Outcome::failed(vec![d], Summary::default()),
+    };
     let session = Session {
         layout: Layout::recorded(&options.site, options.out.as_deref()),
-        services: Services::new(catalogue.services.clone()),
+        services,
         catalogue,
         tables,
         cookie_db,
@@ -170,6 +172,86 @@ fn reduce(mut documents: Vec<(String, ShardDocument)>) -> Outcome {
     outcome
 }
 
+/// Every document's results in walk order, once each result is known to be one the shards'
+/// own catalogue and site could have given: a place in the walk and a path no other result
+/// has, and sites, cookies, categories and services that exist.
+fn gather(
+    documents: Vec<(String, ShardDocument)>,
+    catalogue: &Catalogue,
+    services: &Services,
+    files_in_site: usize,
+) -> Result<Vec<Placed>, Diagnostic> {
+    let mut places = BTreeSet::new();
+    let mut paths = BTreeSet::new();
+    let mut placed = Vec::new();
+    for (file, document) in documents {
+        for p in document.files {
+            let problem = if p.at >= files_in_site {
+                Some(format!(
+                    "a result is placed at {}, beyond the {files_in_site} files of the site",
+                    p.at
+                ))
+            } else if !places.insert(p.at) {
+                Some(format!("two results are placed at {} in the walk", p.at))
+            } else if !paths.insert(p.result.path.clone()) {
+                Some(format!("`{}` has two results", p.result.path))
+            } else if !fits(&p.result, catalogue, services) {
+                Some(format!(
+                    "the result of `{}` names a site, cookie, category or service the catalogue does not have",
+                    p.result.path
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                return Err(Diagnostic::new(
+                    Rule::ShardInvalid,
+                    Some(Location::new(file, (1, 1))),
+                    format!("this shard was changed after it was written: {message}"),
+                )
+                .with_help("make the shards again; merge them as `check --shard` wrote them"));
+            }
+            placed.push(p);
+        }
+    }
+    if placed.len() != files_in_site {
+        let d = Diagnostic::new(
+            Rule::ShardInvalid,
+            None,
+            format!(
+                "the shards hold {} results for the {files_in_site} files of the site",
+                placed.len()
+            ),
+        )
+        .with_help("make the shards again; merge them as `check --shard` wrote them");
+        return Err(d);
+    }
+    placed.sort_by_key(|p| p.at);
+    Ok(placed)
+}
+
+/// Whether every index `result` holds names something that exists.
+fn fits(result: &FileResult, catalogue: &Catalogue, services: &Services) -> bool {
+    let sighting = |s: &Sighting| match s.source {
+        Source::Service(i, c) => services.all().get(i).is_some_and(|s| c < s.cookie.len()),
+        Source::Script(_) | Source::Header => true,
+    };
+    match &result.facts {
+        Facts::Other => true,
+        Facts::Page(page) => {
+            page.site.is_none_or(|s| s.0 < catalogue.sites.len())
+                && page.covered.iter().all(|&c| c < catalogue.cookies.len())
+                && page
+                    .shown
+                    .iter()
+                    .all(|(_, k)| *k < catalogue.categories.len())
+                && page.sightings.iter().all(|p| sighting(&p.sighting))
+        }
+        Facts::Script { sightings, .. } => sightings.iter().all(|p| sighting(&p.sighting)),
+        Facts::Headers { cookies } => cookies.iter().all(|h| sighting(&h.sighting)),
+    }
+}
+
 /// Whether the documents are the shards of one run, each once, all there; sorted by shard.
 fn agree(documents: &mut [(String, ShardDocument)]) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
@@ -183,6 +265,13 @@ fn agree(documents: &mut [(String, ShardDocument)]) -> Result<(), Vec<Diagnostic
     };
     let ours = env!("CARGO_PKG_VERSION");
     for (file, d) in documents.iter() {
+        if Shard::parse(&d.shard.to_string()).is_err() {
+            errors.push(refuse(
+                file,
+                format!("`{}` is no shard: it must be I/N with 1 ≤ I ≤ N ≤ {}", d.shard, Shard::MAX),
+                "merge the files `cookie-ledger check --shard I/N --format shard` wrote, as they were written",
+            ));
+        }
         if d.generator != "cookie-ledger" || d.version != ours {
             errors.push(refuse(
                 file,
@@ -193,6 +282,9 @@ fn agree(documents: &mut [(String, ShardDocument)]) -> Result<(), Vec<Diagnostic
                 "make every shard and the merge with one version of cookie-ledger",
             ));
         }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     documents.sort_by_key(|(_, d)| d.shard.index);
     let Some((first_file, first)) = documents.first() else {
@@ -209,12 +301,14 @@ fn agree(documents: &mut [(String, ShardDocument)]) -> Result<(), Vec<Diagnostic
             && d.updated == first.updated
             && d.build_command == first.build_command
             && d.fingerprint == first.fingerprint
-            && d.files_in_site == first.files_in_site;
+            && d.files_in_site == first.files_in_site
+            && d.tree == first.tree
+            && d.compared == first.compared;
         if !same {
             errors.push(refuse(
                 file,
-                format!("shard {} is not of the same run as {first_file} (shard {}): they differ in the shard count, the inputs, the flags or the site", d.shard, first.shard),
-                "make every shard with the same command line, only --shard differing, from the same checkout",
+                format!("shard {} is not of the same run as {first_file} (shard {}): they differ in the shard count, the catalogue, the flags, the site's files or whether the output folder was there", d.shard, first.shard),
+                "build the site once and give every shard job that same build; run every shard with the same command line, only --shard differing, from the same checkout",
             ));
         }
     }

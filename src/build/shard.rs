@@ -103,6 +103,11 @@ pub struct ShardDocument {
     pub fingerprint: String,
     /// How many files the whole site has.
     pub files_in_site: usize,
+    /// A hash of the site's tree as this shard walked it (every path, in walk order, and
+    /// each file's size): shards of different builds of a site must not be merged.
+    pub tree: String,
+    /// Whether this shard compared its files with the output folder (`--out` was there).
+    pub compared: bool,
     /// Findings of the walk, and of the comparison with the output folder (shard 1 only).
     pub walk: Vec<Diagnostic>,
     /// What the run compared with (shard 1 only).
@@ -143,6 +148,7 @@ fn map(options: &Options, catalogue: Catalogue, shard: Shard) -> Result<ShardDoc
         .map(|e| std::fs::metadata(&e.path).map_or(0, |m| m.len()))
         .collect();
     let mine = shard.share(&sizes);
+    let tree = tree(&prepared.entries, &sizes);
     let ctx = Context {
         catalogue: &prepared.catalogue,
         services: &prepared.services,
@@ -197,10 +203,30 @@ fn map(options: &Options, catalogue: Catalogue, shard: Shard) -> Result<ShardDoc
         build_command: options.build_command.clone(),
         fingerprint,
         files_in_site: files.len(),
+        tree,
+        compared: prepared.compare_with.is_some(),
         walk,
         notes,
         files: results,
     })
+}
+
+/// A hash of every path of the walk, in order, with each file's size (`sizes`, in the order of
+/// the files among `entries`).
+fn tree(entries: &[Entry], sizes: &[u64]) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut sizes = sizes.iter();
+    for entry in entries {
+        hasher.update(entry.rel.as_bytes());
+        let size = if entry.is_dir {
+            u64::MAX
+        } else {
+            sizes.next().copied().unwrap_or_default()
+        };
+        hasher.update(&[0]);
+        hasher.update(&size.to_le_bytes());
+    }
+    format!("{:032x}", hasher.digest128())
 }
 
 /// The most bytes of one input the fingerprint reads.

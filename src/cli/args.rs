@@ -294,6 +294,9 @@ pub(super) struct MergeArgs {
     /// The shard documents, every shard of one run once (shell patterns such as shard-*.json work).
     #[arg(required = true, value_name = "SHARD")]
     pub(super) shards: Vec<PathBuf>,
+    /// The catalogue, when the merge runs in another folder than the shards did [default: the path the shards recorded].
+    #[arg(long, value_name = "FILE")]
+    pub(super) catalogue: Option<PathBuf>,
     #[command(flatten)]
     pub(super) report: ReportArgs,
 }

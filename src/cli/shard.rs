@@ -67,7 +67,7 @@ pub(super) fn merge(
         );
     }
     let started = Instant::now();
-    let outcome = build::merge(&args.shards);
+    let outcome = build::merge(&args.shards, args.catalogue.as_deref());
     let style = Style {
         color: match args.report.color {
             Color::Always => true,

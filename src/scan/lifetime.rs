@@ -14,7 +14,21 @@ pub enum Lifetime {
     Unknown,
 }
 
+/// The longest lifetime the tool states, about 317,000 years: a `max-age` of hundreds of digits
+/// reads as this, so it stays a number every output (JSON, a shard) can carry.
+pub const LONGEST_SECONDS: f64 = 1e13;
+
 impl Lifetime {
+    /// A lifetime of `s` seconds as a write states it, held within [`LONGEST_SECONDS`]; a
+    /// number that is none (`NaN`) is unknown.
+    pub fn seconds(s: f64) -> Lifetime {
+        if s.is_nan() {
+            Lifetime::Unknown
+        } else {
+            Lifetime::Seconds(s.clamp(-LONGEST_SECONDS, LONGEST_SECONDS))
+        }
+    }
+
     /// The lifetime a cookie of declared `duration` has.
     pub fn of(duration: &crate::catalogue::Duration) -> Lifetime {
         match duration {
@@ -135,7 +149,7 @@ pub fn attributes(text: &str, holes: &[Hole]) -> Verdict {
     // Max-Age wins over Expires, as in browsers.
     match (max_age, expires) {
         (Some(Some(s)), _) if s <= 0.0 => Verdict::Deletes,
-        (Some(Some(s)), _) => Verdict::Sets(Lifetime::Seconds(s)),
+        (Some(Some(s)), _) => Verdict::Sets(Lifetime::seconds(s)),
         (Some(None), _) => Verdict::Sets(Lifetime::Unknown),
         (None, Some(Date::Past)) => Verdict::Deletes,
         (None, Some(Date::Unknown)) => Verdict::Sets(Lifetime::Unknown),
@@ -207,6 +221,20 @@ pub fn of_set_cookie(value: &str) -> Option<Lifetime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_max_age_of_hundreds_of_digits_is_the_longest_lifetime_and_survives_json() {
+        let huge = format!("1; max-age={}; path=/", "9".repeat(400));
+        let lifetime = match attributes(&huge, &[]) {
+            Verdict::Sets(lifetime) => lifetime,
+            Verdict::Deletes => panic!("a huge max-age sets the cookie"),
+        };
+        assert_eq!(lifetime, Lifetime::Seconds(LONGEST_SECONDS));
+        let text = serde_json::to_string(&lifetime).unwrap();
+        assert_eq!(serde_json::from_str::<Lifetime>(&text).unwrap(), lifetime);
+        assert!(!lifetime.catalogue_text().unwrap().contains("inf"));
+        assert_eq!(Lifetime::seconds(f64::NAN), Lifetime::Unknown);
+    }
 
     #[test]
     fn attributes_say_how_long_or_that_it_deletes() {

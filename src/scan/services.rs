@@ -25,6 +25,16 @@ pub enum TagKind {
 #[derive(Clone, Debug, Default)]
 pub struct Services {
     list: Vec<Service>,
+    /// Each service's URL rules per kind of tag (script, iframe, img), in lower case, split
+    /// once here: every string literal of every script is held against them.
+    urls: Vec<[Vec<Vec<UrlPart>>; 3]>,
+}
+
+/// One part a URL must contain: in its query (`id=`) or before it.
+#[derive(Clone, Debug)]
+struct UrlPart {
+    in_query: bool,
+    lower: String,
 }
 
 #[derive(Deserialize)]
@@ -42,7 +52,31 @@ impl Services {
         let mut list = extra;
         let own: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
         list.extend(builtin.service.into_iter().filter(|s| !own.contains(&s.id)));
-        Services { list }
+        let compile = |rules: &[Vec<String>]| -> Vec<Vec<UrlPart>> {
+            rules
+                .iter()
+                .filter(|all| !all.is_empty())
+                .map(|all| {
+                    all.iter()
+                        .map(|part| UrlPart {
+                            in_query: part.contains('='),
+                            lower: part.to_ascii_lowercase(),
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let urls = list
+            .iter()
+            .map(|s| {
+                [
+                    compile(&s.matchers.script_src),
+                    compile(&s.matchers.iframe_src),
+                    compile(&s.matchers.img_src),
+                ]
+            })
+            .collect();
+        Services { list, urls }
     }
 
     /// Every service, in matching order.
@@ -52,14 +86,20 @@ impl Services {
 
     /// The service a tag's URL belongs to.
     pub fn by_url(&self, kind: TagKind, url: &str) -> Option<&Service> {
-        self.list.iter().find(|s| {
-            let rules = match kind {
-                TagKind::Script => &s.matchers.script_src,
-                TagKind::Iframe => &s.matchers.iframe_src,
-                TagKind::Img => &s.matchers.img_src,
-            };
-            rules.iter().any(|all| !all.is_empty() && url_has(url, all))
-        })
+        let url = Lowered::new(url);
+        self.by_lowered_url(kind, &url)
+    }
+
+    fn by_lowered_url(&self, kind: TagKind, url: &Lowered) -> Option<&Service> {
+        let k = match kind {
+            TagKind::Script => 0,
+            TagKind::Iframe => 1,
+            TagKind::Img => 2,
+        };
+        self.urls
+            .iter()
+            .position(|rules| rules[k].iter().any(|all| url.has(all)))
+            .map(|i| &self.list[i])
     }
 
     /// The place of `service` in [`Services::all`]; ids are unique in the list, as a
@@ -73,9 +113,14 @@ impl Services {
 
     /// The services whose tag URL a string contains, whatever kind of tag would load it.
     pub fn by_url_anywhere(&self, url: &str) -> Option<&Service> {
+        // Every service's URL names a host: a string with no dot is none of them.
+        if !url.contains('.') {
+            return None;
+        }
+        let url = Lowered::new(url);
         [TagKind::Script, TagKind::Iframe, TagKind::Img]
             .into_iter()
-            .find_map(|kind| self.by_url(kind, url))
+            .find_map(|kind| self.by_lowered_url(kind, &url))
     }
 
     /// The service a call with literal arguments (`e("config","G-1")`) belongs to.
@@ -133,17 +178,30 @@ impl Services {
 /// Whether a URL holds every part: host and path compared without case (a part with `=` is
 /// looked for in the query, any other in what comes before it), so a host written in capitals
 /// is the same host and a query that quotes another URL names no service.
-fn url_has(url: &str, parts: &[String]) -> bool {
-    let lower = url.to_ascii_lowercase();
-    let (base, query) = lower.split_once(['?', '#']).unwrap_or((lower.as_str(), ""));
-    parts.iter().all(|part| {
-        let part = part.to_ascii_lowercase();
-        if part.contains('=') {
-            query.contains(&part)
-        } else {
-            base.contains(&part)
-        }
-    })
+/// A URL in lower case, split where its query starts.
+struct Lowered {
+    text: String,
+    query_at: usize,
+}
+
+impl Lowered {
+    fn new(url: &str) -> Lowered {
+        let text = url.to_ascii_lowercase();
+        let query_at = text.find(['?', '#']).unwrap_or(text.len());
+        Lowered { text, query_at }
+    }
+
+    /// Whether it contains every part, each where the part belongs.
+    fn has(&self, parts: &[UrlPart]) -> bool {
+        let (base, query) = self.text.split_at(self.query_at);
+        parts.iter().all(|part| {
+            if part.in_query {
+                query.contains(&part.lower)
+            } else {
+                base.contains(&part.lower)
+            }
+        })
+    }
 }
 
 impl ServiceCookie {

@@ -50,6 +50,14 @@ fn generated() -> Project {
         };
         p.write(&format!("site/{site}/gen/page-{i:02}.html"), page);
     }
+    // A lifetime of hundreds of digits, which once made a shard merge could not read back.
+    p.write(
+        "site/odwb/gen/forever.html",
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><body><script>document.cookie = \"cookies_preferences=1; max-age={}; path=/\";</script></body></html>\n",
+            "9".repeat(400)
+        ),
+    );
     for i in 0..4 {
         p.write(
             &format!("site/extra/outside-{i}.html"),
@@ -57,6 +65,24 @@ fn generated() -> Project {
         );
     }
     p
+}
+
+/// Builds the site into `dist/`, waiving for this run the drift the generated pages have on
+/// purpose, so there is an output to compare with.
+fn build_dist(p: &Project) -> Run {
+    let check = p.run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let rules: std::collections::BTreeSet<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .collect();
+    let mut args = vec!["build", "--out", "dist"];
+    for rule in &rules {
+        args.extend(["--allow", rule.as_str()]);
+    }
+    p.run(&args)
 }
 
 /// The JSON report without its timing, which differs between any two runs.
@@ -157,6 +183,14 @@ fn merged_shards_of_a_generated_site_give_the_single_runs_report_finding_for_fin
     merges_equal_one_run(&p, &[]);
     // With the flags that change what the reduction reports, carried by the shards.
     merges_equal_one_run(&p, &["--strict", "--allow", "page-outside-sites"]);
+    // Compared with an output folder that has drifted: stale and extra files are found by
+    // whichever shard holds them, and the folder's own extras once.
+    let out = build_dist(&p);
+    assert!(out.code <= 1, "{}", out.stdout);
+    assert!(p.path("dist").is_dir(), "{}", out.stdout);
+    p.write("dist/odwb/gen/page-04.html", "<p>stale</p>");
+    p.write("dist/left-over.html", "<p>old</p>");
+    merges_equal_one_run(&p, &["--out", "dist"]);
 }
 
 #[test]
@@ -278,7 +312,40 @@ fn a_merge_refuses_shards_that_do_not_make_one_whole_run() {
         format!("# edited after sharding\n{catalogue}"),
     );
     let changed = merge(&p, &files, "human");
-    assert!(refused(&changed, "changed").contains("changed since the shards were made"));
+    assert!(refused(&changed, "changed").contains("is not what the shards were made with"));
+    p.write("catalogue.toml", catalogue);
+    // A count no run has, an index beyond it.
+    let mut doc: serde_json::Value = serde_json::from_str(&whole).unwrap();
+    doc["shard"] = serde_json::json!({ "index": 1, "count": 1_000_000_000_000_000_000u64 });
+    p.write("huge.json", doc.to_string());
+    let huge = merge(&p, &["huge.json".to_owned()], "human");
+    assert!(refused(&huge, "huge count").contains("is no shard"));
+    // Indices that name nothing the catalogue has: refused, never an internal error.
+    for (field, value) in [
+        ("site", serde_json::json!(4242)),
+        ("covered", serde_json::json!([99999])),
+    ] {
+        let mut doc: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        let page = doc["files"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|f| f["result"]["facts"]["kind"] == "page")
+            .unwrap();
+        page["result"]["facts"][field] = value;
+        p.write("forged.json", doc.to_string());
+        let forged = merge(
+            &p,
+            &["forged.json".to_owned(), files[1].clone(), files[2].clone()],
+            "human",
+        );
+        let text = refused(&forged, field);
+        assert!(
+            text.contains("names a site, cookie, category or service"),
+            "{text}"
+        );
+        assert!(!text.contains("internal-error"), "{text}");
+    }
     // A missing file is an io error, with the path.
     let gone = merge(&p, &["nowhere.json".to_owned()], "human");
     assert_eq!(gone.code, 2);
@@ -287,6 +354,67 @@ fn a_merge_refuses_shards_that_do_not_make_one_whole_run() {
         "{}",
         gone.stdout
     );
+}
+
+#[test]
+fn shards_of_different_builds_or_outputs_are_not_one_run() {
+    let p = generated();
+    let files = shards(&p, 2, &[]);
+    // Another build of the site: a page that differs in size from the first build's.
+    p.write("site/odwb/gen/page-04.html", "<p>rebuilt</p>");
+    let rebuilt = p.run(&["check", "--shard", "2/2", "--format", "shard"]);
+    p.write("rebuilt-2.json", &rebuilt.stdout);
+    let run = merge(
+        &p,
+        &[files[0].clone(), "rebuilt-2.json".to_owned()],
+        "human",
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("the site's files"), "{}", run.stdout);
+    // One shard compared with an output folder, another found none.
+    let built = build_dist(&p);
+    assert!(p.path("dist").is_dir(), "{}", built.stdout);
+    let with = p.run(&[
+        "check", "--out", "dist", "--shard", "1/2", "--format", "shard",
+    ]);
+    std::fs::rename(p.path("dist"), p.path("away")).unwrap();
+    let without = p.run(&[
+        "check", "--out", "dist", "--shard", "2/2", "--format", "shard",
+    ]);
+    p.write("with-1.json", &with.stdout);
+    p.write("without-2.json", &without.stdout);
+    let run = merge(
+        &p,
+        &["with-1.json".to_owned(), "without-2.json".to_owned()],
+        "human",
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("whether the output folder was there"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_merge_elsewhere_names_the_catalogue_or_says_where_to_run() {
+    let p = Project::portals();
+    let files = shards(&p, 2, &[]);
+    p.write("elsewhere/.keep", "");
+    let paths: Vec<String> = files.iter().map(|f| format!("../{f}")).collect();
+    let mut args = vec!["merge"];
+    args.extend(paths.iter().map(String::as_str));
+    let lost = p.run_in("elsewhere", &args, &[]);
+    assert_eq!(lost.code, 2, "{}", lost.stdout);
+    assert!(
+        lost.stdout
+            .contains("run merge in the folder the shards ran in"),
+        "{}",
+        lost.stdout
+    );
+    args.extend(["--catalogue", "../catalogue.toml"]);
+    let found = p.run_in("elsewhere", &args, &[]);
+    assert_eq!(found.code, 0, "{}", found.stdout);
 }
 
 #[test]

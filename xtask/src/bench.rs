@@ -1,32 +1,47 @@
-//! `cargo xtask bench`: builds a generated site of many pages and compares with copying the same
-//! files, then times the hostile shapes of `shapes.rs`.
+//! `cargo xtask bench`: check and build of a generated site shaped like real generator output
+//! (or of a real site, `--real DIR`), each against baselines that do the least the tool must
+//! (read every file, copy every file) with the same cores, in the same run; peak memory at
+//! several sizes, each in a process of its own; a sharded check simulated with N processes on
+//! this machine; then the hostile shapes of `shapes.rs`.
 //!
-//! Machines are noisy, so the figure that matters is the ratio to a copy of the same tree
-//! measured in the same process, not the seconds.
+//! Machines are noisy, so the figures that matter are the ratios to baselines measured in the
+//! same process, minutes apart at most, not the seconds.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use cookie_ledger::build::{self, Mode, Options};
-use cookie_ledger::diagnostic::{ExitCode, Policy};
+use rayon::prelude::*;
 
-const DEFAULT_PAGES: usize = 10_000;
+use cookie_ledger::build::{self, Mode, Options};
+use cookie_ledger::diagnostic::ExitCode;
+
 const ROUNDS: usize = 3;
 
-/// Runs the benchmark; `--pages N` sets the site size. Returns the exit code.
+/// What a bench run measures.
+struct Plan {
+    pages: usize,
+    /// A real site to measure instead of the generated one, with its catalogue.
+    real: Option<(PathBuf, PathBuf)>,
+    /// Site sizes for the memory curve and the sharded run (the largest).
+    sizes: Vec<usize>,
+}
+
+/// Runs the benchmark. Returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
-    let pages = match args.as_slice() {
-        [] => DEFAULT_PAGES,
-        [flag, n] if flag == "--pages" => match n.parse() {
-            Ok(n) => n,
-            Err(_) => return usage(),
-        },
-        _ => return usage(),
+    let plan = match parse(&args) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!(
+                "error: {message}\nusage: cargo xtask bench [--pages N] [--sizes N,N,...] [--real DIR --catalogue FILE]"
+            );
+            return 2;
+        }
     };
     let root = crate::project_root();
     let work = std::env::temp_dir().join(format!("cookie-ledger-bench-{}", std::process::id()));
-    let result = measure(&root, &work, pages).and_then(|()| crate::shapes::measure(&root, &work));
+    let result = measure(&root, &work, &plan);
     let _ = fs::remove_dir_all(&work);
     match result {
         Ok(()) => 0,
@@ -37,175 +52,399 @@ pub fn run(args: Vec<String>) -> i32 {
     }
 }
 
-fn usage() -> i32 {
-    eprintln!("usage: cargo xtask bench [--pages N]");
-    2
+fn parse(args: &[String]) -> Result<Plan, String> {
+    let mut plan = Plan {
+        pages: 10_000,
+        real: None,
+        sizes: vec![1_000, 10_000, 100_000],
+    };
+    let mut real = None;
+    let mut catalogue = None;
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--pages" => plan.pages = value.parse().map_err(|_| format!("bad --pages {value}"))?,
+            "--sizes" => {
+                plan.sizes = value
+                    .split(',')
+                    .map(|n| n.trim().parse().map_err(|_| format!("bad --sizes {value}")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--real" => real = Some(PathBuf::from(value)),
+            "--catalogue" => catalogue = Some(PathBuf::from(value)),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    plan.real = match (real, catalogue) {
+        (Some(site), Some(catalogue)) => Some((site, catalogue)),
+        (None, None) => None,
+        _ => return Err("--real and --catalogue go together".to_owned()),
+    };
+    Ok(plan)
 }
 
-fn measure(root: &Path, work: &Path, pages: usize) -> Result<(), String> {
-    let site = work.join("site");
-    let bytes =
-        generate(root, &site, pages).map_err(|e| format!("cannot generate the site: {e}"))?;
-    println!(
-        "site: {pages} pages, {:.1} MiB, one in ten with a marker, {} threads",
-        bytes as f64 / (1024.0 * 1024.0),
-        rayon_threads()
-    );
+fn measure(root: &Path, work: &Path, plan: &Plan) -> Result<(), String> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let catalogue = root.join("catalogue.toml");
-    let mut read = Vec::new();
-    let mut copy = Vec::new();
-    let mut built = Vec::new();
-    let mut checked = Vec::new();
+    let (site, catalogue) = match &plan.real {
+        Some((site, catalogue)) => {
+            let (bytes, files) = tree_size(site);
+            println!(
+                "site: {} ({files} files, {:.1} MiB), {threads} threads",
+                site.display(),
+                mib(bytes)
+            );
+            (site.clone(), catalogue.clone())
+        }
+        None => {
+            let site = work.join("site");
+            let made = crate::bench_site::varied(root, &site, plan.pages)
+                .map_err(|e| format!("cannot generate the site: {e}"))?;
+            println!(
+                "site: {} generated pages of varied shapes ({} files, {:.1} MiB), {threads} threads",
+                plan.pages,
+                made.files,
+                mib(made.bytes)
+            );
+            (site, catalogue)
+        }
+    };
+    side_by_side(work, &site, &catalogue)?;
+    if plan.real.is_none() {
+        memory_and_shards(root, work, &catalogue, &plan.sizes)?;
+        crate::shapes::measure(root, work)?;
+    }
+    Ok(())
+}
+
+/// Check and build against reading and copying the same files, round by round.
+fn side_by_side(work: &Path, site: &Path, catalogue: &Path) -> Result<(), String> {
+    let files = list(site);
+    let mut times: [Vec<Duration>; 6] = Default::default();
+    let mut drift = None;
     for round in 0..ROUNDS {
         let started = Instant::now();
-        read_tree(&site).map_err(|e| format!("read failed: {e}"))?;
-        read.push(started.elapsed());
+        files
+            .par_iter()
+            .try_for_each(|f| fs::read(f).map(drop))
+            .map_err(|e| format!("read failed: {e}"))?;
+        times[0].push(started.elapsed());
 
         let out = work.join(format!("copy-{round}"));
         let started = Instant::now();
-        copy_tree(&site, &out).map_err(|e| format!("copy failed: {e}"))?;
-        copy.push(started.elapsed());
+        parallel_copy(site, &files, &out).map_err(|e| format!("copy failed: {e}"))?;
+        times[1].push(started.elapsed());
 
-        for (mode, times) in [(Mode::Build, &mut built), (Mode::Check, &mut checked)] {
-            let options = Options {
-                catalogue: catalogue.clone(),
-                site: site.clone(),
-                out: Some(work.join(format!("dist-{round}"))),
-                mode,
-                policy: Policy::default(),
-                inventory: None,
-                cookie_db: None,
-                preview: None,
-                build_command: "cargo xtask build".to_owned(),
-                updated: None,
-                browser: None,
-            };
+        let out = work.join(format!("cp-{round}"));
+        let started = Instant::now();
+        let status = Command::new("cp").arg("-r").arg(site).arg(&out).status();
+        if !status.is_ok_and(|s| s.success()) {
+            return Err("cp -r failed".to_owned());
+        }
+        times[2].push(started.elapsed());
+
+        let check = Options {
+            out: None,
+            ..Options::check(catalogue, site)
+        };
+        let started = Instant::now();
+        let outcome = build::run(&check);
+        times[3].push(started.elapsed());
+        if outcome.exit != ExitCode::Clean {
+            drift = Some(outcome.diagnostics.len());
+        }
+
+        let build = Options {
+            out: Some(work.join(format!("dist-{round}"))),
+            mode: Mode::Build,
+            build_command: "cargo xtask build".to_owned(),
+            ..Options::check(catalogue, site)
+        };
+        let started = Instant::now();
+        let outcome = build::run(&build);
+        times[4].push(started.elapsed());
+        // Building its own output again: every page is already what a build writes.
+        let again = Options {
+            site: work.join(format!("dist-{round}")),
+            out: Some(work.join(format!("again-{round}"))),
+            ..build.clone()
+        };
+        if outcome.exit == ExitCode::Clean {
             let started = Instant::now();
-            let outcome = build::run(&options);
-            times.push(started.elapsed());
-            if outcome.exit != ExitCode::Clean {
-                return Err(format!(
-                    "the generated site is not clean: {:?}",
-                    outcome.diagnostics.first()
-                ));
-            }
+            build::run(&again);
+            times[5].push(started.elapsed());
+        }
+        for dir in ["copy", "cp", "dist", "again"] {
+            let _ = fs::remove_dir_all(work.join(format!("{dir}-{round}")));
         }
     }
-    let (read, copy, built, checked) = (median(read), median(copy), median(built), median(checked));
+    let [read, copy, cp, check, built, again] = times.map(median);
     println!(
-        "read  (baseline for check: fs::read of every file)       {:>8.1} ms",
+        "read   (baseline: every file read, all cores)             {:>9.1} ms",
         ms(read)
     );
     println!(
-        "copy  (baseline for build: fs::copy of every file)       {:>8.1} ms",
+        "copy   (baseline: every file copied, all cores)           {:>9.1} ms",
         ms(copy)
     );
     println!(
-        "build (render, inject, read back, scan, verify, write)   {:>8.1} ms  {:.2}x copy",
-        ms(built),
-        ratio(built, copy)
+        "cp -r  (baseline: the shell's copy, one core)             {:>9.1} ms",
+        ms(cp)
     );
     println!(
-        "check (the same pass, writing nothing)                   {:>8.1} ms  {:.2}x read",
-        ms(checked),
-        ratio(checked, read)
+        "check  (cold: read, inject, read back, scan, verify)       {:>9.1} ms  {:.2}x read",
+        ms(check),
+        ratio(check, read)
     );
-    Ok(())
-}
-
-/// Writes `pages` pages across the demo's portals, one in ten a policy page; returns the
-/// bytes written.
-pub fn generate(root: &Path, site: &Path, pages: usize) -> std::io::Result<u64> {
-    generate_with(root, site, pages, 10)
-}
-
-/// [`generate`], with one page in `policy_every` a policy page (never for 0).
-pub fn generate_with(
-    root: &Path,
-    site: &Path,
-    pages: usize,
-    policy_every: usize,
-) -> std::io::Result<u64> {
-    let portals = [
-        "datastro",
-        "data-gouv-nc",
-        "smartbump",
-        "eulerhermes",
-        "odwb",
-    ];
-    let policy = fs::read_to_string(root.join("site/datastro/cookies.html"))?;
-    let plain = fs::read_to_string(root.join("site/datastro/index.html"))?;
-    // Pages of a realistic size: the demo page padded with prose to about 12 KiB.
-    let filler =
-        "<p>Open data portals publish datasets, maps and charts that anyone may reuse.</p>\n"
-            .repeat(130);
-    let mut total = 0;
-    for (i, portal) in portals.iter().cycle().take(pages).enumerate() {
-        let dir = site.join(portal).join(format!("section-{}", i / 500));
-        fs::create_dir_all(&dir)?;
-        let source = if policy_every > 0 && i % policy_every == 0 {
-            &policy
-        } else {
-            &plain
-        };
-        let page = source.replacen("</main>", &format!("{filler}</main>"), 1);
-        total += page.len() as u64;
-        fs::write(dir.join(format!("page-{i}.html")), page)?;
-    }
-    for portal in portals {
-        fs::create_dir_all(site.join(portal))?;
-        fs::copy(
-            root.join("site").join(portal).join("cookies.html"),
-            site.join(portal).join("cookies.html"),
-        )?;
-    }
-    copy_tree(&root.join("site/assets"), &site.join("assets"))?;
-    Ok(total)
-}
-
-fn read_tree(dir: &Path) -> std::io::Result<u64> {
-    let mut total = 0;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        total += if entry.file_type()?.is_dir() {
-            read_tree(&entry.path())?
-        } else {
-            fs::read(entry.path())?.len() as u64
-        };
-    }
-    Ok(total)
-}
-
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    let mut stack: Vec<(PathBuf, PathBuf)> = vec![(from.to_path_buf(), to.to_path_buf())];
-    while let Some((src, dst)) = stack.pop() {
-        fs::create_dir_all(&dst)?;
-        for entry in fs::read_dir(&src)? {
-            let entry = entry?;
-            let target = dst.join(entry.file_name());
-            if entry.file_type()?.is_dir() {
-                stack.push((entry.path(), target));
-            } else {
-                fs::copy(entry.path(), target)?;
-            }
+    match drift {
+        Some(n) => println!(
+            "build  not timed: the site is not clean ({n} findings), so a build writes nothing"
+        ),
+        None => {
+            println!(
+                "build  (the same pass, writing the output)                 {:>9.1} ms  {:.2}x cp -r, {:.2}x copy",
+                ms(built),
+                ratio(built, cp),
+                ratio(built, copy)
+            );
+            println!(
+                "build of its own output (nothing to change)               {:>9.1} ms  {:.2}x cp -r",
+                ms(again),
+                ratio(again, cp)
+            );
         }
     }
     Ok(())
+}
+
+/// Peak memory of `check` at each size, each in a process of its own; then, on the largest,
+/// a check divided into N shards run as N processes at once, and their merge.
+fn memory_and_shards(
+    root: &Path,
+    work: &Path,
+    catalogue: &Path,
+    sizes: &[usize],
+) -> Result<(), String> {
+    println!("\npeak memory of check (a process per size; VmHWM):");
+    let mut largest = None;
+    for &pages in sizes {
+        let site = work.join(format!("size-{pages}"));
+        let made = crate::bench_site::varied(root, &site, pages)
+            .map_err(|e| format!("cannot generate the site: {e}"))?;
+        let child = child(&["check", &path(catalogue), &path(&site)])?;
+        println!(
+            "  {pages:>7} pages  {:>8.1} MiB of pages  {:>7.1} MiB peak  {:>9.1} ms",
+            mib(made.bytes),
+            child.peak_kib as f64 / 1024.0,
+            child.ms
+        );
+        if let Some((_, old)) = largest.replace((pages, site.clone())) {
+            let _ = fs::remove_dir_all(old);
+        }
+    }
+    let Some((pages, site)) = largest else {
+        return Ok(());
+    };
+    println!("\nsharded check of {pages} pages, N processes at once on this machine:");
+    let single = child(&["check", &path(catalogue), &path(&site)])?;
+    println!("  1 process, no shards         {:>9.1} ms", single.ms);
+    for count in [2, 4] {
+        let started = Instant::now();
+        let children: Vec<_> = (1..=count)
+            .map(|i| {
+                let file = work.join(format!("shard-{i}-of-{count}.json"));
+                spawn(&[
+                    "shard",
+                    &format!("{i}/{count}"),
+                    &path(catalogue),
+                    &path(&site),
+                    &path(&file),
+                ])
+                .map(|c| (c, file))
+            })
+            .collect::<Result<_, _>>()?;
+        let mut files = Vec::new();
+        for (c, file) in children {
+            finish(c)?;
+            files.push(file);
+        }
+        let shards = started.elapsed();
+        let started = Instant::now();
+        let merged = build::merge(&files, None);
+        let merge = started.elapsed();
+        if merged.exit == ExitCode::BadInput {
+            return Err(format!(
+                "the merge failed: {:?}",
+                merged.diagnostics.first()
+            ));
+        }
+        println!(
+            "  {count} shards: slowest shard done {:>9.1} ms, merge {:>7.1} ms, in all {:.2}x one process",
+            ms(shards),
+            ms(merge),
+            (ms(shards) + ms(merge)) / single.ms.max(f64::EPSILON)
+        );
+        for file in files {
+            let _ = fs::remove_file(file);
+        }
+    }
+    let _ = fs::remove_dir_all(site);
+    Ok(())
+}
+
+/// What a measuring child process reports.
+struct Child {
+    peak_kib: u64,
+    ms: f64,
+}
+
+/// Runs `cargo xtask bench-child ARGS` (this same executable) and reads its report.
+fn child(args: &[&str]) -> Result<Child, String> {
+    finish(spawn(args)?)
+}
+
+fn spawn(args: &[&str]) -> Result<std::process::Child, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    Command::new(exe)
+        .arg("bench-child")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start a measuring process: {e}"))
+}
+
+fn finish(child: std::process::Child) -> Result<Child, String> {
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!("a measuring process failed: {text}"));
+    }
+    let field = |key: &str| {
+        text.split_whitespace()
+            .find_map(|w| w.strip_prefix(key))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    Ok(Child {
+        peak_kib: field("peak_kib=") as u64,
+        ms: field("ms="),
+    })
+}
+
+/// `cargo xtask bench-child check CATALOGUE SITE`, `... shard I/N CATALOGUE SITE FILE` or
+/// `... generate PAGES DIR`: one measured run in a process of its own; prints its time and
+/// peak memory.
+pub fn child_main(args: Vec<String>) -> i32 {
+    let started = Instant::now();
+    let ok = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["check", catalogue, site] => {
+            let outcome = build::run(&Options::check(Path::new(catalogue), Path::new(site)));
+            outcome.exit != ExitCode::BadInput
+        }
+        ["shard", shard, catalogue, site, file] => {
+            let Ok(shard) = build::Shard::parse(shard) else {
+                return 2;
+            };
+            match build::shard(
+                &Options::check(Path::new(catalogue), Path::new(site)),
+                shard,
+            ) {
+                Ok(document) => serde_json::to_vec(&document)
+                    .ok()
+                    .is_some_and(|bytes| fs::write(file, bytes).is_ok()),
+                Err(_) => false,
+            }
+        }
+        // The generated site alone, for profiling the tool on it.
+        ["generate", pages, site] => pages.parse().is_ok_and(|pages| {
+            crate::bench_site::varied(&crate::project_root(), Path::new(site), pages).is_ok()
+        }),
+        _ => false,
+    };
+    let elapsed = started.elapsed();
+    println!("ms={:.1} peak_kib={}", ms(elapsed), peak_kib());
+    if ok { 0 } else { 2 }
+}
+
+/// This process's peak resident memory, from /proc (0 where there is none).
+fn peak_kib() -> u64 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|l| {
+                l.strip_prefix("VmHWM:")
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// Every regular file under `dir`.
+fn list(dir: &Path) -> Vec<PathBuf> {
+    walkdir(dir).into_iter().filter(|p| p.is_file()).collect()
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path.clone());
+            }
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn tree_size(dir: &Path) -> (u64, usize) {
+    let files = list(dir);
+    let bytes = files
+        .iter()
+        .map(|f| fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    (bytes, files.len())
+}
+
+/// Copies `files` (all under `site`) into `out`, in parallel.
+fn parallel_copy(site: &Path, files: &[PathBuf], out: &Path) -> std::io::Result<()> {
+    files.par_iter().try_for_each(|f| {
+        let target = out.join(f.strip_prefix(site).unwrap_or(f));
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(f, target).map(drop)
+    })
+}
+
+fn path(p: &Path) -> String {
+    p.display().to_string()
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    times[times.len() / 2]
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64().max(f64::EPSILON)
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }
 
-fn rayon_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(f64::EPSILON)
 }

@@ -30,7 +30,9 @@ pub fn run(args: Vec<String>) -> i32 {
         )?;
         let site = work.join("site");
         // Real sites have a policy page or a few, not one page in ten.
-        crate::bench::generate_with(&root, &site, pages, 0).map_err(|e| e.to_string())?;
+        crate::bench_site::uniform(&root, &site, pages, 0)
+            .map(|made| made.bytes)
+            .map_err(|e| e.to_string())?;
         measure(
             &format!("generated site ({pages} pages)"),
             &root.join("catalogue.toml"),

@@ -35,7 +35,9 @@ pub fn run(args: Vec<String>) -> i32 {
             "site/datastro/cookies.html",
         )?;
         let big = work.join("big");
-        crate::bench::generate(&root, &big.join("site"), pages).map_err(|e| e.to_string())?;
+        crate::bench_site::uniform(&root, &big.join("site"), pages, 10)
+            .map(|made| made.bytes)
+            .map_err(|e| e.to_string())?;
         measure(
             &format!("generated site ({pages} pages)"),
             &root.join("catalogue.toml"),

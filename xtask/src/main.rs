@@ -4,6 +4,7 @@ mod audit;
 mod bench;
 mod bench_audit;
 mod bench_serve;
+mod bench_site;
 mod build;
 mod check;
 mod codegen;
@@ -26,8 +27,10 @@ commands:
   codegen  write docs/rules/ and README.md's rule table from the rule registry [--check]
   bench-audit  the real-browser audit on the demo and a generated 10,000-page site [--pages N]
   bench-serve  time from saving a page to the open page's reload, on the demo and 10,000 pages
-  bench    time a build of a generated 10,000-page site against copying it [--pages N],
-           and inputs that once took quadratic time at two sizes
+  bench    check and build of a generated 10,000-page site of varied shapes against reading
+           and copying it with the same cores [--pages N], or of a real site [--real DIR
+           --catalogue FILE]; peak memory at 1k, 10k and 100k pages [--sizes N,N,...]; a
+           sharded check as N processes; inputs that once took quadratic time
 
 options are passed on to `cookie-ledger build|check`, such as --format json;
 run `cargo xtask build --help` for them.";
@@ -42,6 +45,8 @@ fn main() {
         Some("bench") => bench::run(args.collect()),
         Some("bench-serve") => bench_serve::run(args.collect()),
         Some("bench-audit") => bench_audit::run(args.collect()),
+        // The bench's own measuring processes (peak memory, shards), not for people.
+        Some("bench-child") => bench::child_main(args.collect()),
         Some("export") => export::run(args.collect()),
         Some("serve") => serve::run(args.collect()),
         None | Some("help" | "--help" | "-h") => {

@@ -183,7 +183,7 @@ impl Ctx<'_> {
             .or_else(|| defaults.and_then(stated));
         let lifetime = match expires {
             Some(Some(days)) if days <= 0.0 => return None,
-            Some(Some(days)) => Lifetime::Seconds(days * 86_400.0),
+            Some(Some(days)) => Lifetime::seconds(days * 86_400.0),
             Some(None) => Lifetime::Unknown,
             None => Lifetime::Session,
         };
@@ -208,7 +208,7 @@ impl Ctx<'_> {
                 None => Lifetime::Session,
                 Some(expires) => self
                     .millis_from_now(&expires)
-                    .map_or(Lifetime::Unknown, |ms| Lifetime::Seconds(ms / 1000.0)),
+                    .map_or(Lifetime::Unknown, |ms| Lifetime::seconds(ms / 1000.0)),
             };
             (name, lifetime)
         } else {
