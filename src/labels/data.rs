@@ -206,11 +206,18 @@ fn build(lang: &str, raw: Wording) -> Result<Words, String> {
     if let Some(empty) = texts.iter().find(|t| t.trim().is_empty()) {
         return fail(format!("an empty wording ({empty:?})"));
     }
+    let compared = headers.clone().map(|wordings| {
+        wordings
+            .iter()
+            .map(|h| super::normalise_header(h))
+            .collect()
+    });
     Ok(Words {
         lang: lang.to_owned(),
         name,
         dir: raw.dir,
         headers,
+        compared,
         session,
         persistent,
         kinds,

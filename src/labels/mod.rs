@@ -109,6 +109,9 @@ pub struct Words {
     pub dir: Option<String>,
     /// Header wordings per column, the rendered one first.
     headers: [Vec<String>; 6],
+    /// The same wordings as cells are compared with them ([`normalise_header`]), made once:
+    /// every header cell of every table is held against every language's.
+    compared: [Vec<String>; 6],
     /// "Session", for cookies deleted when the browser closes.
     pub session: String,
     /// For web storage that nothing expires: "Until deleted".
@@ -138,6 +141,11 @@ impl Words {
     /// Every wording recognised for `column`.
     pub fn header_variants(&self, column: Column) -> &[String] {
         &self.headers[column as usize]
+    }
+
+    /// [`Words::header_variants`] as cells are compared with them.
+    fn compared_variants(&self, column: Column) -> &[String] {
+        &self.compared[column as usize]
     }
 
     /// `amount` of a unit (0 minute, 1 hour, 2 day, 3 week, 4 month, 5 year) in this
@@ -209,9 +217,8 @@ pub fn recognise_header<'a>(langs: &[&'a Words], text: &str) -> Option<(Column, 
     let wanted = normalise_header(text);
     langs.iter().find_map(|w| {
         Column::ALL.iter().find_map(|&c| {
-            w.header_variants(c)
-                .iter()
-                .any(|h| normalise_header(h) == wanted)
+            w.compared_variants(c)
+                .contains(&wanted)
                 .then_some((c, w.lang.as_str()))
         })
     })
@@ -224,9 +231,9 @@ pub fn only_cookie_tables(langs: &[&Words], text: &str) -> bool {
     let text = normalise_header(text);
     langs.iter().any(|w| {
         w.cookie.iter().any(|c| text.contains(c.as_str()))
-            || w.headers[Column::Function as usize]
+            || w.compared[Column::Function as usize]
                 .split_last()
-                .is_some_and(|(_, placed)| placed.iter().any(|h| normalise_header(h) == text))
+                .is_some_and(|(_, placed)| placed.contains(&text))
     })
 }
 
@@ -242,12 +249,9 @@ pub fn header_language<'a, 'w>(
             .clone()
             .filter(|cell| {
                 let cell = normalise_header(cell);
-                Column::ALL.iter().any(|&c| {
-                    words
-                        .header_variants(c)
-                        .iter()
-                        .any(|h| normalise_header(h) == cell)
-                })
+                Column::ALL
+                    .iter()
+                    .any(|&c| words.compared_variants(c).contains(&cell))
             })
             .count();
         if matched > best.map_or(0, |(_, n)| n) {
@@ -286,7 +290,7 @@ pub fn clashing_wording<'a>(
 
 // Headers are matched loosely (case, curly apostrophes, a trailing colon) because the
 // same column is typed many ways by hand; cells are compared strictly.
-fn normalise_header(text: &str) -> String {
+pub(crate) fn normalise_header(text: &str) -> String {
     text.trim()
         .trim_end_matches(':')
         .trim()

@@ -11,7 +11,7 @@ use similar::TextDiff;
 use crate::catalogue::{Catalogue, SiteId};
 use crate::charset::{self, Charset};
 use crate::diagnostic::{Diagnostic, Location, Rule};
-use crate::inject::{self, Injected, Marker};
+use crate::inject::{Injected, Marker};
 use crate::position::LineIndex;
 use crate::readback::{self, MarkerSeen, Readback};
 use crate::render::Tables;
@@ -20,9 +20,11 @@ use crate::scan::{self, Controls, Placed, Sighting};
 use crate::verify::{self, SeenMarker, SeenTable};
 
 mod local;
+mod passes;
 
 pub use local::local_path;
 use local::local_script;
+use passes::{has_marker, inject_and_read};
 
 /// What a page pass needs that every page shares.
 pub struct Context<'a> {
@@ -69,7 +71,8 @@ pub struct PageFacts {
     pub scripts: Vec<ScriptLoad>,
     /// What the page's inline code says about the services it loads.
     pub controls: Controls,
-    /// The dates it states (`<time datetime>` visitors see, whole days), where.
+    /// For a page with a cookie table, the newest date it states (`<time datetime>` visitors
+    /// see, whole days), where; nothing for other pages.
     #[serde(default)]
     pub dates: Vec<(Location, String)>,
 }
@@ -117,35 +120,28 @@ pub fn process(
     };
     let injected = Rc::new(RefCell::new(Injected::default()));
     let read = Rc::new(RefCell::new(Readback::default()));
-    let mut output = Vec::with_capacity(input.len() + input.len() / 4);
-    let mut read_error = None;
     let mut reader =
         HtmlRewriter::new(readback::settings(Rc::clone(&read), charset), |_: &[u8]| {});
-    let mut settings = inject::settings(
-        ctx.catalogue,
-        ctx.tables,
-        site,
-        charset,
-        Rc::clone(&injected),
-    );
-    if let Some(html) = ctx.append {
-        settings = settings.append_document_content_handler(lol_html::end!(move |end| {
-            end.append(html, lol_html::html_content::ContentType::Html);
-            Ok(())
-        }));
-    }
-    let mut writer = HtmlRewriter::new(settings, |chunk: &[u8]| {
-        output.extend_from_slice(chunk);
-        if read_error.is_none()
-            && let Err(e) = reader.write(chunk)
-        {
-            read_error = Some(e);
-        }
-    });
-    let written = input
-        .chunks(chunk_size.max(1))
-        .try_for_each(|chunk| writer.write(chunk))
-        .and_then(|()| writer.end());
+    // A page with no marker attribute anywhere in its bytes (an attribute name is never an
+    // entity, and every encoding read here keeps ASCII as it is) has nothing to inject: it is
+    // read back as it is, in one pass instead of two.
+    let (output, written, read_error) = if ctx.append.is_none() && !has_marker(input) {
+        let read = input
+            .chunks(chunk_size.max(1))
+            .try_for_each(|chunk| reader.write(chunk));
+        (None, Ok(()), read.err())
+    } else {
+        let (output, written, read_error) = inject_and_read(
+            ctx,
+            site,
+            charset,
+            &injected,
+            &mut reader,
+            input,
+            chunk_size,
+        );
+        ((output != input).then_some(output), written, read_error)
+    };
     let read_result = match read_error {
         Some(e) => Err(e),
         None => reader.end(),
@@ -252,7 +248,7 @@ pub fn process(
     let verdict = verify::page(
         ctx.catalogue,
         site,
-        injected.page_lang.as_deref(),
+        read.page_lang.as_deref(),
         display,
         &markers,
         &tables,
@@ -343,16 +339,25 @@ pub fn process(
         sightings.extend(scan::set_cookie(content, *offset, evidence).map(located));
     }
     sightings.sort_by(|a, b| a.location.cmp(&b.location));
-    let dates = read
-        .dates
-        .iter()
-        .filter_map(|(offset, datetime)| {
-            crate::catalogue::changed::stated(datetime).map(|date| (at(to_input(*offset)), date))
-        })
+    // Only a policy page's newest date is ever held against the catalogue's: a site of many
+    // dated pages keeps one date per policy page, not every date of every page.
+    let newest = if verdict.cookie_tables > 0 {
+        read.dates
+            .iter()
+            .filter_map(|(offset, datetime)| {
+                crate::catalogue::changed::stated(datetime).map(|date| (*offset, date))
+            })
+            .max_by(|a, b| a.1.cmp(&b.1))
+    } else {
+        None
+    };
+    let dates = newest
+        .map(|(offset, date)| (at(to_input(offset)), date))
+        .into_iter()
         .collect();
 
     PageResult {
-        output: (output != input).then_some(output),
+        output,
         findings,
         facts: PageFacts {
             site,

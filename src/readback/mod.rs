@@ -51,6 +51,8 @@ pub struct Readback {
     open_time: Option<(usize, String, bool)>,
     /// The inline script being read.
     open_script: Option<OpenScript>,
+    /// The `lang` of the page's `<html>`.
+    pub page_lang: Option<String>,
 }
 
 impl Readback {
@@ -88,10 +90,14 @@ pub fn settings(
     state: Rc<RefCell<Readback>>,
     charset: crate::charset::Charset,
 ) -> Settings<'static, 'static> {
-    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s13, s15] =
+    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s13, s15, s16] =
         std::array::from_fn(|_| Rc::clone(&state));
     Settings::new()
         .with_encoding(charset.for_rewriter())
+        .append_element_content_handler(element!("html", move |el| {
+            s16.borrow_mut().page_lang = el.get_attribute("lang");
+            Ok(())
+        }))
         // One handler reads every element's attributes: code in them runs too (event handlers,
         // `javascript:` URLs), and hidden or opted-out elements govern the tables within. It runs
         // before the marker and table handlers, so a marker that hides itself is seen as hidden.

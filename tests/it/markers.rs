@@ -580,3 +580,23 @@ fn a_site_template_sees_party_and_setter() {
             .contains("<td>first-party, server</td>")
     );
 }
+
+#[test]
+fn a_marker_written_in_capitals_gets_its_table() {
+    let p = crate::support::Project::portals();
+    p.edit(
+        "site/datastro/cookies.html",
+        "<div class=\"cookie-table-wrapper\" data-cookie-table=\"necessary\"></div>",
+        "<DIV class=\"cookie-table-wrapper\" DATA-Cookie-Table=\"necessary\"></DIV>",
+    );
+    let run = p.run(&["build", "--out", "dist"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let page = p.read("dist/datastro/cookies.html");
+    let marker = page
+        .find("DATA-Cookie-Table=\"necessary\">")
+        .expect("the marker is kept");
+    assert!(
+        page[marker..].contains("<table class=\"cookie-table\" data-category=\"necessary\""),
+        "{page}"
+    );
+}

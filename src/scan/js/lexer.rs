@@ -315,10 +315,20 @@ impl Lexer<'_> {
 
     fn punct(&mut self, start: usize) {
         let rest = &self.code[start..];
-        let len = PUNCTUATORS
-            .iter()
-            .find(|p| rest.starts_with(**p))
-            .map_or(1, |p| p.len());
+        // Most punctuation is one character; a longer punctuator's second character is one of
+        // these, so the list is only searched when it can match.
+        let may_be_longer = rest
+            .as_bytes()
+            .get(1)
+            .is_some_and(|b| b"=.&|?+-*<>".contains(b));
+        let len = if may_be_longer {
+            PUNCTUATORS
+                .iter()
+                .find(|p| rest.starts_with(**p))
+                .map_or(1, |p| p.len())
+        } else {
+            1
+        };
         self.i = start + len;
         let text = &self.code[start..self.i];
         let (regex_after_close, opened) = match text {
