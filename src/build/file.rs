@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use similar::TextDiff;
 use walkdir::WalkDir;
 
+use super::cache::Cache;
 use super::layout::{Entry, Layout, io_error, slash};
 use crate::diagnostic::{Class, Diagnostic, Location, Rule};
 use crate::fsio::{self, ReadError};
@@ -129,14 +130,27 @@ pub(super) enum Bytes<'a> {
     },
 }
 
-/// Processes one file; a panic comes back as an internal error about it.
-pub(super) fn process(layout: &Layout, ctx: &Context, entry: &Entry, bytes: Bytes) -> FileResult {
+/// Processes one file; a panic comes back as an internal error about it. With `cache`, a
+/// file that is only checked and whose bytes have not changed gives its kept result.
+pub(super) fn process(
+    layout: &Layout,
+    ctx: &Context,
+    entry: &Entry,
+    bytes: Bytes,
+    cache: Option<&Cache>,
+) -> FileResult {
     let display = layout.display(&entry.rel);
-    guard::catch(&display, None, || file(layout, ctx, entry, bytes))
+    guard::catch(&display, None, || file(layout, ctx, entry, bytes, cache))
         .unwrap_or_else(|d| FileResult::failed(&entry.rel, vec![d]))
 }
 
-fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResult {
+fn file(
+    layout: &Layout,
+    ctx: &Context,
+    entry: &Entry,
+    fate: Bytes,
+    cache: Option<&Cache>,
+) -> FileResult {
     let display = layout.display(&entry.rel);
     let kind = Kind::of(&entry.path);
     if kind == Kind::Other && !matches!(fate, Bytes::Compared { .. }) {
@@ -155,9 +169,49 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResul
             return FileResult::failed(&entry.rel, vec![read_error(&entry.path, "cannot read", e)]);
         }
     };
-    let (mut result, output) = match kind {
+    if let (Some(cache), Bytes::Checked) = (cache, fate) {
+        return cache.result(&entry.rel, &input, || {
+            analyse(ctx, entry, &display, kind, &input).0
+        });
+    }
+    let (mut result, output) = analyse(ctx, entry, &display, kind, &input);
+    let bytes = output.as_deref().unwrap_or(&input);
+    match fate {
+        Bytes::Checked => {}
+        Bytes::Written {
+            into,
+            keep_last_good,
+        } => {
+            let target = into.join(&entry.rel);
+            if !(keep_last_good && result.is_bad_input())
+                && let Err(e) = fs::write(&target, bytes)
+            {
+                result.findings.push(io_error(&target, "cannot write", &e));
+            }
+        }
+        Bytes::Compared {
+            with,
+            build_command,
+        } => {
+            result
+                .findings
+                .extend(compare(layout, with, entry, bytes, build_command));
+        }
+    }
+    result
+}
+
+/// What a file read as `input` gives: its result, and for a page that changes, its new bytes.
+fn analyse(
+    ctx: &Context,
+    entry: &Entry,
+    display: &str,
+    kind: Kind,
+    input: &[u8],
+) -> (FileResult, Option<Vec<u8>>) {
+    match kind {
         Kind::Page => {
-            let page = page::process(ctx, &entry.rel, &display, &input, 64 * 1024);
+            let page = page::process(ctx, &entry.rel, display, input, 64 * 1024);
             let result = FileResult {
                 path: entry.rel.clone(),
                 findings: page.findings,
@@ -167,11 +221,10 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResul
         }
         Kind::Script | Kind::Headers => {
             // Scripts are read as UTF-8; stray bytes of another encoding become replacement characters.
-            let text = String::from_utf8_lossy(&input);
+            let text = String::from_utf8_lossy(input);
             let index = LineIndex::new();
-            let at = |offset: usize| {
-                Location::new(display.clone(), index.line_col(text.as_bytes(), offset))
-            };
+            let at =
+                |offset: usize| Location::new(display, index.line_col(text.as_bytes(), offset));
             let facts = if kind == Kind::Script {
                 let scan = scan::script(ctx.services, &text, 0, Default::default());
                 Facts::Script {
@@ -209,31 +262,7 @@ fn file(layout: &Layout, ctx: &Context, entry: &Entry, fate: Bytes) -> FileResul
             (result, None)
         }
         Kind::Other => (FileResult::failed(&entry.rel, Vec::new()), None),
-    };
-    let bytes = output.as_deref().unwrap_or(&input);
-    match fate {
-        Bytes::Checked => {}
-        Bytes::Written {
-            into,
-            keep_last_good,
-        } => {
-            let target = into.join(&entry.rel);
-            if !(keep_last_good && result.is_bad_input())
-                && let Err(e) = fs::write(&target, bytes)
-            {
-                result.findings.push(io_error(&target, "cannot write", &e));
-            }
-        }
-        Bytes::Compared {
-            with,
-            build_command,
-        } => {
-            result
-                .findings
-                .extend(compare(layout, with, entry, bytes, build_command));
-        }
     }
-    result
 }
 
 /// In check mode: does the output folder hold what a build would write?

@@ -6,6 +6,7 @@
 //! inventory), `publish` (staging, the lock, the atomic swap).
 
 mod aggregate;
+mod cache;
 mod coverage;
 mod dates;
 mod file;
@@ -32,6 +33,7 @@ use crate::page::Context;
 use crate::render::Tables;
 use crate::scan::{self, services::Services};
 pub use crate::stored::{CookieFlags, Evidence, StoredItem};
+use cache::Cache;
 use file::Bytes;
 pub use file::{Facts, FileResult, HeaderCookie};
 use layout::{Entry, Layout, slash};
@@ -76,6 +78,8 @@ pub struct Options {
     /// What a real browser stored on the same site (`cookie-ledger audit`), judged in the same
     /// reduction as what the files set.
     pub browser: Option<Evidence>,
+    /// A folder that keeps each file's result between checks (`check --cache`).
+    pub cache: Option<PathBuf>,
 }
 
 impl Options {
@@ -93,6 +97,7 @@ impl Options {
             build_command: "cookie-ledger build".to_owned(),
             updated: None,
             browser: None,
+            cache: None,
         }
     }
 }
@@ -120,6 +125,9 @@ pub struct Summary {
     /// Pages an audit visited (in each of its passes); none for a build or a check.
     #[serde(skip_serializing_if = "is_zero")]
     pub visited: usize,
+    /// Files whose result came from the cache (`--cache`), not from reading them again.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cached: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -156,6 +164,9 @@ pub struct Outcome {
     pub stored: Vec<StoredItem>,
     /// What each site's files set, place by place, for an inventory.
     pub inventory: Vec<crate::inventory::SiteInventory>,
+    /// With a cache, the files (pages, scripts, headers files) whose result this run made
+    /// rather than took from the cache, sorted.
+    pub redone: Vec<String>,
 }
 
 impl Outcome {
@@ -174,6 +185,7 @@ impl Outcome {
             notes: Vec::new(),
             stored: Vec::new(),
             inventory: Vec::new(),
+            redone: Vec::new(),
         }
     }
 }
@@ -277,11 +289,26 @@ impl Session {
             },
             (None, None) => Bytes::Checked,
         };
-        let results: Vec<FileResult> = entries
+        let cache = match (&options.cache, fate) {
+            (Some(folder), Bytes::Checked) => Some(
+                cache::key(options, &catalogue, &layout)
+                    .and_then(|key| Cache::open(folder, &layout, key))
+                    .map_err(fail)?,
+            ),
+            (Some(_), _) => {
+                notes.push("the cache is not used when comparing with an output folder: every file was checked".to_owned());
+                None
+            }
+            (None, _) => None,
+        };
+        // Collected straight into place: a filter in the parallel chain would gather the
+        // results in pieces first, holding them twice at the end.
+        let files: Vec<&Entry> = entries.iter().filter(|e| !e.is_dir).collect();
+        let results: Vec<FileResult> = files
             .par_iter()
-            .filter(|e| !e.is_dir)
-            .map(|entry| file::process(&layout, &ctx, entry, fate))
+            .map(|entry| file::process(&layout, &ctx, entry, fate, cache.as_ref()))
             .collect();
+        drop(files);
         let dirs = entries.into_iter().filter(|e| e.is_dir);
         let session = Session {
             options: options.clone(),
@@ -308,6 +335,14 @@ impl Session {
         let (mut outcome, inventory) = aggregate::aggregate(&session, &session.files, extra);
         notes.append(&mut outcome.notes);
         outcome.notes = notes;
+        if let Some(cache) = cache {
+            outcome.summary.cached = cache.hits();
+            outcome.redone = cache.redone();
+            if let Some(d) = cache.save(&session.files) {
+                outcome.diagnostics.push(d);
+                outcome.exit = ExitCode::of(&outcome.diagnostics);
+            }
+        }
         if let Some(output) = output {
             session.publish(output, &mut outcome, &inventory);
         }
@@ -369,7 +404,7 @@ impl Session {
                 into: &out,
                 keep_last_good: true,
             };
-            let result = file::process(&self.layout, &ctx, &entry, fate);
+            let result = file::process(&self.layout, &ctx, &entry, fate, None);
             wrote |= !result
                 .findings
                 .iter()

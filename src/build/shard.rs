@@ -164,13 +164,17 @@ fn map(options: &Options, catalogue: Catalogue, shard: Shard) -> Result<ShardDoc
         },
         None => Bytes::Checked,
     };
-    let results: Vec<Placed> = files
-        .par_iter()
+    let mine: Vec<(usize, &Entry)> = files
+        .iter()
         .enumerate()
         .filter(|(at, _)| mine[*at])
-        .map(|(at, entry)| Placed {
+        .map(|(at, entry)| (at, *entry))
+        .collect();
+    let results: Vec<Placed> = mine
+        .par_iter()
+        .map(|&(at, entry)| Placed {
             at,
-            result: file::process(&prepared.layout, &ctx, entry, fate),
+            result: file::process(&prepared.layout, &ctx, entry, fate, None),
         })
         .collect();
     // What belongs to the whole site is said by one shard.

@@ -270,6 +270,10 @@ pub(super) struct CheckArgs {
     /// write their results for `cookie-ledger merge` (with --format shard), such as --shard 2/4.
     #[arg(long, value_name = "I/N", value_parser = crate::build::Shard::parse)]
     pub(super) shard: Option<crate::build::Shard>,
+    /// Keep each file's result in this folder between checks, and take it from there while the
+    /// file and everything else it depends on are unchanged [default: COOKIE_LEDGER_CACHE].
+    #[arg(long, value_name = "DIR")]
+    pub(super) cache: Option<PathBuf>,
 }
 
 /// How a report is written.

@@ -124,7 +124,7 @@ where
         Ok(config) => config,
         Err(message) => return refuse(err, &message),
     };
-    let (mode, mut inputs, out_dir, inventory, shard) = match cli.command {
+    let (mode, mut inputs, out_dir, inventory, shard, cache) = match cli.command {
         Command::Build(args) => {
             let out_dir = match config.path(Key::Out, args.out) {
                 Ok(path) => path,
@@ -142,6 +142,7 @@ where
                 Some(out_dir),
                 args.inventory,
                 None,
+                None,
             )
         }
         Command::Check(args) => {
@@ -149,7 +150,12 @@ where
                 Some(out) => Some(out),
                 None => project_output(&config, args.inputs.site.as_deref()),
             };
-            (Mode::Check, args.inputs, out_dir, None, args.shard)
+            let cache = args.cache.or_else(|| {
+                std::env::var_os("COOKIE_LEDGER_CACHE")
+                    .filter(|v| !v.is_empty())
+                    .map(std::path::PathBuf::from)
+            });
+            (Mode::Check, args.inputs, out_dir, None, args.shard, cache)
         }
         Command::Merge(args) => return shard::merge(&args, out, err, place),
         Command::Export(args) => return export(&args, &config, out, err),
@@ -232,6 +238,7 @@ where
         build_command,
         updated,
         browser: None,
+        cache,
     };
     if shard.is_some() || inputs.report.format == Format::Shard {
         return shard::write(&options, shard, inputs.report.format, out, err);

@@ -243,10 +243,15 @@ fn human(
         tables,
         cookies,
         visited,
+        cached,
     } = outcome.summary;
     let visited = match visited {
         0 => String::new(),
         n => format!(", {n} visited in each pass"),
+    };
+    let visited = match cached {
+        0 => visited,
+        n => format!("{visited}, {n} files from the cache"),
     };
     let notes = match notes {
         0 => String::new(),

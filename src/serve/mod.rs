@@ -306,6 +306,7 @@ fn rebuild(
         build_command: "cookie-ledger serve".to_owned(),
         updated: None,
         browser: None,
+        cache: None,
     };
     // A panic while building becomes a finding on the page, never a dead rebuild thread.
     let started_session = crate::guard::catch(&options.site.display().to_string(), None, || {

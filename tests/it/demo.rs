@@ -30,6 +30,7 @@ fn check(catalogue: &Path, site: &Path, out: &Path) -> build::Outcome {
         build_command: "cargo xtask build".to_owned(),
         updated: None,
         browser: None,
+        cache: None,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area, each running the real binary or library on real fixture sites.
 
+mod cache;
 mod catalogue_errors;
 mod chunking;
 mod consent;

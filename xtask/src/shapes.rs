@@ -109,6 +109,7 @@ fn time_check(root: &Path, site: &Path) -> Duration {
         build_command: "cargo xtask build".to_owned(),
         updated: None,
         browser: None,
+        cache: None,
     };
     // The best of three: the least disturbed by the rest of the machine.
     (0..3)
