@@ -3,6 +3,7 @@
 //! the policy pages, and the findings and inventory that follow. Pages that belong to no site are
 //! gathered apart and reported; nothing found is dropped.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::file::{Facts, FileResult, HeaderCookie};
@@ -134,16 +135,18 @@ impl Bucket {
 }
 
 /// A page's `<script src>` of a file of the site.
-struct Load<'a> {
+struct Load {
     place: Place,
     gated: bool,
-    controls: &'a Controls,
+    controls: Controls,
 }
 
-/// Gathers every file's result into the run's outcome and the inventory of each site.
-pub(super) fn aggregate<'r>(
+/// Gathers every file's result into the run's outcome and the inventory of each site. Each
+/// result is let go once read (what the reduction needs of it is kept), so results made
+/// as they are gathered need never be all held at once.
+pub(super) fn aggregate<R: Borrow<FileResult>>(
     session: &Session,
-    results: impl IntoIterator<Item = &'r FileResult>,
+    results: impl IntoIterator<Item = R>,
     extra: Vec<Diagnostic>,
 ) -> (Outcome, Vec<SiteInventory>) {
     let (catalogue, layout, options) = (&session.catalogue, &session.layout, &session.options);
@@ -165,20 +168,22 @@ pub(super) fn aggregate<'r>(
     let mut inventory = vec![SiteInventory::default(); sites];
     let mut policy_list = Vec::new();
     let mut unlisted = Vec::new();
-    let mut loads: Vec<BTreeMap<&str, Vec<Load>>> = (0..=sites).map(|_| BTreeMap::new()).collect();
-    let mut scripts: Vec<(&str, &[Placed])> = Vec::new();
-    let mut header_cookies: Vec<(&str, &HeaderCookie)> = Vec::new();
+    let mut loads: Vec<BTreeMap<String, Vec<Load>>> =
+        (0..=sites).map(|_| BTreeMap::new()).collect();
+    let mut scripts: Vec<(String, Vec<Placed>)> = Vec::new();
+    let mut header_cookies: Vec<(String, HeaderCookie)> = Vec::new();
     for r in results {
+        let r = r.borrow();
         summary.files += 1;
         diagnostics.extend(r.findings.iter().cloned());
         let page = match &r.facts {
             Facts::Other => continue,
             Facts::Script { sightings, .. } => {
-                scripts.push((&r.path, sightings));
+                scripts.push((r.path.clone(), sightings.clone()));
                 continue;
             }
             Facts::Headers { cookies } => {
-                header_cookies.extend(cookies.iter().map(|h| (r.path.as_str(), h)));
+                header_cookies.extend(cookies.iter().map(|h| (r.path.clone(), h.clone())));
                 continue;
             }
             Facts::Page(page) => page,
@@ -208,7 +213,7 @@ pub(super) fn aggregate<'r>(
         }
         for load in &page.scripts {
             loads[bucket]
-                .entry(load.path.as_str())
+                .entry(load.path.clone())
                 .or_default()
                 .push(Load {
                     place: Place {
@@ -216,12 +221,13 @@ pub(super) fn aggregate<'r>(
                         role: format!("loads {}", layout.display(&load.path)),
                     },
                     gated: load.gated,
-                    controls: &page.controls,
+                    controls: page.controls.clone(),
                 });
         }
     }
     // A script sets its cookies for every site whose pages load it; one that no page loads, for the site whose folder holds it.
-    for (path, sightings) in scripts {
+    for (path, sightings) in &scripts {
+        let path = path.as_str();
         let loaders: Vec<usize> = (0..=sites)
             .filter(|&b| loads[b].contains_key(path))
             .collect();
@@ -261,7 +267,7 @@ pub(super) fn aggregate<'r>(
         let served: Vec<(&str, &HeaderCookie)> = header_cookies
             .iter()
             .filter(|(file, h)| scan::headers::serves(file, &h.pattern, &site.dir, &site.url))
-            .copied()
+            .map(|(file, h)| (file.as_str(), h))
             .collect();
         if let Some((_, first)) = served.first() {
             inventory[id.0].places.push(FileFound {

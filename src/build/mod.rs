@@ -192,13 +192,15 @@ impl Outcome {
 
 /// Runs a build or a check; a panic anywhere becomes an internal-error finding.
 pub fn run(options: &Options) -> Outcome {
-    let result = guard::catch(
-        &options.site.display().to_string(),
-        None,
-        || match Session::start(options) {
+    let result = guard::catch(&options.site.display().to_string(), None, || {
+        let catalogue = match Catalogue::load(&options.catalogue) {
+            Ok(catalogue) => catalogue,
+            Err(errors) => return Outcome::failed(errors, Summary::default()),
+        };
+        match Session::start_with(options, catalogue, Keep::No) {
             Ok((_, outcome)) | Err(outcome) => outcome,
-        },
-    );
+        }
+    });
     result.unwrap_or_else(|d| Outcome::failed(vec![d], Summary::default()))
 }
 
@@ -209,11 +211,22 @@ pub fn run_with(options: &Options, catalogue: Catalogue) -> Outcome {
         guard::catch(
             &options.site.display().to_string(),
             None,
-            || match Session::start_with(options, catalogue) {
+            || match Session::start_with(options, catalogue, Keep::No) {
                 Ok((_, outcome)) | Err(outcome) => outcome,
             },
         );
     result.unwrap_or_else(|d| Outcome::failed(vec![d], Summary::default()))
+}
+
+/// How many files go through their pass together when results are not kept.
+const STREAM_CHUNK: usize = 512;
+
+/// Whether a run keeps every file's result (for the preview's one-page updates), or lets each
+/// go once reduced.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Results,
+    No,
 }
 
 /// A site built once and kept in memory, so that the preview rebuilds a changed page alone.
@@ -238,11 +251,15 @@ impl Session {
     pub fn start(options: &Options) -> Result<(Session, Outcome), Outcome> {
         let catalogue = Catalogue::load(&options.catalogue)
             .map_err(|errors| Outcome::failed(errors, Summary::default()))?;
-        Session::start_with(options, catalogue)
+        Session::start_with(options, catalogue, Keep::Results)
     }
 
     /// [`Session::start`] with the catalogue given.
-    fn start_with(options: &Options, catalogue: Catalogue) -> Result<(Session, Outcome), Outcome> {
+    fn start_with(
+        options: &Options,
+        catalogue: Catalogue,
+        keep: Keep,
+    ) -> Result<(Session, Outcome), Outcome> {
         let Prepared {
             catalogue,
             services,
@@ -270,14 +287,6 @@ impl Session {
             }
             _ => None,
         };
-        let ctx = Context {
-            catalogue: &catalogue,
-            services: &services,
-            tables: &tables,
-            report_stale_markers: options.mode == Mode::Check,
-            append: options.preview.as_ref().map(|p| p.append.as_str()),
-            build_command: &options.build_command,
-        };
         let fate = match (output.as_ref(), compare_with.as_deref()) {
             (Some(output), _) => Bytes::Written {
                 into: output.staging(),
@@ -301,38 +310,48 @@ impl Session {
             }
             (None, _) => None,
         };
-        // Collected straight into place: a filter in the parallel chain would gather the
-        // results in pieces first, holding them twice at the end.
-        let files: Vec<&Entry> = entries.iter().filter(|e| !e.is_dir).collect();
-        let results: Vec<FileResult> = files
-            .par_iter()
-            .map(|entry| file::process(&layout, &ctx, entry, fate, cache.as_ref()))
-            .collect();
-        drop(files);
-        let dirs = entries.into_iter().filter(|e| e.is_dir);
-        let session = Session {
+        let extra = compare_with
+            .as_deref()
+            .map(|out| {
+                let known = entries.iter().map(|e| e.rel.as_str());
+                file::extra_outputs(&layout, out, known, &options.build_command)
+            })
+            .unwrap_or_default();
+        let (dirs, files): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.is_dir);
+        let mut session = Session {
             options: options.clone(),
             catalogue,
             services,
             tables,
             cookie_db,
             layout,
-            files: results,
+            files: Vec::new(),
             dirs: dirs.into_iter().map(|d| d.rel).collect(),
             walk,
         };
-        let extra = compare_with
-            .as_deref()
-            .map(|out| {
-                file::extra_outputs(
-                    &session.layout,
-                    out,
-                    session.known(),
-                    &session.options.build_command,
-                )
-            })
-            .unwrap_or_default();
-        let (mut outcome, inventory) = aggregate::aggregate(&session, &session.files, extra);
+        let ctx = Context {
+            catalogue: &session.catalogue,
+            services: &session.services,
+            tables: &session.tables,
+            report_stale_markers: options.mode == Mode::Check,
+            append: options.preview.as_ref().map(|p| p.append.as_str()),
+            build_command: &options.build_command,
+        };
+        let process =
+            |entry: &Entry| file::process(&session.layout, &ctx, entry, fate, cache.as_ref());
+        let (mut outcome, inventory) = if keep == Keep::Results || cache.is_some() {
+            // The preview updates pages one by one from the kept results; the cache stores them.
+            let results = files.par_iter().map(process).collect();
+            session.files = results;
+            aggregate::aggregate(&session, &session.files, extra)
+        } else {
+            // A chunk of files at a time, in parallel, each result let go once reduced: memory
+            // stays flat however large the site.
+            let results = files
+                .chunks(STREAM_CHUNK)
+                .flat_map(|chunk| chunk.par_iter().map(process).collect::<Vec<_>>());
+            aggregate::aggregate(&session, results, extra)
+        };
         notes.append(&mut outcome.notes);
         outcome.notes = notes;
         if let Some(cache) = cache {
@@ -420,14 +439,6 @@ impl Session {
         let (mut outcome, _) = aggregate::aggregate(self, &self.files, Vec::new());
         outcome.wrote = wrote;
         Some(outcome)
-    }
-
-    /// Every path the site has, files and folders.
-    fn known(&self) -> impl Iterator<Item = &str> {
-        self.files
-            .iter()
-            .map(|r| r.path.as_str())
-            .chain(self.dirs.iter().map(String::as_str))
     }
 
     /// Swaps the staged output in when the outcome allows it, with the inventory beside it.
