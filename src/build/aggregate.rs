@@ -296,6 +296,9 @@ pub(super) fn aggregate<R: Borrow<FileResult>>(
         }
     }
 
+    // Every place that loads a script is now a place of what the script sets.
+    drop(loads);
+    drop(scripts);
     // A script or headers file shared by several sites is one finding naming them all.
     let groups = group(&buckets[..sites]);
     let unconditional = group_loads(&buckets[..sites]);
@@ -413,7 +416,9 @@ fn held_by_pages(sighting: &mut Sighting, loads: &[Load]) {
 fn group(buckets: &[Bucket]) -> Vec<Found> {
     let mut groups: Vec<Found> = Vec::new();
     let mut group_of: HashMap<(Location, String), usize> = HashMap::new();
-    let mut places_of: Vec<HashSet<Place>> = Vec::new();
+    // The places already in each group, as the buckets hold them: a site that loads a shared
+    // script from every page would otherwise hold each place twice more.
+    let mut places_of: Vec<HashSet<&Place>> = Vec::new();
     for (site, bucket) in buckets.iter().enumerate() {
         for f in &bucket.found {
             let key = (
@@ -447,7 +452,7 @@ fn group(buckets: &[Bucket]) -> Vec<Found> {
                 }
             }
             for place in &f.places {
-                if places_of[g].insert(place.clone()) {
+                if places_of[g].insert(place) {
                     group.places.push(place.clone());
                 }
             }

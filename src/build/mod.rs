@@ -347,9 +347,12 @@ impl Session {
         } else {
             // A chunk of files at a time, in parallel, each result let go once reduced: memory
             // stays flat however large the site.
-            let results = files
-                .chunks(STREAM_CHUNK)
-                .flat_map(|chunk| chunk.par_iter().map(process).collect::<Vec<_>>());
+            let mut files = files.into_iter();
+            let results = std::iter::from_fn(|| {
+                let chunk: Vec<Entry> = files.by_ref().take(STREAM_CHUNK).collect();
+                (!chunk.is_empty()).then(|| chunk.par_iter().map(process).collect::<Vec<_>>())
+            })
+            .flatten();
             aggregate::aggregate(&session, results, extra)
         };
         notes.append(&mut outcome.notes);
