@@ -3,7 +3,6 @@
 //! output folder. A panic anywhere in it becomes an internal-error finding for that file.
 
 use std::collections::HashSet;
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -117,10 +116,12 @@ pub(super) enum Bytes<'a> {
     /// Checked and dropped: `check` without an output folder.
     Checked,
     /// Written into a folder: a build's staging folder, or the preview's folder, where a file
-    /// that turns into bad input keeps its last good version (`keep_last_good`).
+    /// that turns into bad input keeps its last good version (`keep_last_good`). A file whose
+    /// bytes are those the `previous` output holds is linked from there, not written again.
     Written {
         into: &'a Path,
         keep_last_good: bool,
+        previous: Option<&'a Path>,
     },
     /// Compared with what an output folder holds: `check --out`. `build_command` brings the
     /// folder up to date, for help texts.
@@ -131,7 +132,8 @@ pub(super) enum Bytes<'a> {
 }
 
 /// Processes one file; a panic comes back as an internal error about it. With `cache`, a
-/// file that is only checked and whose bytes have not changed gives its kept result.
+/// file whose bytes have not changed gives its kept result, when it is only checked or a build
+/// passes it through as it is.
 pub(super) fn process(
     layout: &Layout,
     ctx: &Context,
@@ -156,10 +158,13 @@ fn file(
     if kind == Kind::Other && !matches!(fate, Bytes::Compared { .. }) {
         // Other files are never parsed: the kernel copies them.
         let mut findings = Vec::new();
-        if let Bytes::Written { into: target, .. } = fate
-            && let Err(e) = fsio::copy(&entry.path, &target.join(&entry.rel))
-        {
-            findings.push(read_error(&entry.path, "cannot copy", e));
+        if let Bytes::Written { into, previous, .. } = fate {
+            let previous = previous.map(|p| p.join(&entry.rel));
+            if let Err(e) =
+                fsio::copy_or_link(&entry.path, &into.join(&entry.rel), previous.as_deref())
+            {
+                findings.push(read_error(&entry.path, "cannot copy", e));
+            }
         }
         return FileResult::failed(&entry.rel, findings);
     }
@@ -169,22 +174,50 @@ fn file(
             return FileResult::failed(&entry.rel, vec![read_error(&entry.path, "cannot read", e)]);
         }
     };
-    if let (Some(cache), Bytes::Checked) = (cache, fate) {
-        return cache.result(&entry.rel, &input, || {
-            analyse(ctx, entry, &display, kind, &input).0
+    // What a build writes for a file it passes through: its bytes, and a page's appended script.
+    let append = ctx
+        .append
+        .filter(|_| kind == Kind::Page)
+        .unwrap_or_default();
+    let (hash, kept) = match (cache, fate) {
+        (Some(cache), Bytes::Checked) => {
+            return cache.result(&entry.rel, &input, || {
+                analyse(ctx, entry, &display, kind, &input).0
+            });
+        }
+        (Some(cache), Bytes::Written { .. }) => {
+            let (hash, kept) = cache.passed(&entry.rel, &input);
+            (Some(hash), kept)
+        }
+        _ => (None, None),
+    };
+    let (mut result, output) = match kept {
+        Some(result) => (
+            result,
+            (!append.is_empty()).then(|| [input.as_slice(), append.as_bytes()].concat()),
+        ),
+        None => analyse(ctx, entry, &display, kind, &input),
+    };
+    if let (Some(cache), Some(hash)) = (cache, hash) {
+        let passes = output.as_ref().is_none_or(|out| {
+            out.len() == input.len() + append.len()
+                && out.starts_with(&input)
+                && out.ends_with(append.as_bytes())
         });
+        cache.keep(&entry.rel, hash, &result, passes);
     }
-    let (mut result, output) = analyse(ctx, entry, &display, kind, &input);
     let bytes = output.as_deref().unwrap_or(&input);
     match fate {
         Bytes::Checked => {}
         Bytes::Written {
             into,
             keep_last_good,
+            previous,
         } => {
             let target = into.join(&entry.rel);
+            let previous = previous.map(|p| p.join(&entry.rel));
             if !(keep_last_good && result.is_bad_input())
-                && let Err(e) = fs::write(&target, bytes)
+                && let Err(e) = fsio::write_or_link(&target, bytes, previous.as_deref())
             {
                 result.findings.push(io_error(&target, "cannot write", &e));
             }

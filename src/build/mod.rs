@@ -33,7 +33,6 @@ use crate::page::Context;
 use crate::render::Tables;
 use crate::scan::{self, services::Services};
 pub use crate::stored::{CookieFlags, Evidence, StoredItem};
-use cache::Cache;
 use file::Bytes;
 pub use file::{Facts, FileResult, HeaderCookie};
 use layout::{Entry, Layout, slash};
@@ -273,6 +272,14 @@ impl Session {
             summary,
         } = Prepared::new(options, catalogue)?;
         let fail = |d: Diagnostic| Outcome::failed(vec![d], summary.clone());
+        let cache = cache::for_run(
+            options,
+            compare_with.is_some(),
+            &catalogue,
+            &layout,
+            &mut notes,
+        )
+        .map_err(fail)?;
         let output = match (options.mode, layout.out.as_deref()) {
             (Mode::Build, Some(out)) => {
                 let output = Output::begin(out).map_err(fail)?;
@@ -287,28 +294,19 @@ impl Session {
             }
             _ => None,
         };
+        // Output::begin made sure a folder there is the tool's own.
+        let previous = layout.out.clone().filter(|out| out.is_dir());
         let fate = match (output.as_ref(), compare_with.as_deref()) {
             (Some(output), _) => Bytes::Written {
                 into: output.staging(),
                 keep_last_good: false,
+                previous: previous.as_deref(),
             },
             (None, Some(with)) => Bytes::Compared {
                 with,
                 build_command: &options.build_command,
             },
             (None, None) => Bytes::Checked,
-        };
-        let cache = match (&options.cache, fate) {
-            (Some(folder), Bytes::Checked) => Some(
-                cache::key(options, &catalogue, &layout)
-                    .and_then(|key| Cache::open(folder, &layout, key))
-                    .map_err(fail)?,
-            ),
-            (Some(_), _) => {
-                notes.push("the cache is not used when comparing with an output folder: every file was checked".to_owned());
-                None
-            }
-            (None, _) => None,
         };
         let extra = compare_with
             .as_deref()
@@ -425,6 +423,7 @@ impl Session {
             let fate = Bytes::Written {
                 into: &out,
                 keep_last_good: true,
+                previous: None,
             };
             let result = file::process(&self.layout, &ctx, &entry, fate, None);
             wrote |= !result

@@ -70,6 +70,8 @@ pub(super) struct ServeArgs {
     /// Where to build the preview (default: a folder in the system's temporary folder).
     #[arg(long, value_name = "DIR")]
     pub(super) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) cache: CacheArgs,
 }
 
 #[derive(Args, Debug)]
@@ -256,6 +258,8 @@ pub(super) struct BuildArgs {
     /// Where a clean build writes the inventory of the cookies pages set (default: <out>-inventory.json, beside the output).
     #[arg(long, value_name = "FILE")]
     pub(super) inventory: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) cache: CacheArgs,
 }
 
 #[derive(Args, Debug)]
@@ -270,10 +274,28 @@ pub(super) struct CheckArgs {
     /// write their results for `cookie-ledger merge` (with --format shard), such as --shard 2/4.
     #[arg(long, value_name = "I/N", value_parser = crate::build::Shard::parse)]
     pub(super) shard: Option<crate::build::Shard>,
-    /// Keep each file's result in this folder between checks, and take it from there while the
+    #[command(flatten)]
+    pub(super) cache: CacheArgs,
+}
+
+/// Where results are kept between runs.
+#[derive(Args, Debug)]
+pub(super) struct CacheArgs {
+    /// Keep each file's result in this folder between runs, and take it from there while the
     /// file and everything else it depends on are unchanged [default: COOKIE_LEDGER_CACHE].
     #[arg(long, value_name = "DIR")]
     pub(super) cache: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    /// The folder given, else the one COOKIE_LEDGER_CACHE names.
+    pub(super) fn folder(self) -> Option<PathBuf> {
+        self.cache.or_else(|| {
+            std::env::var_os("COOKIE_LEDGER_CACHE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+    }
 }
 
 /// How a report is written.

@@ -229,6 +229,7 @@ pub(super) fn serve(
         catalogue,
         site,
         out: args.out,
+        cache: args.cache.folder(),
         host: args.host,
         port: args.port,
         stop: None,

@@ -142,7 +142,7 @@ where
                 Some(out_dir),
                 args.inventory,
                 None,
-                None,
+                args.cache.folder(),
             )
         }
         Command::Check(args) => {
@@ -150,11 +150,7 @@ where
                 Some(out) => Some(out),
                 None => project_output(&config, args.inputs.site.as_deref()),
             };
-            let cache = args.cache.or_else(|| {
-                std::env::var_os("COOKIE_LEDGER_CACHE")
-                    .filter(|v| !v.is_empty())
-                    .map(std::path::PathBuf::from)
-            });
+            let cache = args.cache.folder();
             (Mode::Check, args.inputs, out_dir, None, args.shard, cache)
         }
         Command::Merge(args) => return shard::merge(&args, out, err, place),

@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub site: PathBuf,
     /// Where the preview is built; `None` for a folder in the system's temporary folder.
     pub out: Option<PathBuf>,
+    /// A folder that keeps each file's result between rebuilds and runs (`--cache`).
+    pub cache: Option<PathBuf>,
     /// Address to bind.
     pub host: IpAddr,
     /// Port to bind; 0 picks a free one.
@@ -306,7 +308,7 @@ fn rebuild(
         build_command: "cookie-ledger serve".to_owned(),
         updated: None,
         browser: None,
-        cache: None,
+        cache: options.cache.clone(),
     };
     // A panic while building becomes a finding on the page, never a dead rebuild thread.
     let started_session = crate::guard::catch(&options.site.display().to_string(), None, || {

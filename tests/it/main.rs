@@ -22,6 +22,7 @@ mod libraries;
 mod markers;
 mod output;
 mod real;
+mod rebuild;
 mod review;
 mod rules;
 mod safety;

@@ -654,6 +654,7 @@ fn clients_that_never_finish_their_headers_are_cut_off() {
         catalogue: p.path("catalogue.toml"),
         site: p.path("site"),
         out: Some(p.path("preview")),
+        cache: None,
         host: "127.0.0.1".parse().unwrap(),
         port: 0,
         stop: Some(Arc::clone(&stop)),

@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: check and build of a generated site shaped like real generator output
 //! (or of a real site, `--real DIR`), each against baselines that do the least the tool must
 //! (read every file, copy every file) with the same cores, in the same run; peak memory at
-//! several sizes, each in a process of its own; a sharded check simulated with N processes on
+//! several sizes, each in a process of its own; a sharded check simulated shard by shard on
 //! this machine; then the hostile shapes of `shapes.rs`.
 //!
 //! Machines are noisy, so the figures that matter are the ratios to baselines measured in the
@@ -121,13 +121,21 @@ fn measure(root: &Path, work: &Path, plan: &Plan) -> Result<(), String> {
 /// Check and build against reading and copying the same files, round by round.
 fn side_by_side(work: &Path, site: &Path, catalogue: &Path) -> Result<(), String> {
     let files = list(site);
-    let mut times: [Vec<Duration>; 7] = Default::default();
-    // The cache a warm check reads, filled by a first run.
+    let mut times: [Vec<Duration>; 9] = Default::default();
+    // The cache a warm check and a cached rebuild read, filled by a first run of each.
     let cache = work.join("cache");
     build::run(&Options {
         cache: Some(cache.clone()),
         ..Options::check(catalogue, site)
     });
+    let cached = Options {
+        out: Some(work.join("dist-cached")),
+        mode: Mode::Build,
+        build_command: "cargo xtask build".to_owned(),
+        cache: Some(cache.clone()),
+        ..Options::check(catalogue, site)
+    };
+    build::run(&cached);
     let mut drift = None;
     for round in 0..ROUNDS {
         let started = Instant::now();
@@ -181,6 +189,16 @@ fn side_by_side(work: &Path, site: &Path, catalogue: &Path) -> Result<(), String
         let started = Instant::now();
         let outcome = build::run(&build);
         times[4].push(started.elapsed());
+        // Again over its own output: every file is linked from it, none written.
+        let started = Instant::now();
+        build::run(&build);
+        times[7].push(started.elapsed());
+        let started = Instant::now();
+        let outcome_cached = build::run(&cached);
+        times[8].push(started.elapsed());
+        if outcome_cached.summary.cached == 0 {
+            return Err("a cached rebuild took nothing from the cache".to_owned());
+        }
         // Building its own output again: every page is already what a build writes.
         let again = Options {
             site: work.join(format!("dist-{round}")),
@@ -196,7 +214,7 @@ fn side_by_side(work: &Path, site: &Path, catalogue: &Path) -> Result<(), String
             let _ = fs::remove_dir_all(work.join(format!("{dir}-{round}")));
         }
     }
-    let [read, copy, cp, check, built, again, warm] = times.map(median);
+    let [read, copy, cp, check, built, again, warm, rebuilt, cached] = times.map(median);
     println!(
         "read   (baseline: every file read, all cores)             {:>9.1} ms",
         ms(read)
@@ -235,13 +253,24 @@ fn side_by_side(work: &Path, site: &Path, catalogue: &Path) -> Result<(), String
                 ms(again),
                 ratio(again, cp)
             );
+            println!(
+                "rebuild (nothing changed: every file linked, none written) {:>9.1} ms  {:.2}x cp -r",
+                ms(rebuilt),
+                ratio(rebuilt, cp)
+            );
+            println!(
+                "rebuild (nothing changed, results from --cache)           {:>9.1} ms  {:.2}x cp -r",
+                ms(cached),
+                ratio(cached, cp)
+            );
         }
     }
     Ok(())
 }
 
 /// Peak memory of `check` at each size, each in a process of its own; then, on the largest,
-/// a check divided into N shards run as N processes at once, and their merge.
+/// a check divided into N shards, each run alone as one machine of a CI matrix runs it, and
+/// their merge.
 fn memory_and_shards(
     root: &Path,
     work: &Path,
@@ -268,33 +297,29 @@ fn memory_and_shards(
     let Some((pages, site)) = largest else {
         return Ok(());
     };
-    println!("\nsharded check of {pages} pages, N processes at once on this machine:");
+    println!(
+        "\nsharded check of {pages} pages (each shard alone, as one machine of a CI matrix runs it):"
+    );
     let single = child(&["check", &path(catalogue), &path(&site)])?;
-    println!("  1 process, no shards         {:>9.1} ms", single.ms);
+    println!("  1 machine, no shards          {:>9.1} ms", single.ms);
     for count in [2, 4] {
-        let started = Instant::now();
-        let children: Vec<_> = (1..=count)
-            .map(|i| {
-                let file = work.join(format!("shard-{i}-of-{count}.json"));
-                spawn(&[
-                    "shard",
-                    &format!("{i}/{count}"),
-                    &path(catalogue),
-                    &path(&site),
-                    &path(&file),
-                ])
-                .map(|c| (c, file))
-            })
-            .collect::<Result<_, _>>()?;
+        let mut slowest = 0.0f64;
         let mut files = Vec::new();
-        for (c, file) in children {
-            finish(c)?;
+        for i in 1..=count {
+            let file = work.join(format!("shard-{i}-of-{count}.json"));
+            let shard = child(&[
+                "shard",
+                &format!("{i}/{count}"),
+                &path(catalogue),
+                &path(&site),
+                &path(&file),
+            ])?;
+            slowest = slowest.max(shard.ms);
             files.push(file);
         }
-        let shards = started.elapsed();
         let started = Instant::now();
         let merged = build::merge(&files, None);
-        let merge = started.elapsed();
+        let merge = ms(started.elapsed());
         if merged.exit == ExitCode::BadInput {
             return Err(format!(
                 "the merge failed: {:?}",
@@ -302,10 +327,8 @@ fn memory_and_shards(
             ));
         }
         println!(
-            "  {count} shards: slowest shard done {:>9.1} ms, merge {:>7.1} ms, in all {:.2}x one process",
-            ms(shards),
-            ms(merge),
-            (ms(shards) + ms(merge)) / single.ms.max(f64::EPSILON)
+            "  {count} machines: slowest shard {slowest:>9.1} ms, then merge {merge:>7.1} ms: {:.2}x one machine",
+            (slowest + merge) / single.ms.max(f64::EPSILON)
         );
         for file in files {
             let _ = fs::remove_file(file);

@@ -62,6 +62,7 @@ fn measure(label: &str, catalogue: &Path, project: &Path, page: &str) -> Result<
         catalogue: catalogue.to_path_buf(),
         site: project.join("site"),
         out: Some(project.join("preview")),
+        cache: None,
         host: "127.0.0.1".parse().expect("an address"),
         port: 0,
         stop: Some(Arc::clone(&stop)),
