@@ -116,10 +116,26 @@ pub fn copy_or_link(from: &Path, to: &Path, previous: Option<&Path>) -> Result<b
     }
 }
 
-/// Whether `path` is a regular file (not a link) whose bytes are exactly `bytes`.
+/// Whether `path` is a regular file (not a link, nor a file with another name elsewhere) whose
+/// bytes are exactly `bytes`.
 fn holds(path: &Path, bytes: &[u8]) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    fs::symlink_metadata(path)
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64 && alone(&m))
         && read(path, bytes.len() as u64).is_ok_and(|found| found == bytes)
+}
+
+/// Whether a file has one name: linking one with others would tie the output to them.
+fn alone(metadata: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        metadata.nlink() == 1
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        true
+    }
 }
 
 /// What a file type is, in words, for messages.
@@ -228,6 +244,8 @@ mod tests {
             fs::metadata(&linked).unwrap().ino(),
             fs::metadata(&previous).unwrap().ino()
         );
+        // As a build removes its previous output once the new one is in.
+        fs::remove_file(&linked).unwrap();
         // Other bytes of the same length, other lengths, no previous file: written.
         for (name, bytes, previous) in [
             ("a", &b"<p>diff</p>"[..], Some(previous.as_path())),
@@ -245,6 +263,11 @@ mod tests {
                     .ino()
             );
         }
+        // A file with another name is not linked again: the output would share it with that name.
+        let shared = dir.path().join("shared.html");
+        fs::write(&shared, b"<p>same</p>").unwrap();
+        fs::hard_link(&shared, dir.path().join("elsewhere.html")).unwrap();
+        assert!(!write_or_link(&dir.path().join("h"), b"<p>same</p>", Some(&shared)).unwrap());
         // A symbolic link to a file of the same bytes is not linked: it may lead out of the output.
         let link = dir.path().join("link.html");
         std::os::unix::fs::symlink(&previous, &link).unwrap();
