@@ -37,7 +37,7 @@ impl std::fmt::Display for ReadError {
 }
 
 /// Opens `path` for reading without waiting on a FIFO, and checks the handle is a regular file.
-fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
+pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -76,66 +76,6 @@ pub fn copy(from: &Path, to: &Path) -> Result<u64, ReadError> {
     let (mut source, _) = open_regular(from)?;
     let mut target = File::create(to).map_err(ReadError::Io)?;
     io::copy(&mut source, &mut target).map_err(ReadError::Io)
-}
-
-/// The most bytes of a file passed through that are compared with the previous output's copy
-/// before linking it: larger ones are copied, which costs less than reading both.
-const MAX_COMPARED: u64 = 64 * 1024 * 1024;
-
-/// Writes `bytes` to `to`, or, when `previous` is a regular file holding exactly `bytes`, makes
-/// `to` a hard link of it: a rebuild never writes bytes that did not change. `Ok(true)` when it
-/// linked.
-///
-/// Only ever given a file of the tool's own previous output, which the build then removes, so
-/// no file outside the output comes to share its contents with one inside it.
-pub fn write_or_link(to: &Path, bytes: &[u8], previous: Option<&Path>) -> io::Result<bool> {
-    if let Some(previous) = previous
-        && holds(previous, bytes)
-        && fs::hard_link(previous, to).is_ok()
-    {
-        return Ok(true);
-    }
-    fs::write(to, bytes).map(|()| false)
-}
-
-/// Copies the regular file `from` to `to`, or links `previous` as [`write_or_link`] does when
-/// it holds the same bytes. `Ok(true)` when it linked.
-pub fn copy_or_link(from: &Path, to: &Path, previous: Option<&Path>) -> Result<bool, ReadError> {
-    let same_size = |p: &Path| {
-        let (Ok(a), Ok(b)) = (fs::symlink_metadata(from), fs::symlink_metadata(p)) else {
-            return false;
-        };
-        b.is_file() && a.len() == b.len() && a.len() <= MAX_COMPARED
-    };
-    match previous {
-        Some(previous) if same_size(previous) => {
-            let bytes = read(from, MAX_COMPARED)?;
-            write_or_link(to, &bytes, Some(previous)).map_err(ReadError::Io)
-        }
-        _ => copy(from, to).map(|_| false),
-    }
-}
-
-/// Whether `path` is a regular file (not a link, nor a file with another name elsewhere) whose
-/// bytes are exactly `bytes`.
-fn holds(path: &Path, bytes: &[u8]) -> bool {
-    fs::symlink_metadata(path)
-        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64 && alone(&m))
-        && read(path, bytes.len() as u64).is_ok_and(|found| found == bytes)
-}
-
-/// Whether a file has one name: linking one with others would tie the output to them.
-fn alone(metadata: &fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        metadata.nlink() == 1
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = metadata;
-        true
-    }
 }
 
 /// What a file type is, in words, for messages.
@@ -230,56 +170,6 @@ pub fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn a_previous_file_of_the_same_bytes_is_linked_and_any_other_is_not() {
-        use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let previous = dir.path().join("previous.html");
-        fs::write(&previous, b"<p>same</p>").unwrap();
-        let linked = dir.path().join("linked.html");
-        assert!(write_or_link(&linked, b"<p>same</p>", Some(&previous)).unwrap());
-        assert_eq!(
-            fs::metadata(&linked).unwrap().ino(),
-            fs::metadata(&previous).unwrap().ino()
-        );
-        // As a build removes its previous output once the new one is in.
-        fs::remove_file(&linked).unwrap();
-        // Other bytes of the same length, other lengths, no previous file: written.
-        for (name, bytes, previous) in [
-            ("a", &b"<p>diff</p>"[..], Some(previous.as_path())),
-            ("b", b"<p>longer</p>", Some(previous.as_path())),
-            ("c", b"<p>same</p>", Some(dir.path().join("none").as_path())),
-            ("d", b"<p>same</p>", None),
-        ] {
-            let to = dir.path().join(name);
-            assert!(!write_or_link(&to, bytes, previous).unwrap(), "{name}");
-            assert_eq!(fs::read(&to).unwrap(), bytes);
-            assert_ne!(
-                fs::metadata(&to).unwrap().ino(),
-                fs::metadata(dir.path().join("previous.html"))
-                    .unwrap()
-                    .ino()
-            );
-        }
-        // A file with another name is not linked again: the output would share it with that name.
-        let shared = dir.path().join("shared.html");
-        fs::write(&shared, b"<p>same</p>").unwrap();
-        fs::hard_link(&shared, dir.path().join("elsewhere.html")).unwrap();
-        assert!(!write_or_link(&dir.path().join("h"), b"<p>same</p>", Some(&shared)).unwrap());
-        // A symbolic link to a file of the same bytes is not linked: it may lead out of the output.
-        let link = dir.path().join("link.html");
-        std::os::unix::fs::symlink(&previous, &link).unwrap();
-        assert!(!write_or_link(&dir.path().join("e"), b"<p>same</p>", Some(&link)).unwrap());
-        // A copy: the source's bytes, linked from the previous file when they are the same.
-        let source = dir.path().join("source.bin");
-        fs::write(&source, b"<p>same</p>").unwrap();
-        assert!(copy_or_link(&source, &dir.path().join("f"), Some(&previous)).unwrap());
-        fs::write(&source, b"<p>diff</p>").unwrap();
-        assert!(!copy_or_link(&source, &dir.path().join("g"), Some(&previous)).unwrap());
-        assert_eq!(fs::read(dir.path().join("g")).unwrap(), b"<p>diff</p>");
-    }
 
     #[test]
     fn reads_are_bounded_and_regular_only() {

@@ -148,6 +148,8 @@ fn key(
         env!("CARGO_PKG_VERSION"),
         purpose.word(),
         append,
+        // Templates may show the date of the declaration.
+        catalogue.updated.as_deref().unwrap_or_default(),
         &inputs,
         &layout.site_display,
         &options.build_command,
@@ -300,6 +302,7 @@ impl Cache {
         }
         let files = results
             .iter()
+            .filter(|r| !r.is_bad_input())
             .filter_map(|r| {
                 let (hash, passes) = hashes.get(&r.path)?;
                 Some((

@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 
 use super::cache::Cache;
 use super::layout::{Entry, Layout, io_error, slash};
+use super::previous::Previous;
 use crate::diagnostic::{Class, Diagnostic, Location, Rule};
 use crate::fsio::{self, ReadError};
 use crate::guard;
@@ -121,7 +122,7 @@ pub(super) enum Bytes<'a> {
     Written {
         into: &'a Path,
         keep_last_good: bool,
-        previous: Option<&'a Path>,
+        previous: Option<&'a Previous>,
     },
     /// Compared with what an output folder holds: `check --out`. `build_command` brings the
     /// folder up to date, for help texts.
@@ -158,13 +159,11 @@ fn file(
     if kind == Kind::Other && !matches!(fate, Bytes::Compared { .. }) {
         // Other files are never parsed: the kernel copies them.
         let mut findings = Vec::new();
-        if let Bytes::Written { into, previous, .. } = fate {
-            let previous = previous.map(|p| p.join(&entry.rel));
-            if let Err(e) =
-                fsio::copy_or_link(&entry.path, &into.join(&entry.rel), previous.as_deref())
-            {
-                findings.push(read_error(&entry.path, "cannot copy", e));
-            }
+        if let Bytes::Written { into, previous, .. } = fate
+            && let Err(e) =
+                Previous::copy(previous, &entry.rel, &entry.path, &into.join(&entry.rel))
+        {
+            findings.push(read_error(&entry.path, "cannot copy", e));
         }
         return FileResult::failed(&entry.rel, findings);
     }
@@ -198,14 +197,11 @@ fn file(
         ),
         None => analyse(ctx, entry, &display, kind, &input),
     };
-    if let (Some(cache), Some(hash)) = (cache, hash) {
-        let passes = output.as_ref().is_none_or(|out| {
-            out.len() == input.len() + append.len()
-                && out.starts_with(&input)
-                && out.ends_with(append.as_bytes())
-        });
-        cache.keep(&entry.rel, hash, &result, passes);
-    }
+    let passes = output.as_ref().is_none_or(|out| {
+        out.len() == input.len() + append.len()
+            && out.starts_with(&input)
+            && out.ends_with(append.as_bytes())
+    });
     let bytes = output.as_deref().unwrap_or(&input);
     match fate {
         Bytes::Checked => {}
@@ -215,9 +211,8 @@ fn file(
             previous,
         } => {
             let target = into.join(&entry.rel);
-            let previous = previous.map(|p| p.join(&entry.rel));
             if !(keep_last_good && result.is_bad_input())
-                && let Err(e) = fsio::write_or_link(&target, bytes, previous.as_deref())
+                && let Err(e) = Previous::write(previous, &entry.rel, &target, bytes)
             {
                 result.findings.push(io_error(&target, "cannot write", &e));
             }
@@ -230,6 +225,10 @@ fn file(
                 .findings
                 .extend(compare(layout, with, entry, bytes, build_command));
         }
+    }
+    // Kept once written: a failed write is this run's trouble, not the file's result.
+    if let (Some(cache), Some(hash)) = (cache, hash) {
+        cache.keep(&entry.rel, hash, &result, passes);
     }
     result
 }

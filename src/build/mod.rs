@@ -14,6 +14,7 @@ mod layout;
 mod merge;
 mod parity;
 mod prepare;
+mod previous;
 #[cfg(feature = "audit")]
 pub(crate) use layout::{absolute, is_inventory};
 mod publish;
@@ -38,6 +39,7 @@ pub use file::{Facts, FileResult, HeaderCookie};
 use layout::{Entry, Layout, slash};
 pub use merge::merge;
 use prepare::Prepared;
+use previous::Previous;
 use publish::Output;
 pub use shard::{Shard, ShardDocument, shard};
 
@@ -295,12 +297,15 @@ impl Session {
             _ => None,
         };
         // Output::begin made sure a folder there is the tool's own.
-        let previous = layout.out.clone().filter(|out| out.is_dir());
+        let previous = match (&output, &layout.out) {
+            (Some(output), Some(out)) => Previous::find(out, output.staging()),
+            _ => None,
+        };
         let fate = match (output.as_ref(), compare_with.as_deref()) {
             (Some(output), _) => Bytes::Written {
                 into: output.staging(),
                 keep_last_good: false,
-                previous: previous.as_deref(),
+                previous: previous.as_ref(),
             },
             (None, Some(with)) => Bytes::Compared {
                 with,

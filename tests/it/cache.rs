@@ -140,6 +140,17 @@ fn exactly_the_files_whose_inputs_changed_are_redone() {
     );
     assert_eq!(check(&p, "site").redone, analysed(&p));
     assert_eq!(check(&p, "./site").redone, analysed(&p));
+    // The declaration's date, which templates may show.
+    let dated = |date: &str| {
+        build::run(&Options {
+            cache: Some(p.path(".cache")),
+            updated: Some(date.to_owned()),
+            ..Options::check(&p.path("catalogue.toml"), &p.path("./site"))
+        })
+    };
+    assert_eq!(dated("2026-01-01").redone, analysed(&p));
+    assert!(dated("2026-01-01").redone.is_empty());
+    assert_eq!(dated("2026-02-02").redone, analysed(&p));
     // A cache another version wrote: nothing of it is used.
     let stored = p.read(".cache/cookie-ledger-check.json");
     let mut doc: serde_json::Value = serde_json::from_str(&stored).unwrap();

@@ -92,6 +92,25 @@ fn a_rebuild_links_every_file_that_did_not_change_and_writes_the_rest() {
     build(&p, "fresh", false);
     assert_eq!(p.tree("dist"), p.tree("fresh"));
     assert_ne!(p.tree("dist"), built);
+
+    // A folder of the output turned into a link to the site's: nothing of the site is linked.
+    std::fs::remove_dir_all(p.path("dist/assets")).unwrap();
+    std::os::unix::fs::symlink("../site/assets", p.path("dist/assets")).unwrap();
+    build(&p, "dist", false);
+    for f in ["assets/consent.js", "assets/style.css"] {
+        assert_ne!(
+            inode(&p, &format!("site/{f}")),
+            inode(&p, &format!("dist/{f}")),
+            "{f}"
+        );
+        assert_eq!(
+            std::fs::metadata(p.path(&format!("site/{f}")))
+                .unwrap()
+                .nlink(),
+            1,
+            "{f}"
+        );
+    }
 }
 
 #[test]
