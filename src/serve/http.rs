@@ -221,7 +221,8 @@ async fn event_stream(
                 }
                 tokio::select! {
                     message = receiver.recv() => match message {
-                        Ok(PageEvent::Reload) => return Some((Ok(Event::default().event("reload").data("")), (receiver, shutdown))),
+                        // Browsers drop an event whose data is empty, so it carries a word.
+                        Ok(PageEvent::Reload) => return Some((Ok(Event::default().event("reload").data("rebuilt")), (receiver, shutdown))),
                         Ok(PageEvent::Findings(json)) => return Some((Ok(Event::default().event("findings").data(json)), (receiver, shutdown))),
                         Err(broadcast::error::RecvError::Lagged(_)) => continue,
                         Err(broadcast::error::RecvError::Closed) => return None,

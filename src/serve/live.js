@@ -4,10 +4,22 @@
   "use strict";
   var root = "/__cookie-ledger";
   var panel = null;
+  // A dismissed panel stays dismissed on every page of this tab until the next change.
+  var dismissedKey = "cookie-ledger-preview-dismissed";
+  // For tests and tools: whether the page listens for rebuilds.
+  var state = window.cookieLedgerPreview = { live: false };
+
+  function dismissed(on) {
+    try {
+      if (on === undefined) return sessionStorage.getItem(dismissedKey) === "1";
+      if (on) sessionStorage.setItem(dismissedKey, "1"); else sessionStorage.removeItem(dismissedKey);
+    } catch (e) { /* storage refused: the panel comes back on the next page */ }
+    return false;
+  }
 
   function show(findings) {
     if (panel) { panel.remove(); panel = null; }
-    if (!findings.length) return;
+    if (!findings.length || dismissed()) return;
     panel = document.createElement("aside");
     panel.setAttribute("role", "alert");
     panel.style.cssText = "position:fixed;left:1rem;right:1rem;bottom:1rem;max-height:45vh;overflow:auto;" +
@@ -17,7 +29,7 @@
     close.textContent = "\u00d7";
     close.setAttribute("aria-label", "Dismiss");
     close.style.cssText = "float:right;background:none;border:0;color:inherit;font-size:20px;cursor:pointer";
-    close.addEventListener("click", function () { panel.remove(); panel = null; });
+    close.addEventListener("click", function () { panel.remove(); panel = null; dismissed(true); });
     panel.appendChild(close);
     var title = document.createElement("strong");
     title.textContent = "cookie-ledger: " + findings.length + (findings.length === 1 ? " finding" : " findings");
@@ -38,7 +50,9 @@
   }
 
   var events = new EventSource(root + "/events");
-  events.addEventListener("reload", function () { location.reload(); });
-  events.addEventListener("findings", function (e) { show(JSON.parse(e.data)); });
+  events.addEventListener("open", function () { state.live = true; });
+  events.addEventListener("error", function () { state.live = false; });
+  events.addEventListener("reload", function () { dismissed(false); location.reload(); });
+  events.addEventListener("findings", function (e) { dismissed(false); show(JSON.parse(e.data)); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", refresh); else refresh();
 })();

@@ -1,5 +1,5 @@
-//! Tests that drive a real headless Chromium: `cookie-ledger audit` on fixture sites, and every
-//! audit rule's fixture. Without a browser they are reported as ignored, with the reason, and
+//! Tests that drive a real headless Chromium: `cookie-ledger audit` on fixture sites, every
+//! audit rule's fixture, and the preview as an editor uses it. Without a browser they are reported as ignored, with the reason, and
 //! never as passed; in CI (`CI` set, where `.ci/run` installs Chromium) they fail instead.
 
 use std::path::Path;
@@ -11,6 +11,14 @@ use cookie_ledger::visit::Auditor;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 mod audit;
+#[cfg(feature = "serve")]
+mod preview;
+// Not every helper of the preview's server is needed here.
+#[allow(dead_code)]
+#[cfg(feature = "serve")]
+#[path = "../it/server.rs"]
+mod server;
+mod tab;
 // The helpers the integration tests use; not every one is needed here.
 #[allow(dead_code)]
 #[path = "../it/rules.rs"]
@@ -119,6 +127,15 @@ fn main() -> ExitCode {
             audit::init_with_the_audit_and_no_browser_writes_nothing,
         ),
     ];
+    #[cfg(feature = "serve")]
+    trials.push(needs_browser(test(
+        "preview::an_editor_sees_each_edit_the_findings_and_the_recovery_in_the_browser",
+        preview::an_editor_sees_each_edit_the_findings_and_the_recovery_in_the_browser,
+    )));
+    trials.push(test(
+        "tab::base64_decodes_what_it_is_given",
+        tab::base64_decodes_what_it_is_given,
+    ));
     for rule in Rule::ALL
         .iter()
         .copied()

@@ -30,6 +30,8 @@ mod scan;
 mod seeds;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "serve")]
+mod server;
 mod shards;
 mod soup;
 mod storage;

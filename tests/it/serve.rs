@@ -2,108 +2,21 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::server::Server;
 use crate::support::Project;
 
-/// A running `cookie-ledger serve`, stopped with SIGINT when dropped.
-struct Server {
-    child: Child,
-    address: String,
-    lines: mpsc::Receiver<String>,
+/// Requests to the running preview.
+trait Get {
+    fn get(&self, path: &str) -> Reply;
 }
 
-impl Server {
-    fn start(project: &Project) -> Server {
-        Server::start_with(project, &["--port", "0"])
-    }
-
-    fn start_with(project: &Project, args: &[&str]) -> Server {
-        let preview = project.path("preview");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
-            .arg("serve")
-            .args(args)
-            .arg("--out")
-            .arg(&preview)
-            .current_dir(project.path("."))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let (tx, lines) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let tx2 = tx.clone();
-        std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .for_each(|l| drop(tx.send(l)))
-        });
-        std::thread::spawn(move || {
-            BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-                .for_each(|l| drop(tx2.send(l)))
-        });
-        let mut server = Server {
-            child,
-            address: String::new(),
-            lines,
-        };
-        let line = server
-            .wait_for_line(|l| l.starts_with("serving "))
-            .expect("the server says where it serves");
-        let start = line
-            .find("http://127.0.0.1:")
-            .expect("an address on loopback")
-            + "http://".len();
-        server.address = line[start..].split('/').next().unwrap().to_owned();
-        server
-            .wait_for_line(|l| l.starts_with("watching for changes"))
-            .expect("the server watches");
-        server
-    }
-
-    /// Waits (up to a generous bound) for an output line that passes `test`.
-    fn wait_for_line(&self, test: impl Fn(&str) -> bool) -> Option<String> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) if test(&line) => return Some(line),
-                Ok(_) => {}
-                Err(_) => return None,
-            }
-        }
-        None
-    }
-
+impl Get for Server {
     fn get(&self, path: &str) -> Reply {
         request(&self.address, "GET", path)
-    }
-
-    /// Sends SIGINT, as Ctrl-C does, and returns the exit code.
-    fn stop(mut self) -> Option<i32> {
-        let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
