@@ -41,6 +41,7 @@ pub use merge::merge;
 use prepare::Prepared;
 use previous::Previous;
 use publish::Output;
+pub use publish::stamp;
 pub use shard::{Shard, ShardDocument, shard};
 
 /// What a run does with its result.
@@ -297,10 +298,8 @@ impl Session {
             _ => None,
         };
         // Output::begin made sure a folder there is the tool's own.
-        let previous = match (&output, &layout.out) {
-            (Some(output), Some(out)) => Previous::find(out, output.staging()),
-            _ => None,
-        };
+        let previous = (output.as_ref().zip(layout.out.as_ref()))
+            .and_then(|(output, out)| Previous::find(out, output.staging()));
         let fate = match (output.as_ref(), compare_with.as_deref()) {
             (Some(output), _) => Bytes::Written {
                 into: output.staging(),
@@ -375,6 +374,11 @@ impl Session {
         Ok((session, outcome))
     }
 
+    /// The catalogue the session was built with.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
     /// Rebuilds the files at `paths` (absolute, as a watcher reports them) alone, writing them into
     /// the output in place; `None` when the change needs a full rebuild (a folder came or went).
     ///
@@ -443,8 +447,9 @@ impl Session {
                 }
             }
         }
-        let (mut outcome, _) = aggregate::aggregate(self, &self.files, Vec::new());
+        let (mut outcome, inventory) = aggregate::aggregate(self, &self.files, Vec::new());
         outcome.wrote = wrote;
+        outcome.inventory = inventory;
         Some(outcome)
     }
 
@@ -486,11 +491,6 @@ impl Session {
             }
         }
     }
-}
-
-/// The lock file that marks an output folder as written by cookie-ledger (beside it).
-pub fn stamp(out: &std::path::Path) -> PathBuf {
-    publish::stamp(out)
 }
 
 #[cfg(test)]

@@ -29,8 +29,8 @@ fn beside(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{tag}"))
 }
 
-/// The lock file that marks `out` as written by cookie-ledger.
-pub(super) fn stamp(out: &Path) -> PathBuf {
+/// The lock file that marks an output folder as written by cookie-ledger (beside it).
+pub fn stamp(out: &Path) -> PathBuf {
     beside(out, "cookie-ledger")
 }
 

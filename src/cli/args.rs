@@ -24,6 +24,8 @@ pub(super) enum Command {
     Build(BuildArgs),
     /// Run every check of build and write nothing; with --out, also compare with that output folder.
     Check(CheckArgs),
+    /// Write the declaration at a glance: per site and language every cookie and storage item with the pages that set it and what the last audit stored, every finding and the catalogue's changes, as one self-contained HTML page (or JSON).
+    Report(DashboardArgs),
     /// Write the catalogue's declaration for other consumers: JSON per site and language, and a vanilla-cookieconsent module per site.
     Export(ExportArgs),
     /// Compare two catalogues as visitors read them: per site and language, the table rows added, removed, and changed field by field.
@@ -199,6 +201,35 @@ pub(super) struct InitArgs {
     /// With --audit: answer requests to other hosts from files, `DIR/<host>/<path>`.
     #[arg(long, value_name = "DIR", requires = "audit")]
     pub(super) fixtures: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct DashboardArgs {
+    /// The catalogue file [default: COOKIE_LEDGER_CATALOGUE, else `catalogue` in cookie-ledger.toml, else catalogue.toml in the nearest folder at or above this one that holds it or cookie-ledger.toml].
+    #[arg(long, value_name = "FILE")]
+    pub(super) catalogue: Option<PathBuf>,
+    /// The folder of pages [default: COOKIE_LEDGER_SITE, else `site` in cookie-ledger.toml].
+    #[arg(long, value_name = "DIR")]
+    pub(super) site: Option<PathBuf>,
+    /// html (one self-contained page, no script) or json (what the page shows, as data).
+    #[arg(long, value_enum, default_value_t = DashboardFormat::Html)]
+    pub(super) format: DashboardFormat,
+    /// The file to write (never inside the site); without it, the page is printed.
+    #[arg(long, value_name = "FILE")]
+    pub(super) out: Option<PathBuf>,
+    /// An audit's inventory (`cookie-ledger audit --inventory FILE`): what each pass stored, shown beside each item.
+    #[arg(long, value_name = "FILE")]
+    pub(super) audit_inventory: Option<PathBuf>,
+    /// How many of the catalogue's git commits to show, newest first, each with what it changed (0: none).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub(super) history: usize,
+}
+
+/// How `report` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(super) enum DashboardFormat {
+    Html,
+    Json,
 }
 
 /// How `diff` prints.

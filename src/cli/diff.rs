@@ -2,14 +2,14 @@
 //! read them.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use super::args::{DiffArgs, DiffFormat};
 use super::{print, refuse};
 use crate::build::{Outcome, Summary};
 use crate::catalogue::Catalogue;
 use crate::config::{Config, Key};
+use crate::history::Revision;
 use crate::report::{self, Format, Style};
 
 /// Runs the command; exit 0 with the changes (none is a result too), 2 on bad input.
@@ -32,14 +32,14 @@ pub(super) fn run(
                 Ok(path) => path,
                 Err(message) => return refuse(err, &message),
             };
-            let old = match from_git(rev, &new) {
+            let old = match Revision::read(rev, &new) {
                 Ok(old) => old,
                 Err(message) => return refuse(err, &message),
             };
-            for note in &old.2.1 {
+            for note in &old.notes {
                 let _ = writeln!(err, "{}", report::terminal_text(note));
             }
-            (Source::Text(old), new)
+            (Source::Git(old), new)
         }
         (None, Some(old), new) => {
             let new = match new.clone().map_or_else(project, Ok) {
@@ -91,129 +91,17 @@ pub(super) fn run(
 /// Where the old catalogue comes from.
 enum Source {
     File(PathBuf),
-    /// Its text from git, with the name reports give it and its templates at that revision.
-    Text((String, String, Templates)),
+    /// As git has it at a revision.
+    Git(Revision),
 }
 
 impl Source {
     fn load(self) -> Result<Catalogue, Outcome> {
         match self {
             Source::File(path) => Catalogue::load(&path),
-            Source::Text((text, shown, templates)) => Catalogue::parse(&text, &shown, &templates.0),
+            Source::Git(revision) => revision.load(),
         }
         .map_err(|diagnostics| Outcome::failed(diagnostics, Summary::default()))
-    }
-}
-
-/// The text of `file` at git revision `rev`, the name reports give it, and a folder holding
-/// the site templates it names as they were at `rev` (removed when dropped).
-fn from_git(rev: &str, file: &Path) -> Result<(String, String, Templates), String> {
-    if rev.trim().is_empty() || rev.starts_with('-') {
-        return Err(format!("`{rev}` is not a git revision"));
-    }
-    let folder = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
-    let name = file
-        .file_name()
-        .ok_or_else(|| format!("{} names no file", file.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(&folder)
-        .arg("show")
-        .arg(format!("{rev}:./{name}"))
-        .output()
-        .map_err(|e| format!("cannot run git to read {name} at {rev}: {e}"))?;
-    if !output.status.success() {
-        let said = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "git cannot give {name} at {rev}: {}",
-            report::terminal_text(said.trim())
-        ));
-    }
-    let text =
-        String::from_utf8(output.stdout).map_err(|_| format!("{name} at {rev} is not UTF-8"))?;
-    let templates = Templates::at(rev, &folder, &text)?;
-    Ok((text, format!("{rev}:{name}"), templates))
-}
-
-/// A temporary folder holding a revision's site templates at their paths, removed on drop,
-/// and what the run must say about them.
-struct Templates(PathBuf, Vec<String>);
-
-impl Templates {
-    /// Writes each template the catalogue `text` names, as git has it at `rev` in `folder`.
-    fn at(rev: &str, folder: &Path, text: &str) -> Result<Templates, String> {
-        static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("cookie-ledger-diff-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-        let mut templates = Templates(dir, Vec::new());
-        // A catalogue that does not parse is reported by the load, with its place.
-        let named: Vec<String> = toml::from_str::<toml::Table>(text)
-            .ok()
-            .and_then(|t| t.get("site")?.as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|s| s.get("template")?.as_str().map(str::to_owned))
-            .collect();
-        for template in named {
-            let relative = Path::new(&template);
-            // The load refuses a template outside the catalogue's folder, at its line.
-            let inside = relative
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
-            if !inside {
-                continue;
-            }
-            let output = Command::new("git")
-                .arg("-C")
-                .arg(folder)
-                .arg("show")
-                .arg(format!("{rev}:./{template}"))
-                .output()
-                .map_err(|e| format!("cannot run git to read {template} at {rev}: {e}"))?;
-            let bytes = if output.status.success() {
-                output.stdout
-            } else {
-                // A template never committed is the working tree's, and the run says so.
-                let here = folder.join(relative);
-                match std::fs::read(&here) {
-                    Ok(bytes) => {
-                        templates.1.push(format!(
-                            "note: {template} is not in git at {rev}; the old catalogue is compared with the working tree's copy"
-                        ));
-                        bytes
-                    }
-                    Err(_) => {
-                        let said = String::from_utf8_lossy(&output.stderr);
-                        return Err(format!(
-                            "git cannot give the template {template} at {rev}: {}",
-                            report::terminal_text(said.trim())
-                        ));
-                    }
-                }
-            };
-            let path = templates.0.join(relative);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| format!("cannot make {}: {e}", parent.display()))?;
-            }
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
-        Ok(templates)
-    }
-}
-
-impl Drop for Templates {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -14,6 +14,7 @@ use crate::report::{self, Format, Style};
 
 mod args;
 mod commands;
+mod dashboard;
 mod diff;
 mod import;
 mod shard;
@@ -22,6 +23,7 @@ pub use args::Cli;
 use args::{AuditArgs, Color, Command, ExportArgs, ServeArgs};
 
 use commands::{audit, explain, export, rules, serve};
+use dashboard::report;
 
 /// Whether the human report on standard output should be coloured when `--color` is auto:
 /// on a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb says otherwise, or when
@@ -154,6 +156,7 @@ where
             (Mode::Check, args.inputs, out_dir, None, args.shard, cache)
         }
         Command::Merge(args) => return shard::merge(&args, out, err, place),
+        Command::Report(args) => return report(args, &config, out, err),
         Command::Export(args) => return export(&args, &config, out, err),
         Command::Diff(args) => return diff::run(&args, &config, out, err),
         Command::Import(args) => return import::run(&args, out, err),

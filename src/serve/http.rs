@@ -85,6 +85,7 @@ pub fn router(
         .route("/__cookie-ledger/live.js", get(live_js))
         .route("/__cookie-ledger/events", get(event_stream))
         .route("/__cookie-ledger/findings", get(findings))
+        .route("/__cookie-ledger/", get(dashboard))
         .fallback(files)
         .layer(middleware::from_fn(read_only))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
@@ -182,6 +183,23 @@ async fn live_js() -> Response {
             (header::CACHE_CONTROL, "no-store"),
         ],
         LIVE_JS,
+    )
+        .into_response()
+}
+
+/// The declaration at a glance, as the last rebuild drew it.
+async fn dashboard(Extract(shared): Extract<Shared>) -> Response {
+    let body = shared
+        .state
+        .lock()
+        .map(|s| s.dashboard.clone())
+        .unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
     )
         .into_response()
 }

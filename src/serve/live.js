@@ -19,7 +19,8 @@
 
   function show(findings) {
     if (panel) { panel.remove(); panel = null; }
-    if (!findings.length || dismissed()) return;
+    // The dashboard lists the findings itself.
+    if (!findings.length || dismissed() || location.pathname.indexOf(root + "/") === 0) return;
     panel = document.createElement("aside");
     panel.setAttribute("role", "alert");
     panel.style.cssText = "position:fixed;left:1rem;right:1rem;bottom:1rem;max-height:45vh;overflow:auto;" +

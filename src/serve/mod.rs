@@ -65,6 +65,12 @@ pub struct State {
     pub findings: String,
     /// Whether the last rebuild succeeded (bad input keeps the last good pages).
     pub served_is_current: bool,
+    /// The declaration at a glance (`/__cookie-ledger/`) after the last rebuild.
+    pub dashboard: String,
+    /// How reports name the site folder, for the dashboard's links to pages.
+    pub site: String,
+    /// The catalogue's changes from git, read once as the preview starts.
+    pub timeline: Vec<crate::history::Change>,
 }
 
 /// A message to open pages.
@@ -101,7 +107,11 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
             options.host
         )));
     }
-    let state = Arc::new(Mutex::new(State::default()));
+    let state = Arc::new(Mutex::new(State {
+        site: options.site.display().to_string(),
+        timeline: crate::history::timeline(&options.catalogue, 20),
+        ..State::default()
+    }));
     let (events, _) = broadcast::channel::<PageEvent>(64);
     let (session, first) = rebuild(&options, &out, &state, &log);
     let session = session.filter(|_| first.wrote);
@@ -142,6 +152,9 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     for page in &first.policy_pages {
         let _ = log.send(Log::Out(format!("  {base}/{page}")));
     }
+    let _ = log.send(Log::Out(format!(
+        "the declaration at a glance: {base}/__cookie-ledger/"
+    )));
     let stop = Arc::new(AtomicBool::new(false));
     let (ready, watching) = mpsc::channel();
     let watcher = {
@@ -322,13 +335,21 @@ fn rebuild(
             build::Outcome::failed(vec![d], build::Summary::default()),
         ),
     };
-    record(&outcome, started, out, state, log);
+    record(
+        &outcome,
+        session.as_ref().map(Session::catalogue),
+        started,
+        out,
+        state,
+        log,
+    );
     (session, outcome)
 }
 
 /// Publishes an outcome to the pages (findings) and the terminal.
 fn record(
     outcome: &build::Outcome,
+    catalogue: Option<&crate::catalogue::Catalogue>,
     started: Instant,
     out: &Path,
     state: &Mutex<State>,
@@ -344,6 +365,7 @@ fn record(
     if let Ok(mut s) = state.lock() {
         s.findings = findings;
         s.served_is_current = outcome.wrote;
+        s.dashboard = glance(&s, outcome, catalogue);
     }
     let errors = outcome
         .diagnostics
@@ -362,6 +384,25 @@ fn record(
     for d in &outcome.diagnostics {
         let _ = log.send(Log::Out(format!("  {d}")));
     }
+}
+
+/// The dashboard of this rebuild, with the live script so that it follows edits too.
+fn glance(
+    state: &State,
+    outcome: &build::Outcome,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+) -> String {
+    let page = crate::dashboard::html(&crate::dashboard::Inputs {
+        catalogue,
+        outcome,
+        measured: &[],
+        timeline: &state.timeline,
+        links: crate::dashboard::Links::Preview {
+            site: state.site.clone(),
+        },
+        generator: "cookie-ledger serve",
+    });
+    page.replacen("</body>", &format!("{LIVE_TAG}\n</body>"), 1)
 }
 
 // Marks the start page the preview wrote itself, so it is kept up to date and never taken for the site's.

@@ -160,7 +160,14 @@ pub(super) fn watch_and_rebuild(
         };
         let outcome = match update {
             Some(outcome) => {
-                record(&outcome, started, &out, state, log);
+                record(
+                    &outcome,
+                    session.as_ref().map(Session::catalogue),
+                    started,
+                    &out,
+                    state,
+                    log,
+                );
                 outcome
             }
             None => {

@@ -132,6 +132,11 @@ fn main() -> ExitCode {
         "preview::an_editor_sees_each_edit_the_findings_and_the_recovery_in_the_browser",
         preview::an_editor_sees_each_edit_the_findings_and_the_recovery_in_the_browser,
     )));
+    #[cfg(feature = "serve")]
+    trials.push(needs_browser(test(
+        "preview::the_dashboard_reads_well_to_a_screen_reader_and_a_keyboard",
+        preview::the_dashboard_reads_well_to_a_screen_reader_and_a_keyboard,
+    )));
     trials.push(test(
         "tab::base64_decodes_what_it_is_given",
         tab::base64_decodes_what_it_is_given,

@@ -143,3 +143,77 @@ pub fn an_editor_sees_each_edit_the_findings_and_the_recovery_in_the_browser() {
     tab.screenshot(&shots, "7-drift");
     drop(server);
 }
+
+pub fn the_dashboard_reads_well_to_a_screen_reader_and_a_keyboard() {
+    let p = Project::portals();
+    p.write(
+        "site/odwb/tracked.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><script>document.cookie = \"tracker=1\";</script></body></html>\n",
+    );
+    let server = Server::start(&p);
+    let tab = Tab::open();
+    let dashboard = format!("http://{}/__cookie-ledger/", server.address);
+    tab.go(&dashboard);
+    tab.wait("the preview to listen", "window.cookieLedgerPreview.live");
+    stays_hidden(
+        &tab,
+        "the dashboard lists its findings itself, with no panel over them",
+    );
+    let shot = tab.screenshot(&screenshots(), "dashboard");
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dashboard.png");
+        std::fs::copy(&shot, docs).expect("docs/dashboard.png is written");
+    }
+    let nodes = tab.accessibility();
+    let named = |role: &str| -> Vec<&str> {
+        nodes
+            .iter()
+            .filter(|(r, _)| r == role)
+            .map(|(_, n)| n.as_str())
+            .collect()
+    };
+    assert!(
+        named("heading").contains(&"Cookie declaration"),
+        "{nodes:?}"
+    );
+    assert!(named("heading").contains(&"Findings"), "{nodes:?}");
+    // Every table is named by its caption, every column and link by its text.
+    let tables = named("table");
+    assert!(tables.len() >= 8, "{tables:?}");
+    assert!(tables.iter().all(|n| !n.trim().is_empty()), "{tables:?}");
+    assert!(
+        tables
+            .iter()
+            .any(|n| n.starts_with("Cookies nécessaires au bon fonctionnement")),
+        "the French tables speak French: {tables:?}"
+    );
+    assert!(
+        named("columnheader").contains(&"Files that set it"),
+        "{nodes:?}"
+    );
+    assert!(named("rowheader").contains(&"sessionid"), "{nodes:?}");
+    let links = named("link");
+    assert!(links.iter().all(|n| !n.trim().is_empty()), "{links:?}");
+    assert!(
+        links
+            .iter()
+            .any(|n| n.starts_with("site/odwb/tracked.html:")),
+        "{links:?}"
+    );
+    // The finding's link opens the page it is on.
+    assert_eq!(
+        tab.eval("document.querySelector('.findings a').getAttribute('href')"),
+        "/odwb/tracked.html"
+    );
+    // The keyboard's first stop skips to the declaration.
+    tab.press("Tab", 9);
+    assert_eq!(
+        tab.eval("document.activeElement.textContent"),
+        "Skip to the declaration"
+    );
+    tab.press("Enter", 13);
+    tab.wait("the skip link to be followed", "location.hash === '#main'");
+    // Readable without JavaScript: `report` writes the same page with no script at all.
+    let report = p.run(&["report"]);
+    assert!(!report.stdout.contains("<script"));
+}

@@ -122,6 +122,36 @@ impl Tab {
         }
     }
 
+    /// Presses and releases a key (`Tab`, `Enter`) as a keyboard does.
+    pub fn press(&self, key: &str, code: u32) {
+        let text = if key == "Enter" { "\r" } else { "" };
+        for kind in ["keyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({ "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "text": if kind == "keyDown" { text } else { "" } }),
+            );
+        }
+    }
+
+    /// The page's accessibility tree as a screen reader gets it: (role, name) of each node
+    /// that is not ignored.
+    pub fn accessibility(&self) -> Vec<(String, String)> {
+        self.call("Accessibility.enable", json!({}));
+        let tree = self.call("Accessibility.getFullAXTree", json!({}));
+        tree["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|n| n["ignored"] != json!(true))
+            .map(|n| {
+                (
+                    n["role"]["value"].as_str().unwrap_or_default().to_owned(),
+                    n["name"]["value"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
     /// Reloads the page and waits for it to be complete again.
     pub fn reload(&self) {
         self.eval("window.__before_reload = true");

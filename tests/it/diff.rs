@@ -1,19 +1,10 @@
 //! `cookie-ledger diff`: two catalogues compared as visitors read them, from files and from
 //! git revisions, for a terminal, for JSON and for release notes.
 
-use std::process::Command;
-
 use crate::support::Project;
 
-/// Runs git in the project, as a person would, with a throw-away identity.
 fn git(p: &Project, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
-        .args(args)
-        .current_dir(p.path(""))
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
+    p.git(args);
 }
 
 /// The demo's csrftoken lasts up to 13 months instead of 12.

@@ -4,6 +4,7 @@ mod cache;
 mod catalogue_errors;
 mod chunking;
 mod consent;
+mod dashboard;
 mod demo;
 mod diff;
 mod docs;

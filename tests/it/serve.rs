@@ -303,6 +303,51 @@ fn drift_is_shown_on_the_page_it_is_on() {
 }
 
 #[test]
+fn the_declaration_at_a_glance_is_served_and_follows_edits() {
+    let p = Project::portals();
+    let server = Server::start(&p);
+    let address = format!("http://{}/__cookie-ledger/", server.address);
+    assert!(
+        server.said(|l| l.contains("declaration at a glance") && l.contains(&address)),
+        "the start message links the dashboard"
+    );
+    let page = server.get("/__cookie-ledger/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(page.body.contains("id=\"site-odwb-fr\""), "{}", page.body);
+    assert!(page.body.contains("live.js"), "it reloads after edits");
+    let events = subscribe(&server.address);
+    p.edit(
+        "catalogue.toml",
+        "To remember the user from one page to another",
+        "To remember the visitor from one page to the next",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    let page = server.get("/__cookie-ledger/");
+    assert!(
+        page.body
+            .contains("To remember the visitor from one page to the next"),
+        "{}",
+        page.body
+    );
+    // A finding links to the page it is on, as the preview serves it.
+    p.edit(
+        "site/odwb/cookies.html",
+        "</main>",
+        "<script>document.cookie = \"tracker=1\";</script></main>",
+    );
+    assert_eq!(next_event(&events).0, "reload");
+    let page = server.get("/__cookie-ledger/").body.replace("&#x2f;", "/");
+    assert!(
+        page.contains("<a href=\"/odwb/cookies.html\">site/odwb/cookies.html:"),
+        "{page}"
+    );
+}
+
+#[test]
 fn two_hundred_concurrent_connections_are_served() {
     let p = Project::portals();
     let server = Server::start(&p);

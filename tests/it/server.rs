@@ -14,6 +14,8 @@ pub struct Server {
     /// Where it listens: `127.0.0.1:PORT`.
     pub address: String,
     lines: mpsc::Receiver<String>,
+    /// Every line read so far.
+    seen: std::sync::Mutex<Vec<String>>,
 }
 
 impl Server {
@@ -53,6 +55,7 @@ impl Server {
             child,
             address: String::new(),
             lines,
+            seen: Default::default(),
         };
         let line = server
             .wait_for_line(|l| l.starts_with("serving "))
@@ -73,12 +76,21 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(60);
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.lines.recv_timeout(left) {
-                Ok(line) if test(&line) => return Some(line),
-                Ok(_) => {}
+                Ok(line) => {
+                    self.seen.lock().unwrap().push(line.clone());
+                    if test(&line) {
+                        return Some(line);
+                    }
+                }
                 Err(_) => return None,
             }
         }
         None
+    }
+
+    /// Whether a line read so far passes `test`.
+    pub fn said(&self, test: impl Fn(&str) -> bool) -> bool {
+        self.seen.lock().unwrap().iter().any(|l| test(l))
     }
 
     /// Sends SIGINT, as Ctrl-C does, and returns the exit code.

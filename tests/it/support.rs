@@ -112,6 +112,17 @@ impl Project {
         self.write(rel, text.replacen(from, to, 1));
     }
 
+    /// Runs git in the project, as a person would, with a throw-away identity.
+    pub fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+            .args(args)
+            .current_dir(self.path(""))
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
     /// Runs `cookie-ledger ARGS` in the project, without colours.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_in("", args, &[])
