@@ -72,6 +72,9 @@ pub(super) struct ServeArgs {
     /// Where to build the preview (default: a folder in the system's temporary folder).
     #[arg(long, value_name = "DIR")]
     pub(super) out: Option<PathBuf>,
+    /// Do not audit the page being viewed in a real browser (the live audit runs whenever a Chromium is found).
+    #[arg(long)]
+    pub(super) no_audit: bool,
     #[command(flatten)]
     pub(super) cache: CacheArgs,
 }

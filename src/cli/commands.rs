@@ -172,6 +172,7 @@ pub(super) fn audit(
             deny: args.deny,
         },
         all_pages: args.pages == super::args::PagesArg::All,
+        only: None,
         inventory: args.inventory,
     };
     if let Some(message) = super::contradiction(&options.policy) {
@@ -230,6 +231,7 @@ pub(super) fn serve(
         site,
         out: args.out,
         cache: args.cache.folder(),
+        live_audit: !args.no_audit,
         host: args.host,
         port: args.port,
         stop: None,

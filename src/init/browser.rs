@@ -69,6 +69,7 @@ pub(super) fn audit(
             ..Policy::default()
         },
         all_pages: false,
+        only: None,
         inventory: None,
     });
     let mut notes = Vec::new();

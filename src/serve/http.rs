@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State as Extract};
+use axum::extract::{Query, Request, State as Extract};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -225,11 +225,26 @@ async fn findings(Extract(shared): Extract<Shared>) -> Response {
         .into_response()
 }
 
-/// Server-sent events: `reload` after a rebuild, `findings` when an edit could not be built.
+/// The page that opens the event stream (`?page=/odwb/cookies.html`): the one being viewed.
+#[derive(serde::Deserialize)]
+struct Viewing {
+    page: Option<String>,
+}
+
+/// Server-sent events: `reload` after a rebuild, `findings` when an edit could not be built,
+/// `audit` when the live audit has visited the page being viewed, which opening the stream
+/// asks for.
 async fn event_stream(
     Extract(shared): Extract<Shared>,
+    Query(viewing): Query<Viewing>,
 ) -> Sse<impl futures_core::Stream<Item = Result<Event, Infallible>>> {
     let receiver = shared.events.subscribe();
+    if let Some(page) = viewing.page
+        && let Ok(state) = shared.state.lock()
+        && let Some(audit) = &state.audit
+    {
+        let _ = audit.send(page);
+    }
     let stream = futures_util::stream::unfold(
         (receiver, shared.shutdown),
         |(mut receiver, mut shutdown)| async move {
@@ -242,6 +257,7 @@ async fn event_stream(
                         // Browsers drop an event whose data is empty, so it carries a word.
                         Ok(PageEvent::Reload) => return Some((Ok(Event::default().event("reload").data("rebuilt")), (receiver, shutdown))),
                         Ok(PageEvent::Findings(json)) => return Some((Ok(Event::default().event("findings").data(json)), (receiver, shutdown))),
+                        Ok(PageEvent::Audit(json)) => return Some((Ok(Event::default().event("audit").data(json)), (receiver, shutdown))),
                         Err(broadcast::error::RecvError::Lagged(_)) => continue,
                         Err(broadcast::error::RecvError::Closed) => return None,
                     },

@@ -1,13 +1,16 @@
-// cookie-ledger preview: reloads the page after each rebuild and shows the findings on it.
-// Added to pages by `cookie-ledger serve` only, never by `build`.
+// cookie-ledger preview: reloads the page after each rebuild and shows the findings on it,
+// with what the live audit saw this page store. Added to pages by `cookie-ledger serve` only,
+// never by `build`. Every text is set as text, never as markup.
 (function () {
   "use strict";
   var root = "/__cookie-ledger";
   var panel = null;
+  var findings = [];
+  var audit = null;
   // A dismissed panel stays dismissed on every page of this tab until the next change.
   var dismissedKey = "cookie-ledger-preview-dismissed";
-  // For tests and tools: whether the page listens for rebuilds.
-  var state = window.cookieLedgerPreview = { live: false };
+  // For tests and tools: whether the page listens for rebuilds, and the last live audit of it.
+  var state = window.cookieLedgerPreview = { live: false, audit: null };
 
   function dismissed(on) {
     try {
@@ -17,10 +20,49 @@
     return false;
   }
 
-  function show(findings) {
+  function line(text, color) {
+    var item = document.createElement("div");
+    item.style.cssText = "margin-top:.5rem;white-space:pre-wrap";
+    item.textContent = text;
+    if (color) item.style.color = color;
+    return item;
+  }
+
+  function describe(f) {
+    var place = f.file ? f.file + ":" + f.line + ":" + f.column + ": " : "";
+    return place + f.severity + "[" + f.rule + "]: " + f.message + (f.help ? "\n  = help: " + f.help : "");
+  }
+
+  function stored(only) {
+    if (!audit) return 0;
+    return audit.passes.reduce(function (n, p) { return n + p.items.filter(only || Boolean).length; }, 0);
+  }
+
+  function undeclared(i) { return !i.declared; }
+
+  var status = null;
+
+  // What the audit saw, when all of it is declared and nothing else is to say: a quiet line.
+  function quiet() {
+    if (status) { status.remove(); status = null; }
+    if (!audit) return;
+    status = document.createElement("div");
+    status.setAttribute("role", "status");
+    status.className = "cookie-ledger-audit-status";
+    status.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:2147483646;background:#1b1f24;color:#f3f4f6;" +
+      "border-radius:6px;padding:.3rem .6rem;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;opacity:.85";
+    var n = stored();
+    status.textContent = "cookie-ledger live audit: " + (n ? n + (n === 1 ? " item" : " items") + " stored, all declared" : "nothing stored");
+    document.body.appendChild(status);
+  }
+
+  function render() {
     if (panel) { panel.remove(); panel = null; }
+    if (status) { status.remove(); status = null; }
+    var all = findings.concat(audit ? audit.findings : []);
     // The dashboard lists the findings itself.
-    if (!findings.length || dismissed() || location.pathname.indexOf(root + "/") === 0) return;
+    if (location.pathname.indexOf(root + "/") === 0) return;
+    if ((!all.length && !stored(undeclared)) || dismissed()) { quiet(); return; }
     panel = document.createElement("aside");
     panel.setAttribute("role", "alert");
     panel.style.cssText = "position:fixed;left:1rem;right:1rem;bottom:1rem;max-height:45vh;overflow:auto;" +
@@ -33,27 +75,46 @@
     close.addEventListener("click", function () { panel.remove(); panel = null; dismissed(true); });
     panel.appendChild(close);
     var title = document.createElement("strong");
-    title.textContent = "cookie-ledger: " + findings.length + (findings.length === 1 ? " finding" : " findings");
+    title.textContent = "cookie-ledger: " + all.length + (all.length === 1 ? " finding" : " findings");
     panel.appendChild(title);
-    findings.forEach(function (f) {
-      var item = document.createElement("div");
-      item.style.cssText = "margin-top:.5rem;white-space:pre-wrap";
-      var place = f.file ? f.file + ":" + f.line + ":" + f.column + ": " : "";
-      item.textContent = place + f.severity + "[" + f.rule + "]: " + f.message + (f.help ? "\n  = help: " + f.help : "");
-      if (f.severity === "warning") item.style.color = "#f5d90a";
-      panel.appendChild(item);
+    all.forEach(function (f) {
+      panel.appendChild(line(describe(f), f.severity === "warning" ? "#f5d90a" : f.severity === "note" ? "#9ecbff" : ""));
     });
+    if (audit) {
+      var heading = line("Live audit of this page, in a real browser:");
+      heading.style.fontWeight = "bold";
+      heading.className = "cookie-ledger-audit";
+      panel.appendChild(heading);
+      audit.passes.forEach(function (p) {
+        if (!p.items.length) { panel.appendChild(line(p.pass + ": nothing stored")); return; }
+        p.items.forEach(function (i) {
+          var text = "this page stores `" + i.name + "` (" + i.kind + ") " + p.pass +
+            (i.declared ? ", as the catalogue declares" : ": not declared in the catalogue");
+          panel.appendChild(line(text, i.declared ? "" : "#ff8a80"));
+        });
+      });
+    }
     document.body.appendChild(panel);
   }
+
+  function show(list) { findings = list; render(); }
 
   function refresh() {
     fetch(root + "/findings").then(function (r) { return r.json(); }).then(show).catch(function () {});
   }
 
-  var events = new EventSource(root + "/events");
+  // Opening the stream names this page, which asks the live audit to visit it.
+  var events = new EventSource(root + "/events?page=" + encodeURIComponent(location.pathname));
   events.addEventListener("open", function () { state.live = true; });
   events.addEventListener("error", function () { state.live = false; });
   events.addEventListener("reload", function () { dismissed(false); location.reload(); });
   events.addEventListener("findings", function (e) { dismissed(false); show(JSON.parse(e.data)); });
+  events.addEventListener("audit", function (e) {
+    var data = JSON.parse(e.data);
+    if (data.page !== location.pathname) return;
+    audit = data;
+    state.audit = data;
+    render();
+  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", refresh); else refresh();
 })();

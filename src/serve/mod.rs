@@ -5,6 +5,7 @@
 //! runtime serves HTTP. They talk through channels; only the caller writes to the terminal.
 
 mod http;
+mod live_audit;
 mod watcher;
 
 use std::net::{IpAddr, SocketAddr};
@@ -37,6 +38,8 @@ pub struct ServeOptions {
     pub out: Option<PathBuf>,
     /// A folder that keeps each file's result between rebuilds and runs (`--cache`).
     pub cache: Option<PathBuf>,
+    /// Whether to audit the page being viewed in a real browser, when one is found.
+    pub live_audit: bool,
     /// Address to bind.
     pub host: IpAddr,
     /// Port to bind; 0 picks a free one.
@@ -71,6 +74,8 @@ pub struct State {
     pub site: String,
     /// The catalogue's changes from git, read once as the preview starts.
     pub timeline: Vec<crate::history::Change>,
+    /// Where to ask for a live audit of a page (its address), while a browser is there.
+    pub audit: Option<mpsc::Sender<String>>,
 }
 
 /// A message to open pages.
@@ -80,6 +85,8 @@ pub enum PageEvent {
     Reload,
     /// Nothing new to show but findings (the edit is bad input): show them.
     Findings(String),
+    /// What the live audit saw a page store (JSON): shown on that page.
+    Audit(String),
 }
 
 /// Runs the preview until Ctrl-C; `log` receives every line to print. Returns the exit code.
@@ -114,6 +121,15 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     }));
     let (events, _) = broadcast::channel::<PageEvent>(64);
     let (session, first) = rebuild(&options, &out, &state, &log);
+    if options.live_audit {
+        live_audit::start(
+            (&options.catalogue, &options.site),
+            &out,
+            &state,
+            events.clone(),
+            log.clone(),
+        );
+    }
     let session = session.filter(|_| first.wrote);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

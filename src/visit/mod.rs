@@ -53,6 +53,9 @@ pub struct Options {
     pub policy: Policy,
     /// Visit every page, not one page of each group that loads the same things.
     pub all_pages: bool,
+    /// Visit this page alone (its `/`-separated path in the site), as the preview's live
+    /// audit does for the page being viewed.
+    pub only: Option<String>,
     /// Where to write the inventory of what the files set and each pass stored.
     pub inventory: Option<PathBuf>,
 }
@@ -177,7 +180,14 @@ impl Plan {
                 })
             })
             .collect();
-        let chosen = group::choose(&signatures, options.all_pages);
+        let chosen = match &options.only {
+            Some(only) => all
+                .iter()
+                .position(|p| &p.rel == only)
+                .map(|i| vec![(i, 1)])
+                .unwrap_or_default(),
+            None => group::choose(&signatures, options.all_pages),
+        };
         summary.pages = all.len();
         let mut all: Vec<Option<Page>> = all.into_iter().map(Some).collect();
         let pages: Vec<Page> = chosen

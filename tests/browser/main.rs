@@ -137,6 +137,11 @@ fn main() -> ExitCode {
         "preview::the_dashboard_reads_well_to_a_screen_reader_and_a_keyboard",
         preview::the_dashboard_reads_well_to_a_screen_reader_and_a_keyboard,
     )));
+    #[cfg(feature = "serve")]
+    trials.push(needs_browser(test(
+        "preview::the_live_audit_says_what_the_viewed_page_stores_before_consent",
+        preview::the_live_audit_says_what_the_viewed_page_stores_before_consent,
+    )));
     trials.push(test(
         "tab::base64_decodes_what_it_is_given",
         tab::base64_decodes_what_it_is_given,

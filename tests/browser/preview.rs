@@ -217,3 +217,56 @@ pub fn the_dashboard_reads_well_to_a_screen_reader_and_a_keyboard() {
     let report = p.run(&["report"]);
     assert!(!report.stdout.contains("<script"));
 }
+
+pub fn the_live_audit_says_what_the_viewed_page_stores_before_consent() {
+    let p = Project::portals();
+    let server = Server::start_with(&p, &["--port", "0"]);
+    let tab = Tab::open();
+    tab.go(&format!("http://{}/odwb/index.html", server.address));
+    tab.wait("the preview to listen", "window.cookieLedgerPreview.live");
+    tab.wait(
+        "the live audit of the page as it is",
+        "window.cookieLedgerPreview.audit !== null",
+    );
+    stays_hidden(
+        &tab,
+        "a page that stores only what is declared raises no panel",
+    );
+    tab.wait(
+        "the quiet line of the live audit",
+        "document.querySelector('[role=status]').textContent.startsWith('cookie-ledger live audit:')",
+    );
+
+    // An editor adds a tag that stores an undeclared cookie and a statistics cookie at once.
+    mark(&tab);
+    p.edit(
+        "site/odwb/index.html",
+        "</main>",
+        "<script>document.cookie = \"_ga=GA1.1.42.42; max-age=63072000; path=/\"; document.cookie = \"_pk_id.1.a1b2=x; max-age=3600; path=/\";</script></main>",
+    );
+    reloaded(&tab, "the page to reload with the tag", "true");
+    tab.wait(
+        "the live audit to say what the page stores before consent",
+        &format!(
+            "{PANEL} !== null && {PANEL}.innerText.includes('this page stores `_ga` (cookie) before consent: not declared in the catalogue')"
+        ),
+    );
+    tab.wait(
+        "the audit's finding about a statistics cookie stored before consent",
+        &format!("{PANEL}.innerText.includes('stored-before-consent')"),
+    );
+    let panel = tab.eval(&format!("{PANEL}.innerText")).to_string();
+    assert!(panel.contains("_pk_id"), "{panel}");
+    let shot = tab.screenshot(&screenshots(), "8-live-audit");
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/live-audit.png");
+        std::fs::copy(&shot, docs).expect("docs/live-audit.png is written");
+    }
+    assert!(
+        server.said(|l| l.starts_with("live audit of /odwb/index.html"))
+            || server
+                .wait_for_line(|l| l.starts_with("live audit of /odwb/index.html"))
+                .is_some(),
+        "the terminal says so too"
+    );
+}

@@ -379,7 +379,7 @@ fn a_taken_port_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let output = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
-        .args(["serve", "--port", &port, "--out"])
+        .args(["serve", "--no-audit", "--port", &port, "--out"])
         .arg(p.path("preview"))
         .current_dir(p.path("."))
         .output()
@@ -613,6 +613,7 @@ fn clients_that_never_finish_their_headers_are_cut_off() {
         site: p.path("site"),
         out: Some(p.path("preview")),
         cache: None,
+        live_audit: false,
         host: "127.0.0.1".parse().unwrap(),
         port: 0,
         stop: Some(Arc::clone(&stop)),
@@ -664,7 +665,7 @@ fn the_default_preview_folder_and_its_lock_go_when_the_preview_stops() {
     let p = Project::portals();
     let scratch = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
-        .args(["serve", "--port", "0"])
+        .args(["serve", "--port", "0", "--no-audit"])
         .current_dir(p.path("."))
         .env("TMPDIR", scratch.path())
         .stdout(Stdio::piped())

@@ -19,8 +19,9 @@ pub struct Server {
 }
 
 impl Server {
+    /// The preview without its live audit, which tests of the preview's other parts do not need.
     pub fn start(project: &Project) -> Server {
-        Server::start_with(project, &["--port", "0"])
+        Server::start_with(project, &["--port", "0", "--no-audit"])
     }
 
     pub fn start_with(project: &Project, args: &[&str]) -> Server {

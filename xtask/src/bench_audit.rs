@@ -66,6 +66,7 @@ fn measure(label: &str, catalogue: &Path, site: &Path) -> Result<(), String> {
         },
         policy: Policy::default(),
         all_pages: false,
+        only: None,
         inventory: None,
     });
     let whole = started.elapsed();

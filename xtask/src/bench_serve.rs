@@ -63,6 +63,7 @@ fn measure(label: &str, catalogue: &Path, project: &Path, page: &str) -> Result<
         site: project.join("site"),
         out: Some(project.join("preview")),
         cache: None,
+        live_audit: false,
         host: "127.0.0.1".parse().expect("an address"),
         port: 0,
         stop: Some(Arc::clone(&stop)),
