@@ -700,3 +700,74 @@ fn the_default_preview_folder_and_its_lock_go_when_the_preview_stops() {
     let left: Vec<_> = std::fs::read_dir(scratch.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[cfg(feature = "audit")]
+#[test]
+fn without_a_browser_the_preview_says_once_that_the_live_audit_is_off_and_serves_as_before() {
+    let p = Project::portals();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cookie-ledger"))
+        .args(["serve", "--port", "0", "--out", "preview"])
+        .current_dir(p.path("."))
+        .env("COOKIE_LEDGER_CHROME", p.path("no-such-browser"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(line) => said.push(line),
+            Err(_) => break,
+        }
+        let off = said
+            .iter()
+            .filter(|l| l.contains("the live audit is off"))
+            .count();
+        if off == 1 && said.iter().any(|l| l.starts_with("watching for changes")) {
+            break;
+        }
+    }
+    let off: Vec<&String> = said
+        .iter()
+        .filter(|l| l.contains("the live audit is off"))
+        .collect();
+    assert_eq!(off.len(), 1, "{said:#?}");
+    assert!(off[0].contains("COOKIE_LEDGER_CHROME"), "{said:#?}");
+    // The preview serves as before, and an edit still rebuilds with no second word of it.
+    let address = said
+        .iter()
+        .find_map(|l| l.strip_prefix("serving ")?.split("http://").nth(1))
+        .map(|a| {
+            a.trim_end_matches('/')
+                .split('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .expect("the address");
+    assert_eq!(request(&address, "GET", "/odwb/cookies.html").status, 200);
+    p.edit(
+        "site/odwb/cookies.html",
+        "<h1>Cookie policy</h1>",
+        "<h1>Policy</h1>",
+    );
+    let rebuilt = (0..100).any(|_| {
+        lines
+            .recv_timeout(Duration::from_millis(300))
+            .is_ok_and(|l| {
+                assert!(!l.contains("live audit"), "{l}");
+                l.starts_with("rebuilt")
+            })
+    });
+    assert!(rebuilt);
+    let _ = child.kill();
+    let _ = child.wait();
+}
