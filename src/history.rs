@@ -64,7 +64,7 @@ pub fn timeline(file: &Path, limit: usize) -> Vec<Change> {
         .arg("-C")
         .arg(&folder)
         .args(["log", "--format=%h%x1f%ad%x1f%s", "--date=short"])
-        .arg(format!("-n{}", limit + 1))
+        .arg(format!("-n{}", limit.saturating_add(1)))
         .arg("--")
         .arg(&name)
         .output()
@@ -160,12 +160,7 @@ struct Templates(PathBuf, Vec<String>);
 impl Templates {
     /// Writes each template the catalogue `text` names, as git has it at `rev` in `folder`.
     fn at(rev: &str, folder: &Path, text: &str) -> Result<Templates, String> {
-        static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("cookie-ledger-diff-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-        let mut templates = Templates(dir, Vec::new());
+        let mut templates = Templates(private_folder()?, Vec::new());
         // A catalogue that does not parse is reported by the load, with its place.
         let named: Vec<String> = toml::from_str::<toml::Table>(text)
             .ok()
@@ -221,6 +216,39 @@ impl Templates {
         }
         Ok(templates)
     }
+}
+
+/// A new folder in the system's temporary folder that only this user can enter: never one that
+/// was there before (a name another user made, or a link they planted, is passed over).
+fn private_folder() -> Result<PathBuf, String> {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    let mut last = None;
+    for _ in 0..16 {
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let dir = std::env::temp_dir().join(format!(
+            "cookie-ledger-history-{}-{n}-{nanos:x}",
+            std::process::id()
+        ));
+        match builder.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(format!("cannot make {}: {e}", dir.display())),
+        }
+    }
+    Err(format!(
+        "cannot make a folder of its own in {}: {}",
+        std::env::temp_dir().display(),
+        last.map(|e| e.to_string()).unwrap_or_default()
+    ))
 }
 
 impl Drop for Templates {

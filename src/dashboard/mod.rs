@@ -34,8 +34,12 @@ pub enum Links {
         /// How reports name the site folder (`site`, `./public`).
         site: String,
     },
-    /// A file beside the site: paths as reports give them, relative to where the run was.
-    Files,
+    /// Files on disk: paths as reports give them (relative to the working folder), behind
+    /// `base`, the way from the page written back to that folder (`../`).
+    Files {
+        /// The prefix of every link.
+        base: String,
+    },
 }
 
 /// One thing a real browser stored, as the dashboard shows it.
@@ -51,6 +55,8 @@ pub struct Measured {
     pub kind: String,
     /// Its name.
     pub name: String,
+    /// Whether the catalogue declares it for the site.
+    pub declared: bool,
 }
 
 impl Measured {
@@ -73,9 +79,33 @@ impl Measured {
                         page: text(&item["page"]),
                         kind: text(&item["kind"]),
                         name: text(&item["name"]),
+                        declared: item["declared"] != false,
                     })
             })
             .collect()
+    }
+}
+
+impl Measured {
+    /// The finding for an item the audit saw stored that the catalogue does not declare.
+    pub fn undeclared(&self) -> Diagnostic {
+        let (rule, what) = if self.kind == "cookie" {
+            (Rule::UndeclaredCookie, "cookie")
+        } else {
+            (Rule::UndeclaredStorage, self.kind.as_str())
+        };
+        Diagnostic::new(
+            rule,
+            None,
+            format!(
+                "the last audit saw {} store {what} `{}` {}, which the catalogue does not declare for site `{}`",
+                self.page,
+                self.name,
+                self.pass.replace('-', " "),
+                self.site
+            ),
+        )
+        .with_help("declare it in catalogue.toml, or remove what stores it, then audit again")
     }
 }
 
@@ -103,6 +133,7 @@ pub fn html(inputs: &Inputs) -> String {
         .expect("the dashboard template compiles");
     env.get_template("page.html")
         .and_then(|t| t.render(minijinja::value::Serde(context(inputs))))
+        .map(without_controls)
         .unwrap_or_else(|e| {
             format!(
                 "<!DOCTYPE html><html lang=\"en\"><title>cookie-ledger</title><p>The dashboard could not be drawn: {}</p></html>",
@@ -206,19 +237,63 @@ fn finding(d: &Diagnostic, links: &Links) -> Value {
     })
 }
 
+/// What a path segment keeps as it is in a link: letters, digits and `-._~`.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Where a file named as reports name it (`site/odwb/cookies.html`) is seen; `None` for a file
-/// that is not a page of the site (the catalogue).
+/// that is not a page of the site (the catalogue), or whose name would not make a link that
+/// stays where it belongs (an empty segment, `..`).
 fn href(file: &str, links: &Links) -> Option<String> {
-    let page = file.ends_with(".html") || file.ends_with(".htm");
+    if !(file.ends_with(".html") || file.ends_with(".htm")) {
+        return None;
+    }
+    let encode = |path: &str| -> Option<String> {
+        let segments: Vec<String> = path
+            .split('/')
+            .map(|s| {
+                (!s.is_empty() && s != "." && s != "..")
+                    .then(|| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+            })
+            .collect::<Option<_>>()?;
+        Some(segments.join("/"))
+    };
     match links {
         Links::Preview { site } => {
             let below = file
                 .strip_prefix(site.trim_end_matches('/'))?
                 .strip_prefix('/')?;
-            page.then(|| format!("/{below}"))
+            encode(below).map(|below| format!("/{below}"))
         }
-        Links::Files => page.then(|| file.to_owned()),
+        Links::Files { base } => {
+            let file = file.strip_prefix("./").unwrap_or(file);
+            encode(file).map(|file| format!("{base}{file}"))
+        }
     }
+}
+
+/// `text` with every control character but line breaks and tabs written out (`\u{1b}`): a
+/// page printed to a terminal must not drive it.
+fn without_controls(text: String) -> String {
+    if !text.chars().any(is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if is_control(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t')
 }
 
 /// Every site, each language with its categories and items.

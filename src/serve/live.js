@@ -62,7 +62,9 @@
     var all = findings.concat(audit ? audit.findings : []);
     // The dashboard lists the findings itself.
     if (location.pathname.indexOf(root + "/") === 0) return;
-    if ((!all.length && !stored(undeclared)) || dismissed()) { quiet(); return; }
+    // The quiet line is for a page with nothing to say; a dismissed panel says nothing at all.
+    if (!all.length && !stored(undeclared)) { quiet(); return; }
+    if (dismissed()) return;
     panel = document.createElement("aside");
     panel.setAttribute("role", "alert");
     panel.style.cssText = "position:fixed;left:1rem;right:1rem;bottom:1rem;max-height:45vh;overflow:auto;" +

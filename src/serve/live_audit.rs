@@ -16,6 +16,7 @@ use tokio::sync::broadcast;
 use super::{Log, PageEvent, State};
 
 /// Starts the live audit; a page's address sent to `State::audit` asks for an audit of it.
+/// Its thread ends, closing its browser, once `State::audit` is taken away.
 #[cfg(feature = "audit")]
 pub(super) fn start(
     (catalogue, site): (&Path, &Path),
@@ -23,7 +24,7 @@ pub(super) fn start(
     state: &Arc<Mutex<State>>,
     events: broadcast::Sender<PageEvent>,
     log: mpsc::Sender<Log>,
-) {
+) -> Option<std::thread::JoinHandle<()>> {
     use crate::visit::{self, Auditor, route::Network};
     // Asked for from now on; the browser starts beside the first build, so the preview's
     // start never waits for it.
@@ -31,17 +32,17 @@ pub(super) fn start(
     if let Ok(mut s) = state.lock() {
         s.audit = Some(requests);
     }
-    let (catalogue, out, state) = (
-        catalogue.to_path_buf(),
-        out.to_path_buf(),
-        Arc::clone(state),
-    );
+    let (catalogue, out) = (catalogue.to_path_buf(), out.to_path_buf());
+    // Weak: the thread must not keep alive the sender it waits on.
+    let state = Arc::downgrade(state);
     let site = site.display().to_string();
-    std::thread::spawn(move || {
+    Some(std::thread::spawn(move || {
         let auditor = match Auditor::launch(None) {
             Ok(auditor) => auditor,
             Err(d) => {
-                if let Ok(mut s) = state.lock() {
+                if let Some(state) = state.upgrade()
+                    && let Ok(mut s) = state.lock()
+                {
                     s.audit = None;
                 }
                 let _ = log.send(Log::Out(format!(
@@ -55,11 +56,21 @@ pub(super) fn start(
             "live audit: each page you view is visited in a browser before consent, after refusing and after accepting"
                 .to_owned(),
         ));
-        while let Ok(mut address) = asked.recv() {
-            // Only the page viewed last matters.
-            while let Ok(newer) = asked.try_recv() {
-                address = newer;
+        // Pages asked for and not yet audited, the latest last: each open tab gets its audit,
+        // the page viewed last first.
+        let mut pending: Vec<String> = Vec::new();
+        loop {
+            let next = if pending.is_empty() {
+                asked.recv().ok()
+            } else {
+                asked.try_recv().ok()
+            };
+            if let Some(page) = next {
+                pending.retain(|p| p != &page);
+                pending.push(page);
+                continue;
             }
+            let Some(address) = pending.pop() else { break };
             let Some(rel) = page_of(&address, &out) else {
                 continue;
             };
@@ -93,7 +104,7 @@ pub(super) fn start(
             let _ = events.send(PageEvent::Audit(report.to_string()));
         }
         drop(auditor);
-    });
+    }))
 }
 
 /// Without the audit built in, the preview works as before and says so once.

@@ -121,15 +121,15 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     }));
     let (events, _) = broadcast::channel::<PageEvent>(64);
     let (session, first) = rebuild(&options, &out, &state, &log);
-    if options.live_audit {
+    let auditing = options.live_audit.then(|| {
         live_audit::start(
             (&options.catalogue, &options.site),
             &out,
             &state,
             events.clone(),
             log.clone(),
-        );
-    }
+        )
+    });
     let session = session.filter(|_| first.wrote);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -235,6 +235,13 @@ pub fn run(options: ServeOptions, log: mpsc::Sender<Log>) -> i32 {
     });
     stop.store(true, Ordering::SeqCst);
     let _ = watcher.join();
+    // The live audit ends with its requests: its browser closes before the preview says it stopped.
+    if let Ok(mut s) = state.lock() {
+        s.audit = None;
+    }
+    if let Some(Some(thread)) = auditing {
+        let _ = thread.join();
+    }
     runtime.shutdown_timeout(Duration::from_secs(1));
     drop(private);
     match served {

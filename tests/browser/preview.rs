@@ -262,6 +262,20 @@ pub fn the_live_audit_says_what_the_viewed_page_stores_before_consent() {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/live-audit.png");
         std::fs::copy(&shot, docs).expect("docs/live-audit.png is written");
     }
+    // Dismissed, the panel goes; the quiet line never claims that all is declared.
+    tab.click("aside[role=alert] button[aria-label=Dismiss]");
+    tab.wait("the panel to go", &format!("{PANEL} === null"));
+    tab.reload();
+    tab.wait(
+        "the live audit of the reloaded page",
+        "window.cookieLedgerPreview.audit !== null",
+    );
+    stays_hidden(&tab, "a dismissed panel stays away");
+    assert_eq!(
+        tab.eval("document.querySelector('[role=status]') === null"),
+        serde_json::json!(true),
+        "a page that stores what is not declared never gets the quiet line"
+    );
     assert!(
         server.said(|l| l.starts_with("live audit of /odwb/index.html"))
             || server
@@ -269,4 +283,6 @@ pub fn the_live_audit_says_what_the_viewed_page_stores_before_consent() {
                 .is_some(),
         "the terminal says so too"
     );
+    // Ctrl-C stops the preview and the live audit's browser with it.
+    assert_eq!(server.stop(), Some(0));
 }

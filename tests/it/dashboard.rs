@@ -218,3 +218,111 @@ fn the_catalogues_changes_come_from_git_with_what_each_changed() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn the_report_never_overwrites_an_input_nor_reaches_the_site_through_a_link() {
+    let p = Project::portals();
+    let catalogue = p.read("catalogue.toml");
+    for out in [
+        "catalogue.toml",
+        "./catalogue.toml",
+        "templates/eulerhermes-table.html",
+    ] {
+        let run = p.run(&["report", "--out", out]);
+        assert_eq!(run.code, 2, "{out}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("an input of the report"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(p.read("catalogue.toml"), catalogue);
+    std::os::unix::fs::symlink("site", p.path("link")).unwrap();
+    for out in ["link/odwb/report.html", "other/../site/report.html"] {
+        let run = p.run(&["report", "--out", out]);
+        assert_eq!(run.code, 2, "{out}: {}", run.stderr);
+        assert!(run.stderr.contains("inside the site"), "{}", run.stderr);
+    }
+    assert!(!p.path("site/odwb/report.html").exists());
+    assert!(!p.path("site/report.html").exists());
+}
+
+#[test]
+fn what_the_audit_stored_undeclared_is_drift_in_the_report_too() {
+    let p = Project::portals();
+    p.write(
+        "audit.json",
+        serde_json::json!({
+            "generator": "cookie-ledger",
+            "version": 1,
+            "sites": [{ "id": "odwb", "url": "https://www.odwb.be", "places": [], "stored": [
+                { "pass": "before-consent", "page": "odwb/index.html", "kind": "cookie", "name": "_ga", "declared": false },
+            ]}],
+        })
+        .to_string(),
+    );
+    let run = p.run(&["report", "--audit-inventory", "audit.json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("None: the pages agree"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the last audit saw odwb&#x2f;index.html store cookie `_ga` before consent"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_report_compares_with_the_projects_output_as_check_does() {
+    let p = Project::portals();
+    p.write(
+        "cookie-ledger.toml",
+        format!("{}out = \"dist\"\n", crate::support::LAYOUT),
+    );
+    assert_eq!(p.run(&["build"]).code, 0);
+    assert_eq!(p.run(&["report"]).code, 0);
+    p.edit(
+        "dist/odwb/cookies.html",
+        "<h1>Cookie policy</h1>",
+        "<h1>Edited by hand</h1>",
+    );
+    assert_eq!(p.run(&["check"]).code, 1);
+    let run = p.run(&["report"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("stale-output"), "{}", run.stdout);
+}
+
+#[test]
+fn links_are_encoded_relative_to_the_page_written_and_no_control_character_is_printed() {
+    let p = Project::portals();
+    p.write(
+        "site/odwb/a\"b#q?.html",
+        "<!DOCTYPE html><html lang=\"en\"><body><script>document.cookie = \"x=1\";</script></body></html>\n",
+    );
+    let run = p.run(&["report", "--out", "reports/page.html"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let page = p.read("reports/page.html").replace("&#x2f;", "/");
+    assert!(
+        page.contains("href=\"../site/odwb/a%22b%23q%3F.html\""),
+        "{page}"
+    );
+    // A commit subject that would drive a terminal is written out, not sent.
+    p.git(&["init", "-q"]);
+    p.git(&["add", "catalogue.toml", "templates"]);
+    p.git(&[
+        "commit",
+        "-q",
+        "-m",
+        "innocent \u{1b}]0;PWNED\u{7}\u{1b}[2J",
+    ]);
+    let printed = p.run(&["report"]).stdout;
+    assert!(!printed.contains('\u{1b}') && !printed.contains('\u{7}'));
+    assert!(
+        printed.contains("innocent \\u{1b}]0;PWNED\\u{7}"),
+        "{printed}"
+    );
+}
