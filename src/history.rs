@@ -110,6 +110,7 @@ pub fn timeline(file: &Path, limit: usize) -> Vec<Change> {
         .collect()
 }
 
+/// The folder holding `file`, where git runs.
 fn folder(file: &Path) -> PathBuf {
     file.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -123,11 +124,7 @@ fn from_git(rev: &str, file: &Path) -> Result<(String, String, Templates), Strin
     if rev.trim().is_empty() || rev.starts_with('-') {
         return Err(format!("`{rev}` is not a git revision"));
     }
-    let folder = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
+    let folder = folder(file);
     let name = file
         .file_name()
         .ok_or_else(|| format!("{} names no file", file.display()))?

@@ -163,8 +163,7 @@ fn key(
 impl Cache {
     /// The cache in `folder` for results that depend on `key`; creates the folder. Refuses a
     /// folder inside the site (its file would become one of the site's) or the output (a build
-    /// replaces it whole), and a cache file that
-    /// is not one this tool wrote.
+    /// replaces it whole), and a cache file that is not one this tool wrote.
     fn open(
         folder: &Path,
         purpose: Purpose,

@@ -197,11 +197,6 @@ fn file(
         ),
         None => analyse(ctx, entry, &display, kind, &input),
     };
-    let passes = output.as_ref().is_none_or(|out| {
-        out.len() == input.len() + append.len()
-            && out.starts_with(&input)
-            && out.ends_with(append.as_bytes())
-    });
     let bytes = output.as_deref().unwrap_or(&input);
     match fate {
         Bytes::Checked => {}
@@ -228,6 +223,11 @@ fn file(
     }
     // Kept once written: a failed write is this run's trouble, not the file's result.
     if let (Some(cache), Some(hash)) = (cache, hash) {
+        let passes = output.as_ref().is_none_or(|out| {
+            out.len() == input.len() + append.len()
+                && out.starts_with(&input)
+                && out.ends_with(append.as_bytes())
+        });
         cache.keep(&entry.rel, hash, &result, passes);
     }
     result

@@ -59,7 +59,7 @@ impl Previous {
     /// exactly `bytes`. `Ok(true)` when it linked.
     pub fn write(this: Option<&Previous>, rel: &str, to: &Path, bytes: &[u8]) -> io::Result<bool> {
         if let Some(from) = this.and_then(|p| p.file(rel, bytes.len() as u64))
-            && same(&from, &mut &bytes[..])
+            && same(&from, bytes.len() as u64, &mut &bytes[..])
             && fs::hard_link(&from, to).is_ok()
         {
             return Ok(true);
@@ -75,9 +75,12 @@ impl Previous {
         from: &Path,
         to: &Path,
     ) -> Result<bool, ReadError> {
+        let Some(this) = this else {
+            return fsio::copy(from, to).map(|_| false);
+        };
         let (mut source, len) = fsio::open_regular(from)?;
-        if let Some(previous) = this.and_then(|p| p.file(rel, len))
-            && same(&previous, &mut source)
+        if let Some(previous) = this.file(rel, len)
+            && same(&previous, len, &mut source)
             && fs::hard_link(&previous, to).is_ok()
         {
             return Ok(true);
@@ -86,13 +89,16 @@ impl Previous {
     }
 }
 
-/// Whether the file at `path` holds exactly what `other` reads, compared a block at a time so
-/// that a large file is never held whole.
-fn same(path: &Path, other: &mut dyn Read) -> bool {
+/// Whether the file at `path` (of `len` bytes) holds exactly what `other` reads, compared a
+/// block at a time so that a large file is never held whole, and a small one costs no more
+/// than its size.
+fn same(path: &Path, len: u64, other: &mut dyn Read) -> bool {
     let Ok(mut file) = File::open(path) else {
         return false;
     };
-    let (mut a, mut b) = (vec![0; 64 * 1024], vec![0; 64 * 1024]);
+    // One byte more than the file: a longer `other` shows within the first block.
+    let block = usize::try_from(len).map_or(BLOCK, |len| len.saturating_add(1).min(BLOCK));
+    let (mut a, mut b) = (vec![0; block], vec![0; block]);
     loop {
         let (Ok(n), Ok(m)) = (fill(&mut file, &mut a), fill(other, &mut b)) else {
             return false;
@@ -105,6 +111,9 @@ fn same(path: &Path, other: &mut dyn Read) -> bool {
         }
     }
 }
+
+/// The most bytes compared at a time.
+const BLOCK: usize = 64 * 1024;
 
 /// Reads until `buffer` is full or the end: the count read.
 fn fill(from: &mut dyn Read, buffer: &mut [u8]) -> io::Result<usize> {
@@ -260,11 +269,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         fs::write(dir.path().join("big"), &big).unwrap();
-        assert!(same(&dir.path().join("big"), &mut &big[..]));
+        let big_len = big.len() as u64;
+        assert!(same(&dir.path().join("big"), big_len, &mut &big[..]));
         let mut other = big.clone();
         other[150_000] ^= 1;
-        assert!(!same(&dir.path().join("big"), &mut &other[..]));
-        assert!(!same(&dir.path().join("big"), &mut &big[..199_999]));
-        assert!(!same(&dir.path().join("none"), &mut &big[..]));
+        assert!(!same(&dir.path().join("big"), big_len, &mut &other[..]));
+        assert!(!same(
+            &dir.path().join("big"),
+            big_len,
+            &mut &big[..199_999]
+        ));
+        assert!(!same(&dir.path().join("none"), big_len, &mut &big[..]));
+        // A small file: a longer reader is told apart within the one block.
+        fs::write(dir.path().join("small"), b"abc").unwrap();
+        assert!(same(&dir.path().join("small"), 3, &mut &b"abc"[..]));
+        assert!(!same(&dir.path().join("small"), 3, &mut &b"abcd"[..]));
     }
 }

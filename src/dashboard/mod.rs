@@ -84,9 +84,7 @@ impl Measured {
             })
             .collect()
     }
-}
 
-impl Measured {
     /// The finding for an item the audit saw stored that the catalogue does not declare.
     pub fn undeclared(&self) -> Diagnostic {
         let (rule, what) = if self.kind == "cookie" {

@@ -25,7 +25,7 @@ pub(super) fn start(
     events: broadcast::Sender<PageEvent>,
     log: mpsc::Sender<Log>,
 ) -> Option<std::thread::JoinHandle<()>> {
-    use crate::visit::{self, Auditor, route::Network};
+    use crate::visit::{self, Auditor};
     // Asked for from now on; the browser starts beside the first build, so the preview's
     // start never waits for it.
     let (requests, asked) = mpsc::channel::<String>();
@@ -76,19 +76,8 @@ pub(super) fn start(
             };
             let outcome = crate::guard::catch(&rel, None, || {
                 auditor.audit(&visit::Options {
-                    catalogue: catalogue.clone(),
-                    site: out.clone(),
-                    chrome: None,
-                    network: Network::Offline,
-                    fixtures: None,
-                    buttons: visit::Buttons {
-                        accept: Vec::new(),
-                        refuse: Vec::new(),
-                    },
-                    policy: Default::default(),
-                    all_pages: false,
                     only: Some(rel.clone()),
-                    inventory: None,
+                    ..visit::Options::offline(&catalogue, &out)
                 })
             });
             let Ok(outcome) = outcome else { continue };

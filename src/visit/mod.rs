@@ -60,6 +60,28 @@ pub struct Options {
     pub inventory: Option<PathBuf>,
 }
 
+impl Options {
+    /// An offline audit of `site` against `catalogue`, every choice left to its default: the
+    /// browser found, the catalogue's buttons, one page of each group.
+    pub fn offline(catalogue: &Path, site: &Path) -> Options {
+        Options {
+            catalogue: catalogue.to_path_buf(),
+            site: site.to_path_buf(),
+            chrome: None,
+            network: Network::Offline,
+            fixtures: None,
+            buttons: Buttons {
+                accept: Vec::new(),
+                refuse: Vec::new(),
+            },
+            policy: Policy::default(),
+            all_pages: false,
+            only: None,
+            inventory: None,
+        }
+    }
+}
+
 /// One item the browser stored after a visit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stored {

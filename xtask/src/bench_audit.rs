@@ -6,8 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use cookie_ledger::build;
-use cookie_ledger::diagnostic::Policy;
-use cookie_ledger::visit::{self, route::Network};
+use cookie_ledger::visit;
 
 /// Runs the benchmark; returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
@@ -54,21 +53,7 @@ fn measure(label: &str, catalogue: &Path, site: &Path) -> Result<(), String> {
     let checked = build::run(&build::Options::check(catalogue, site));
     let check = started.elapsed();
     let started = Instant::now();
-    let audit = visit::run(&visit::Options {
-        catalogue: catalogue.to_path_buf(),
-        site: site.to_path_buf(),
-        chrome: None,
-        network: Network::Offline,
-        fixtures: None,
-        buttons: visit::Buttons {
-            accept: Vec::new(),
-            refuse: Vec::new(),
-        },
-        policy: Policy::default(),
-        all_pages: false,
-        only: None,
-        inventory: None,
-    });
+    let audit = visit::run(&visit::Options::offline(catalogue, site));
     let whole = started.elapsed();
     if let Some(d) = audit.diagnostics.iter().find(|d| d.rule.id() == "io") {
         return Err(d.message.clone());
