@@ -353,14 +353,14 @@ pub fn settings(
             // In SVG a script's text is parsed like any other: its entities are read before it runs.
             let svg = el.namespace_uri() == "http://www.w3.org/2000/svg";
             s9.borrow_mut().open_script = Some(OpenScript {
-                start: None,
+                start: el.source_location().bytes().end,
                 text: String::new(),
                 gated,
                 module,
                 svg: svg.then_some(offset),
             });
             let s = Rc::clone(&s9);
-            let on_end: EndTagHandler<'static> = Box::new(move |end| {
+            let on_end: EndTagHandler<'static> = Box::new(move |_| {
                 let mut s = s.borrow_mut();
                 if let Some(OpenScript {
                     start,
@@ -370,7 +370,6 @@ pub fn settings(
                     svg,
                 }) = s.open_script.take()
                 {
-                    let start = start.unwrap_or(end.source_location().bytes().start);
                     let script = match svg {
                         Some(element) => InlineScript {
                             offset: element,
@@ -443,8 +442,6 @@ pub fn settings(
                 *shown = true;
             }
             if let Some(open) = s.open_script.as_mut() {
-                open.start
-                    .get_or_insert(chunk.source_location().bytes().start);
                 open.text.push_str(text);
             }
             // <noscript> content is raw text here, split anywhere: keep enough of its end to see a marker across chunks.

@@ -3,8 +3,9 @@
 /// An inline script whose end tag is awaited.
 #[derive(Debug)]
 pub(super) struct OpenScript {
-    /// Where its text starts, once a text chunk came.
-    pub(super) start: Option<usize>,
+    /// Where its text starts: the end of its start tag. (Not where the first text chunk says:
+    /// text decoded from bytes held across chunks is placed at the later chunk.)
+    pub(super) start: usize,
     /// Its text so far.
     pub(super) text: String,
     /// Whether a consent manager parks it.
